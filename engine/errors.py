@@ -1,0 +1,93 @@
+"""The one error tree of govflow.
+
+Every failure the engine reports is a :class:`GovflowError` subclass with a stable
+``code``; ``web.errors`` maps codes to HTTP statuses in one place. SpiffWorkflow,
+lxml and SQLAlchemy errors are wrapped here, never leaked to callers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Conflict",
+    "DefinitionProblem",
+    "Forbidden",
+    "GovflowError",
+    "InvalidDefinition",
+    "InvalidInput",
+    "NotFound",
+    "ScriptError",
+]
+
+
+class GovflowError(Exception):
+    """Root of every error govflow raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class NotFound(GovflowError):
+    code = "not_found"
+
+
+class Conflict(GovflowError):
+    """The command lost a race or no longer applies (task done, instance busy)."""
+
+    code = "conflict"
+
+
+class Forbidden(GovflowError):
+    code = "forbidden"
+
+
+class InvalidInput(GovflowError):
+    """Bad data from a caller; ``details['field']`` names the offending field."""
+
+    code = "invalid_input"
+
+
+class ScriptError(GovflowError):
+    """A script or expression was refused by the sandbox or failed while running."""
+
+    code = "script_error"
+
+    def __init__(self, message: str, *, line: int | None = None, source: str = "") -> None:
+        super().__init__(message, line=line)
+        self.line = line
+        self.source = source
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One thing wrong with a BPMN file, precise enough to fix without guessing."""
+
+    file: str
+    line: int | None
+    element_id: str | None
+    element_name: str | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line or 0}"
+        return f"{where}: {self.element_id or '-'}: {self.message}"
+
+
+class InvalidDefinition(GovflowError):
+    """A deployment or validation found problems; all of them are in ``problems``."""
+
+    code = "invalid_definition"
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        summary = f"{len(problems)} problem(s) in the process definitions"
+        super().__init__(summary, problems=[p.__dict__ for p in problems])
+        self.problems = problems

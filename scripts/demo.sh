@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install govflow into .venv, create the SQLite database, deploy the shipped
+# processes and serve the application with its scheduler on http://127.0.0.1:8080/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e .
+
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
+.venv/bin/govflow db upgrade
+if compgen -G "processes/*.bpmn" > /dev/null; then
+  .venv/bin/govflow deploy processes
+fi
+exec .venv/bin/govflow serve --host 127.0.0.1 --port "${PORT:-8080}"
