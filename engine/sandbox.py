@@ -1,0 +1,463 @@
+"""Runs the Python that process designers write: script tasks, conditions, timer expressions.
+
+Why RestrictedPython, and a trace function for the time limit:
+
+* Plain ``exec``/``eval`` cannot be made safe: taking builtins away is not enough, as
+  ``().__class__.__bases__[0].__subclasses__()`` reaches every class in the process.
+  RestrictedPython rewrites the code at compile time so that attribute access,
+  subscripts, iteration and writes go through guards, and refuses names and attributes
+  starting with ``_``. :class:`_Policy` adds govflow's rules (no ``import``, no
+  classes, ...) and words the refusals for a designer.
+* Not a subprocess per script: starting or even messaging one costs milliseconds, and
+  the engine evaluates thousands of gateway conditions per second. Compiled code is
+  cached, so a condition costs one ``eval``.
+* The time limit is a ``sys.settrace`` function, installed for the current thread only
+  while sandboxed code runs, and the previous one (coverage, a debugger) put back
+  afterwards. It works in any thread, where ``signal.alarm`` works only in the main
+  one, and the web server runs requests in threads. It traces only frames of sandboxed
+  code; engine and library code pay one cheap check per call.
+
+CPython uninstalls a trace function that raises, so once the time limit has fired no
+script code may run again: ``except`` clauses are rewritten to catch nothing from then
+on (:func:`_can_catch`), and ``finally`` blocks, which would run anyway, are refused.
+Classes are refused too: methods such as ``__eq__`` of an object left in task data
+would run outside the sandbox.
+
+Limits that are enforced:
+
+* ``range()`` refuses more than 1,000,000 items, and ``*`` refuses to repeat a string,
+  list or tuple beyond that, so ``sum(range(10**12))`` or ``'x' * 10**9`` fail at once
+  instead of running inside one C call, which the trace function cannot interrupt;
+* ``*``, ``**``, ``<<`` and ``pow()`` (two arguments only) refuse integers beyond
+  100,000 bits, which ``2 ** 10**9`` would otherwise spend minutes computing.
+
+Limits that are not:
+
+* memory: nothing bounds it. ``s += s`` doubles a string per loop turn and reaches
+  gigabytes well within a second, so workers need an OS memory limit (container
+  limit, ``RLIMIT_AS``);
+* other single C calls on big inputs (``'x'.ljust(10**9)``, ``f'{1:>{10**9}}'``,
+  ``str()`` of a huge nested list) run to their end before the time limit is noticed.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import operator
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sized
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from types import CodeType, FrameType, ModuleType
+from typing import Any, Literal, NamedTuple
+
+from RestrictedPython import (
+    PrintCollector,
+    RestrictingNodeTransformer,
+    compile_restricted_eval,
+    compile_restricted_exec,
+    safe_builtins,
+)
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr_raise,
+)
+from RestrictedPython.transformer import INSPECT_ATTRIBUTES
+
+from engine.errors import ScriptError
+
+__all__ = ["DEFAULT_TIMEOUT", "check", "evaluate", "execute"]
+
+DEFAULT_TIMEOUT = 1.0
+"""Seconds a script or expression may run."""
+
+Mode = Literal["eval", "exec"]
+
+_FILENAME = "<script>"
+_MAX_ITEMS = 1_000_000
+_MAX_INT_BITS = 100_000  # about 30,000 decimal digits
+_SEQUENCES = (str, bytes, list, tuple)
+
+
+class _Timeout(BaseException):
+    """Raised by the trace function; not an ``Exception``, so library code does not swallow it."""
+
+
+class _LimitExceeded(Exception):
+    """An operation would build a value too big to compute within the time limit."""
+
+
+# --- size limits ----------------------------------------------------------------------
+
+
+def _check_int_bits(bits: int) -> None:
+    if bits > _MAX_INT_BITS:
+        raise _LimitExceeded(f"numbers larger than {_MAX_INT_BITS:,} bits are not allowed")
+
+
+def _check_mul(left: Any, right: Any) -> None:
+    if isinstance(left, int) and isinstance(right, int):
+        _check_int_bits(left.bit_length() + right.bit_length())
+    elif isinstance(left, _SEQUENCES) and isinstance(right, int):
+        _check_repetition(left, right)
+    elif isinstance(left, int) and isinstance(right, _SEQUENCES):
+        _check_repetition(right, left)
+
+
+def _check_repetition(sequence: Sized, count: int) -> None:
+    if len(sequence) * count > _MAX_ITEMS:
+        kind = type(sequence).__name__
+        raise _LimitExceeded(f"repeating a {kind} beyond {_MAX_ITEMS:,} items is not allowed")
+
+
+def _check_pow(base: Any, exponent: Any) -> None:
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0:
+        _check_int_bits((base.bit_length() - 1) * exponent)
+
+
+def _check_lshift(value: Any, shift: Any) -> None:
+    if isinstance(value, int) and isinstance(shift, int):
+        _check_int_bits(value.bit_length() + shift)
+
+
+def _guarded(
+    check: Callable[[Any, Any], None], operation: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Any]:
+    def guarded(left: Any, right: Any) -> Any:
+        check(left, right)
+        return operation(left, right)
+
+    return guarded
+
+
+def _limited_range(*args: int) -> range:
+    numbers = range(*args)
+    # A range slice is computed from its bounds and, unlike len(), never overflows.
+    if numbers[_MAX_ITEMS:]:
+        raise _LimitExceeded(f"range() of more than {_MAX_ITEMS:,} items is not allowed")
+    return numbers
+
+
+_mul = _guarded(_check_mul, operator.mul)
+_pow = _guarded(_check_pow, pow)
+_lshift = _guarded(_check_lshift, operator.lshift)
+
+_INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd,
+    "-=": operator.isub,
+    "*=": _guarded(_check_mul, operator.imul),
+    "/=": operator.itruediv,
+    "//=": operator.ifloordiv,
+    "%=": operator.imod,
+    "**=": _guarded(_check_pow, operator.ipow),
+    "<<=": _guarded(_check_lshift, operator.ilshift),
+    ">>=": operator.irshift,
+    "&=": operator.iand,
+    "|=": operator.ior,
+    "^=": operator.ixor,
+    "@=": operator.imatmul,
+}
+
+
+def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    """RestrictedPython compiles ``n += 1`` to ``n = _inplacevar_('+=', n, 1)``."""
+    return _INPLACE_OPERATORS[op](target, value)
+
+
+# --- compiling ------------------------------------------------------------------------
+
+
+class _Problem(NamedTuple):
+    line: int | None
+    message: str
+
+
+_OPERATOR_GUARDS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_"}
+
+
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's rules, in a designer's words, plus govflow's additions."""
+
+    def error(self, node: ast.AST, info: str) -> None:
+        # Keep the line apart from the message; RestrictedPython only checks that
+        # the list of errors is empty and hands it back.
+        self.errors.append(_Problem(getattr(node, "lineno", None), info))
+
+    def check_name(
+        self, node: ast.AST, name: str | None, allow_magic_methods: bool = False
+    ) -> None:
+        if name is not None and name.startswith("_") and name != "_":
+            self.error(node, f"'{name}' is not allowed: names starting with '_' are reserved")
+        else:
+            super().check_name(node, name, allow_magic_methods)
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if node.attr.startswith("_") or node.attr in INSPECT_ATTRIBUTES:
+            self.node_contents_visit(node)  # report the leftmost problem first
+            self.error(node, f"access to '{node.attr}' is not allowed")
+            return node
+        return super().visit_Attribute(node)
+
+    def visit_Import(self, node: ast.Import) -> ast.AST:
+        self.error(node, "import is not allowed in scripts")
+        return node
+
+    visit_ImportFrom = visit_Import
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.error(node, "class definitions are not allowed in scripts")
+        return node
+
+    def visit_Try(self, node: ast.Try) -> ast.AST:
+        if node.finalbody:
+            self.error(node, "'finally' is not allowed in scripts")
+        return super().visit_Try(node)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
+        """``except E:`` becomes ``except (E if _can_catch_() else ()):``.
+
+        The condition comes first so that ``E`` itself is not evaluated once the time
+        limit has fired. A bare ``except:`` catches ``Exception``.
+        """
+        node = super().visit_ExceptHandler(node)
+        guarded = ast.IfExp(
+            test=ast.Call(func=ast.Name("_can_catch_", ast.Load()), args=[], keywords=[]),
+            body=node.type or ast.Name("Exception", ast.Load()),
+            orelse=ast.Tuple(elts=[], ctx=ast.Load()),
+        )
+        node.type = ast.fix_missing_locations(ast.copy_location(guarded, node))
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        """``a * b`` becomes ``_mul_(a, b)`` (likewise ``**`` and ``<<``) to check sizes."""
+        node = super().visit_BinOp(node)
+        guard = _OPERATOR_GUARDS.get(type(node.op))
+        if guard is None:
+            return node
+        call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(source: str, mode: Mode) -> CodeType:
+    """Compiled once per distinct source: RestrictedPython's compiler is slow."""
+    # Expressions come out of XML with the surrounding whitespace; eval() ignores it too.
+    text = source.strip() if mode == "eval" else source
+    try:
+        tree = ast.parse(text, _FILENAME, mode)
+    except SyntaxError as exc:
+        raise _error(f"syntax error: {exc.msg}", exc.lineno, source) from exc
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    result = compiler(tree, filename=_FILENAME, policy=_Policy)
+    if result.errors:
+        problem: _Problem = result.errors[0]
+        raise _error(problem.message, problem.line, source)
+    return result.code
+
+
+def _error(message: str, line: int | None, source: str) -> ScriptError:
+    where = "" if line is None else f" (line {line})"
+    return ScriptError(f"{message}{where}", line=line, source=source)
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def _can_catch() -> bool:
+    """Whether an ``except`` clause in a script may catch the exception unwinding now.
+
+    CPython uninstalls a trace function that raises: after the timeout, and also when
+    calling the trace function itself hit the recursion limit. A script that caught
+    that exception would then run on without a time limit, so it must unwind.
+    """
+    return sys.gettrace() is not None
+
+
+def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """RestrictedPython compiles ``f(*args, **kwargs)`` to ``_apply_(f, *args, **kwargs)``."""
+    return function(*args, **kwargs)
+
+
+# The interpreter, not a script, raises these: scripts must not stop the process.
+_INTERPRETER_EXCEPTIONS = frozenset(
+    {"BaseException", "GeneratorExit", "KeyboardInterrupt", "SystemExit"}
+)
+_CURATED_BUILTINS = (
+    "all",
+    "any",
+    "dict",
+    "enumerate",
+    "filter",
+    "list",
+    "map",
+    "max",
+    "min",
+    "reversed",
+    "set",
+    "sorted",
+    "sum",
+    "tuple",
+    "zip",
+)
+
+_BUILTINS: dict[str, Any] = {
+    **{
+        name: value
+        for name, value in safe_builtins.items()
+        # "_" names are __build_class__ (classes are refused) and a guard set below
+        if not name.startswith("_") and name not in _INTERPRETER_EXCEPTIONS
+    },
+    **{name: getattr(builtins, name) for name in _CURATED_BUILTINS},
+    "range": _limited_range,
+    "pow": _pow,
+    # Designers copy Camunda (JUEL) expressions.
+    "true": True,
+    "false": False,
+    "null": None,
+    "date": date,
+    "datetime": datetime,
+    "timedelta": timedelta,
+    "timezone": timezone,
+}
+
+_GUARDS: dict[str, Any] = {
+    "__builtins__": _BUILTINS,
+    # The raising variant: safer_getattr answers None for a missing attribute,
+    # which would turn a designer's typo into a silently false condition.
+    "_getattr_": safer_getattr_raise,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    # Lets scripts write into dicts and lists (task data included), nothing else.
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplacevar,
+    "_apply_": _apply,
+    # print() is accepted and its output discarded: scripts have no console.
+    "_print_": PrintCollector,
+    "_can_catch_": _can_catch,
+    "_mul_": _mul,
+    "_pow_": _pow,
+    "_lshift_": _lshift,
+}
+
+
+def _namespace(*scopes: Mapping[str, Any]) -> dict[str, Any]:
+    """Globals for one run: the scopes (a later one wins), then builtins and guards.
+
+    Names starting with ``_`` are left out: scripts cannot use them, and nothing a
+    caller passes may replace a guard.
+    """
+    namespace = {
+        name: value for scope in scopes for name, value in scope.items() if not name.startswith("_")
+    }
+    namespace.update(_GUARDS)
+    return namespace
+
+
+@contextmanager
+def _time_limit(timeout: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` in sandboxed code of this thread once ``timeout`` has passed."""
+    deadline = time.monotonic() + timeout
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        if frame.f_code.co_filename != _FILENAME:
+            return None  # trusted code: no per-line tracing
+        if time.monotonic() > deadline:
+            raise _Timeout(f"script exceeded its time limit of {timeout} s")
+        return trace
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def _run(code: CodeType, namespace: dict[str, Any], source: str, timeout: float) -> Any:
+    try:
+        with _time_limit(timeout):
+            return eval(code, namespace)  # a restricted code object, eval or exec mode
+    except (KeyboardInterrupt, SystemExit):
+        raise  # the process is stopping; scripts cannot raise these
+    except BaseException as exc:
+        raise _error(_describe(exc), _script_line(exc), source) from exc
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, NameError | _Timeout | _LimitExceeded):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _script_line(exc: BaseException) -> int | None:
+    """The line of the innermost script frame the exception passed through."""
+    lines = [
+        line
+        for frame, line in traceback.walk_tb(exc.__traceback__)
+        if frame.f_code.co_filename == _FILENAME
+    ]
+    return lines[-1] if lines else None
+
+
+def _is_data(value: Any) -> bool:
+    """Functions, classes and modules are tools, not task data (and do not serialize)."""
+    return not (callable(value) or isinstance(value, ModuleType))
+
+
+def _write_back(
+    namespace: Mapping[str, Any], variables: dict[str, Any], functions: Mapping[str, Any]
+) -> None:
+    """Copy the data names the script bound into ``variables``; drop those it deleted."""
+    # "_" names never reach the namespace (see _namespace) but were not deleted.
+    for name in [name for name in variables if not name.startswith("_")]:
+        if name not in namespace:
+            del variables[name]
+    for name, value in namespace.items():
+        helper = name in functions and functions[name] is value
+        if not (name.startswith("_") or helper) and _is_data(value):
+            variables[name] = value
+
+
+# --- public API -----------------------------------------------------------------------
+
+
+def check(source: str, mode: Literal["eval", "exec"]) -> None:
+    """Compile ``source`` without running it; deployment validates every script this way.
+
+    Raises :class:`ScriptError` with the line of the first problem.
+    """
+    _compile(source, mode)
+
+
+def evaluate(expression: str, names: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT) -> Any:
+    """The value of ``expression`` with ``names`` as its variables."""
+    return _run(_compile(expression, "eval"), _namespace(names), expression, timeout)
+
+
+def execute(
+    script: str,
+    variables: dict[str, Any],
+    *,
+    functions: Mapping[str, Any] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> None:
+    """Run ``script``; the data names it assigns or deletes at top level update ``variables``.
+
+    ``functions`` are callable from the script but never copied into ``variables``; nor
+    is any function, class or module the script binds. A failing script leaves
+    ``variables`` as they were, except for objects in it that the script changed in
+    place (``order['state'] = 'done'``).
+    """
+    functions = functions or {}
+    namespace = _namespace(functions, variables)
+    _run(_compile(script, "exec"), namespace, script, timeout)
+    _write_back(namespace, variables, functions)

@@ -1,0 +1,185 @@
+"""Vietnam working-day arithmetic on real dates (engine.calendar)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from engine.calendar import (
+    TIMEZONE,
+    WorkCalendar,
+    load_calendar,
+    local_deadline,
+    to_local,
+)
+from engine.errors import InvalidInput
+
+SHIPPED = Path(__file__).resolve().parents[1] / "processes" / "calendar.yaml"
+
+
+@pytest.fixture(scope="module")
+def official(tmp_path_factory: pytest.TempPathFactory) -> WorkCalendar:
+    """Statutory holidays only: the override file does not exist."""
+    return load_calendar(tmp_path_factory.mktemp("calendar") / "missing.yaml")
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "calendar.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_tet_2021_is_off_and_plus_one_lands_after_it(official: WorkCalendar) -> None:
+    assert not any(official.is_working_day(d) for d in _days(date(2021, 2, 10), date(2021, 2, 16)))
+    last_before = official.previous_working_day(date(2021, 2, 10))
+    assert last_before == date(2021, 2, 9)
+    assert official.add_working_days(last_before, 1) == date(2021, 2, 17)
+    assert official.next_working_day(last_before) == date(2021, 2, 17)
+
+
+def test_tet_2026_is_16_to_20_february(official: WorkCalendar) -> None:
+    assert not any(official.is_working_day(d) for d in _days(date(2026, 2, 16), date(2026, 2, 20)))
+    assert official.is_working_day(date(2026, 2, 13))
+    assert official.is_working_day(date(2026, 2, 23))
+    assert official.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)
+    assert official.working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1
+
+
+@pytest.mark.parametrize(
+    ("days_off", "working"),
+    [
+        ([date(2020, 9, 2)], [date(2020, 9, 1), date(2020, 9, 3)]),
+        ([date(2021, 9, 2), date(2021, 9, 3)], [date(2021, 9, 1)]),
+        ([date(2022, 9, 1), date(2022, 9, 2)], [date(2022, 8, 31)]),
+        ([date(2023, 9, 1), date(2023, 9, 4)], [date(2023, 8, 31), date(2023, 9, 5)]),
+        ([date(2024, 9, 2), date(2024, 9, 3)], [date(2024, 9, 4)]),
+        ([date(2025, 9, 1), date(2025, 9, 2)], [date(2025, 9, 3)]),
+    ],
+)
+def test_national_day_and_its_adjacent_day(
+    official: WorkCalendar, days_off: list[date], working: list[date]
+) -> None:
+    assert [official.is_working_day(d) for d in days_off] == [False] * len(days_off)
+    assert [official.is_working_day(d) for d in working] == [True] * len(working)
+
+
+def test_plus_one_from_friday_is_monday_unless_monday_is_off(official: WorkCalendar) -> None:
+    assert official.add_working_days(date(2021, 12, 17), 1) == date(2021, 12, 20)
+    # Hùng Kings' day 2022 fell on Sunday 10 April, so Monday 11 April was off.
+    assert official.add_working_days(date(2022, 4, 8), 1) == date(2022, 4, 12)
+
+
+def test_deadline_on_a_saturday_rolls_to_monday(official: WorkCalendar) -> None:
+    assert official.add_working_days(date(2021, 12, 25), 0) == date(2021, 12, 27)
+    assert official.add_working_days(date(2021, 12, 24), 0) == date(2021, 12, 24)
+    # 30/4/2022 was a Saturday and 1/5 a Sunday: both were repaid on 2 and 3 May.
+    assert official.add_working_days(date(2022, 4, 30), 0) == date(2022, 5, 4)
+
+
+def test_five_working_days_before_christmas_2021(official: WorkCalendar) -> None:
+    assert official.add_working_days(date(2021, 12, 25), -5) == date(2021, 12, 20)
+    assert official.working_days_between(date(2021, 12, 25), date(2021, 12, 20)) == -5
+
+
+def test_working_days_between_inverts_add(official: WorkCalendar) -> None:
+    for start in _days(date(2021, 2, 5), date(2021, 2, 20)):
+        for n in range(-7, 8):
+            end = official.add_working_days(start, n)
+            if n != 0:
+                assert official.working_days_between(start, end) == n, (start, n)
+    assert official.working_days_between(date(2021, 2, 9), date(2021, 2, 9)) == 0
+
+
+def test_datetime_variant_keeps_local_time_and_returns_utc(official: WorkCalendar) -> None:
+    ready = datetime(2021, 2, 9, 14, 30, tzinfo=TIMEZONE)
+    due = official.add_working_days_at(ready, 1)
+    assert due == datetime(2021, 2, 17, 7, 30, tzinfo=UTC)
+    assert due.tzinfo is UTC
+    assert to_local(due).hour == 14
+
+
+def test_datetime_variant_counts_on_the_local_date(official: WorkCalendar) -> None:
+    # 18:00 UTC on Friday 24 December 2021 is 01:00 on Saturday the 25th in Hà Nội.
+    moment = datetime(2021, 12, 24, 18, 0, tzinfo=UTC)
+    assert official.add_working_days_at(moment, 0) == datetime(2021, 12, 26, 18, 0, tzinfo=UTC)
+
+
+def test_naive_datetimes_are_refused(official: WorkCalendar) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        official.add_working_days_at(datetime(2021, 1, 4, 9, 0), 1)
+    with pytest.raises(ValueError, match="naive"):
+        to_local(datetime(2021, 1, 4, 9, 0))
+
+
+def test_local_deadline_is_stored_in_utc() -> None:
+    assert local_deadline(2021, 12, 25) == datetime(2021, 12, 24, 17, 0, tzinfo=UTC)
+    assert local_deadline(2021, 12, 25, 16, 30) == datetime(2021, 12, 25, 9, 30, tzinfo=UTC)
+    assert to_local(local_deadline(2021, 12, 25)).date() == date(2021, 12, 25)
+
+
+def test_dates_outside_the_loaded_years_are_refused(tmp_path: Path) -> None:
+    calendar = load_calendar(tmp_path / "missing.yaml", years=[2021])
+    with pytest.raises(ValueError, match="outside"):
+        calendar.next_working_day(date(2021, 12, 31))
+
+
+def test_overrides_from_yaml(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "extra_holidays:\n  2024-05-06: bridge day\n"
+        "removed_holidays:\n  '2024-09-03': not off after all\n"
+        "working_weekends:\n  2024-05-04: repays 29 April\n",
+    )
+    calendar = load_calendar(path, years=[2024])
+    assert calendar.is_working_day(date(2024, 5, 4))
+    assert calendar.add_working_days(date(2024, 5, 3), 1) == date(2024, 5, 4)
+    assert not calendar.is_working_day(date(2024, 5, 6))
+    assert calendar.names[date(2024, 5, 6)] == "bridge day"
+    assert calendar.is_working_day(date(2024, 9, 3))
+    assert not calendar.is_working_day(date(2024, 9, 2))
+
+
+def test_default_path_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, "working_weekends:\n  2021-02-20: repays a Tết day\n")
+    monkeypatch.setenv("GOVFLOW_CALENDAR", str(path))
+    assert load_calendar(years=[2021]).is_working_day(date(2021, 2, 20))
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("holidays_extra:\n  2024-05-06: x\n", "holidays_extra"),
+        ("extra_holidays:\n  2021-02-30: no such day\n", "extra_holidays.2021-02-30"),
+        ("extra_holidays:\n  '2021-2-3': unpadded\n", "extra_holidays.2021-2-3"),
+        ("extra_holidays:\n  20210203: a number\n", "extra_holidays.20210203"),
+        ("extra_holidays:\n  2021-02-03:\n", "extra_holidays.2021-02-03"),
+        ("working_weekends:\n  2024-05-06: a Monday\n", "working_weekends.2024-05-06"),
+        ("removed_holidays:\n  - 2024-09-03\n", "removed_holidays"),
+        ("removed_holidays:\n  2024-09-04: not a holiday\n", "removed_holidays.2024-09-04"),
+        ("- just a list\n", "calendar"),
+        ("extra_holidays: [unclosed\n", "calendar"),
+    ],
+)
+def test_yaml_errors_name_the_field(tmp_path: Path, text: str, field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        load_calendar(_write(tmp_path, text), years=[2021, 2024])
+    assert caught.value.details["field"] == field
+
+
+def test_shipped_calendar_loads_with_the_announced_swaps() -> None:
+    calendar = load_calendar(SHIPPED)
+    assert calendar.is_working_day(date(2024, 5, 4))
+    assert not calendar.is_working_day(date(2025, 5, 2))
+    assert calendar.is_working_day(date(2025, 4, 26))
+    assert not calendar.is_working_day(date(2026, 1, 2))
+    assert calendar.is_working_day(date(2026, 1, 10))
+    assert not calendar.is_working_day(date(2026, 8, 31))
+    assert calendar.is_working_day(date(2026, 8, 22))
