@@ -1,0 +1,198 @@
+"""The database tables, as SQLAlchemy 2 typed models.
+
+The Spiff state of an instance is one JSON text column; everything a screen or the
+scheduler must query (open human tasks, waiting timers, incidents, history) is a
+*derived row* written in the same transaction as that state, so the two never
+disagree and nobody has to deserialize a workflow to list an inbox.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "Base",
+    "Deployment",
+    "DeploymentFile",
+    "Event",
+    "HumanTask",
+    "Incident",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "Timer",
+    "UTCDateTime",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out; SQLite forgets the zone, so it is put back."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Deployment(Base):
+    """One call of ``deploy``: its files are stored together or not at all."""
+
+    __tablename__ = "deployment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(120))
+    files: Mapped[list[DeploymentFile]] = relationship(back_populates="deployment")
+
+
+class DeploymentFile(Base):
+    __tablename__ = "deployment_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    deployment: Mapped[Deployment] = relationship(back_populates="files")
+
+
+class ProcessDefinition(Base):
+    """One version of one BPMN process. Immutable once written."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("process_key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("deployment_file.id"))
+    spec: Mapped[dict[str, Any]]
+    """SpiffWorkflow's serialized spec and subprocess specs, stored once per version."""
+    meta: Mapped[dict[str, Any]]
+    """What govflow reads from the BPMN itself: units, due dates, forms, start timers."""
+    deployed_at: Mapped[datetime]
+    file: Mapped[DeploymentFile] = relationship()
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int]
+    """The definition's version, kept here so listings need no join."""
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    """The Spiff workflow as JSON, without its spec (that lives on the definition)."""
+    variables: Mapped[dict[str, Any]]
+    """The latest process variables, JSON-safe, for screens that must not restore Spiff."""
+    lock_version: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime]
+    started_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    definition: Mapped[ProcessDefinition] = relationship()
+
+    # A second guard beside the row lock: a write based on a stale read fails.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """A user task as the inbox sees it; the id is Spiff's task id."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (Index("ix_human_task_open_unit", "status", "unit"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    unit: Mapped[str | None] = mapped_column(String(120))
+    assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    form: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    follow_up_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Timer(Base):
+    """A waiting timer of an instance; the scheduler's queue is this table."""
+
+    __tablename__ = "timer"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id", "due_at"),
+        Index("ix_timer_status_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(255))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    """``pending``, then ``fired``, or ``cancelled`` when the instance moved on first."""
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class Incident(Base):
+    """A runtime error that stopped an instance until someone fixes the data and retries."""
+
+    __tablename__ = "incident"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    message: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None]
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Event(Base):
+    """The history of an instance: who did what, when, with which data. Append-only."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    data: Mapped[dict[str, Any]]

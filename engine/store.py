@@ -1,0 +1,111 @@
+"""Database connections, transactions and locks.
+
+SQLite is the embedded default; PostgreSQL is production, shared by any number of
+engine, web and scheduler processes. The two differ in how a command takes its lock:
+
+* PostgreSQL: ``SELECT … FOR UPDATE`` on the instance row, under a ``lock_timeout``,
+  so commands on different instances run in parallel and two on the same instance
+  queue up.
+* SQLite: one writer per database file; a write transaction starts with
+  ``BEGIN IMMEDIATE`` so two writers never both read a state and then both write it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.errors import Conflict, NotFound
+from engine.models import ProcessInstance
+
+__all__ = ["Database", "upgrade_schema"]
+
+
+class Database:
+    """Connections to one database, and the two kinds of transaction govflow uses."""
+
+    def __init__(self, url: str, *, lock_timeout_s: float = 10.0, echo: bool = False) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.lock_timeout_s = lock_timeout_s
+        self.engine = _create_engine(url, echo=echo, is_sqlite=self.is_sqlite)
+        writer = self.engine.execution_options(govflow_write=True)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction for queries; it never blocks writers."""
+        with self._read.begin() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction for one command; committed when the block ends without error."""
+        with self._write.begin() as session:
+            if not self.is_sqlite:
+                ms = int(self.lock_timeout_s * 1000)
+                session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+            yield session
+
+    def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
+        """Load the instance row for update; raise Conflict if another command holds it too long."""
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        if not self.is_sqlite:
+            query = query.with_for_update()
+        try:
+            instance = session.scalars(query.execution_options(populate_existing=True)).first()
+        except OperationalError as exc:
+            raise Conflict(
+                f"instance {instance_id} is busy with another command; try again",
+                instance_id=instance_id,
+            ) from exc
+        if instance is None:
+            raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
+        return instance
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str, *, echo: bool, is_sqlite: bool) -> Engine:
+    if not is_sqlite:
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    # IMMEDIATE takes the write lock now, not at the first write: a command reads the
+    # state it will write back, so no other writer may slip in between.
+    immediate = connection.get_execution_options().get("govflow_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def upgrade_schema(database_url: str, revision: str = "head") -> None:
+    """Bring the schema up to date with Alembic (what ``govflow db upgrade`` runs)."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    command.upgrade(config, revision)
