@@ -1,0 +1,228 @@
+"""The public face of the engine: what the CLI, the web layer and the scheduler call.
+
+Each method is one unit of work in its own transaction; callers never see sessions,
+ORM rows or SpiffWorkflow objects, only views from :mod:`engine.views`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import queries
+from engine.calendar import load_calendar
+from engine.clock import Clock, SystemClock
+from engine.definitions import validate_files
+from engine.deployment import DeploymentResult, deploy_files
+from engine.errors import Conflict, DefinitionProblem
+from engine.models import ProcessInstance, Timer
+from engine.runtime import Runtime
+from engine.scripting import script_functions
+from engine.settings import Settings
+from engine.store import Database, upgrade_schema
+from engine.views import DefinitionView, EventView, InstanceView, TaskView
+
+__all__ = ["Engine", "read_files"]
+
+
+def read_files(paths: Iterable[Path | str]) -> dict[str, bytes]:
+    """BPMN files by name; a directory stands for the ``*.bpmn`` files in it."""
+    files: dict[str, bytes] = {}
+    for path in map(Path, paths):
+        members = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        for member in members:
+            files[str(member)] = member.read_bytes()
+    return files
+
+
+class Engine:
+    """govflow's engine over one database. Thread-safe; share one per process."""
+
+    def __init__(
+        self,
+        database_url: str | None = None,
+        *,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.clock = clock or SystemClock()
+        self.db = Database(
+            database_url or self.settings.database_url,
+            lock_timeout_s=self.settings.lock_timeout_s,
+        )
+        self.runtime = Runtime(
+            self.db,
+            self.clock,
+            script_functions(self.clock, load_calendar(self.settings.calendar_file)),
+            script_timeout_s=self.settings.script_timeout_s,
+        )
+
+    def upgrade_schema(self) -> None:
+        upgrade_schema(self.db.url.render_as_string(hide_password=False))
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.db.reading() as session:
+            session.execute(select(1))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # -- definitions ----------------------------------------------------------------
+
+    def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
+        return validate_files(files)
+
+    def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
+        try:
+            with self.db.writing() as session:
+                return deploy_files(session, files, actor, self.clock.now())
+        except IntegrityError as exc:
+            raise Conflict("another deployment of the same process ran at the same time") from exc
+
+    def definitions(self) -> list[DefinitionView]:
+        with self.db.reading() as session:
+            return [DefinitionView.of(d) for d in queries.list_definitions(session)]
+
+    # -- instances ------------------------------------------------------------------
+
+    def start(
+        self,
+        process_key: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        actor: str = "system",
+        business_key: str | None = None,
+    ) -> InstanceView:
+        with self._command() as session:
+            instance = self.runtime.start_instance(
+                session, process_key, variables or {}, actor, business_key=business_key
+            )
+            session.flush()
+            return queries.instance_view(session, instance.id)
+
+    def instance(self, instance_id: int) -> InstanceView:
+        with self.db.reading() as session:
+            return queries.instance_view(session, instance_id)
+
+    def instances(
+        self, *, process_key: str | None = None, status: str | None = None
+    ) -> list[InstanceView]:
+        with self.db.reading() as session:
+            rows = queries.list_instances(session, process_key=process_key, status=status)
+            return [queries.instance_view(session, row.id) for row in rows]
+
+    def history(self, instance_id: int) -> list[EventView]:
+        with self.db.reading() as session:
+            queries.instance_view(session, instance_id)  # NotFound for an unknown id
+            return queries.list_events(session, instance_id)
+
+    def suspend(self, instance_id: int, *, actor: str) -> InstanceView:
+        return self._set_status(instance_id, "suspended", actor)
+
+    def resume(self, instance_id: int, *, actor: str) -> InstanceView:
+        return self._set_status(instance_id, "running", actor)
+
+    def cancel(self, instance_id: int, *, actor: str) -> InstanceView:
+        return self._set_status(instance_id, "cancelled", actor)
+
+    def retry(
+        self, instance_id: int, data: Mapping[str, Any] | None = None, *, actor: str
+    ) -> InstanceView:
+        with self._command() as session:
+            self.runtime.retry(session, instance_id, data or {}, actor)
+            session.flush()
+            return queries.instance_view(session, instance_id)
+
+    # -- human tasks ----------------------------------------------------------------
+
+    def tasks(
+        self,
+        *,
+        unit: str | None = None,
+        assignee: str | None = None,
+        instance_id: int | None = None,
+        status: str | None = "open",
+    ) -> list[TaskView]:
+        with self.db.reading() as session:
+            return queries.find_tasks(
+                session, unit=unit, assignee=assignee, instance_id=instance_id, status=status
+            )
+
+    def task(self, task_id: str) -> TaskView:
+        with self.db.reading() as session:
+            return queries.task_view(session, task_id)
+
+    def claim(self, task_id: str, *, actor: str) -> TaskView:
+        with self._command() as session:
+            return TaskView.of(self.runtime.claim_task(session, task_id, actor))
+
+    def unclaim(self, task_id: str, *, actor: str) -> TaskView:
+        with self._command() as session:
+            return TaskView.of(self.runtime.unclaim_task(session, task_id, actor))
+
+    def assign(self, task_id: str, assignee: str, *, actor: str) -> TaskView:
+        with self._command() as session:
+            return TaskView.of(self.runtime.assign_task(session, task_id, assignee, actor))
+
+    def complete(
+        self, task_id: str, data: Mapping[str, Any] | None = None, *, actor: str
+    ) -> InstanceView:
+        with self._command() as session:
+            instance = self.runtime.complete_task(session, task_id, data or {}, actor)
+            session.flush()
+            return queries.instance_view(session, instance.id)
+
+    # -- timers ---------------------------------------------------------------------
+
+    def due_timer_ids(self, limit: int = 100) -> list[int]:
+        """Pending timers whose time has come, oldest first."""
+        with self.db.reading() as session:
+            query = (
+                select(Timer.id)
+                .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+                .where(Timer.status == "pending", Timer.due_at <= self.clock.now())
+                .where(ProcessInstance.status.in_(("running", "incident")))
+                .order_by(Timer.due_at)
+                .limit(limit)
+            )
+            return list(session.scalars(query))
+
+    def fire_timer(self, timer_id: int) -> bool:
+        with self._command() as session:
+            return self.runtime.fire_timer(session, timer_id)
+
+    def fire_due_timers(self, limit: int = 1000) -> int:
+        """Fire every due timer, each in its own transaction; the count fired."""
+        fired = 0
+        for timer_id in self.due_timer_ids(limit):
+            try:
+                fired += self.fire_timer(timer_id)
+            except Conflict:
+                continue  # another scheduler holds the instance; it will fire it
+        return fired
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _set_status(self, instance_id: int, status: str, actor: str) -> InstanceView:
+        with self._command() as session:
+            self.runtime.set_status(session, instance_id, status, actor)
+            session.flush()
+            return queries.instance_view(session, instance_id)
+
+    @contextmanager
+    def _command(self) -> Iterator[Session]:
+        """A write transaction; a write based on a stale read surfaces as Conflict."""
+        try:
+            with self.db.writing() as session:
+                yield session
+        except StaleDataError as exc:
+            raise Conflict("the instance changed under this command; try again") from exc

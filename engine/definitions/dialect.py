@@ -1,0 +1,173 @@
+"""The Camunda Modeler dialect, read by govflow itself.
+
+Designers draw in Camunda Modeler or bpmn.io. SpiffWorkflow's CamundaParser ignores
+``candidateGroups``, ``assignee`` and ``dueDate`` (see SPIFF.md) and reads
+multi-instance collections in a way that drops the units' answers, so govflow reads
+every ``camunda:`` extension here, and hands SpiffWorkflow *standard* BPMN:
+
+* ``${expr}`` / ``#{expr}`` become the Python expression ``expr`` (expressions are
+  Python, run in the sandbox; ``true``/``false`` work as in JUEL);
+* literal timers (``PT2H``, ``2021-06-30T17:00:00+07:00``, ``R/…/P6M``) are quoted,
+  as Spiff evaluates every timer text as an expression;
+* ``camunda:collection`` / ``camunda:elementVariable`` become ``loopDataInputRef`` /
+  ``inputDataItem``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+__all__ = [
+    "BPMN_NS",
+    "CAMUNDA_NS",
+    "NSMAP",
+    "expression_of",
+    "normalize_for_spiff",
+    "read_process_meta",
+    "unit_from_lane",
+]
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NSMAP = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
+
+_EXPRESSION = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
+_LANE_CODE = re.compile(r"\(([A-Z][A-Z0-9_:*-]*)\)\s*$")
+_TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
+
+
+def expression_of(raw: str | None) -> str | None:
+    """The Python inside ``${…}``, or None when ``raw`` is a literal."""
+    if raw is None:
+        return None
+    match = _EXPRESSION.match(raw)
+    return match.group("body").strip() if match else None
+
+
+def _camunda(element: etree._Element, name: str) -> str | None:
+    return element.get(f"{{{CAMUNDA_NS}}}{name}")
+
+
+def normalize_for_spiff(root: etree._Element) -> None:
+    """Rewrite the dialect in place into what SpiffWorkflow's plain parser runs."""
+    for condition in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        condition.text = expression_of(condition.text) or (condition.text or "").strip()
+    for tag in _TIMER_TAGS:
+        for timer in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            timer.text = timer_expression(timer.text or "")
+    for loop in root.iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        _standardize_multi_instance(loop)
+
+
+def timer_expression(raw: str) -> str:
+    """A Python expression for a timer text written either way."""
+    body = expression_of(raw)
+    if body is not None:
+        return body
+    text = raw.strip()
+    if text[:1] in {"'", '"'}:
+        return text
+    return repr(text)
+
+
+def _standardize_multi_instance(loop: etree._Element) -> None:
+    for child_tag in ("loopCardinality", "completionCondition"):
+        child = loop.find(f"bpmn:{child_tag}", NSMAP)
+        if child is not None and child.text:
+            child.text = expression_of(child.text) or child.text.strip()
+    collection = _camunda(loop, "collection")
+    if collection is None or loop.find("bpmn:loopDataInputRef", NSMAP) is not None:
+        return
+    data_input = etree.Element(f"{{{BPMN_NS}}}loopDataInputRef")
+    data_input.text = expression_of(collection) or collection
+    loop.insert(0, data_input)
+    element_variable = _camunda(loop, "elementVariable")
+    if element_variable:
+        item = etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element_variable)
+        item.set("name", element_variable)
+        data_input.addnext(item)
+
+
+def unit_from_lane(lane_name: str | None) -> str | None:
+    """A lane names its unit either as the code itself or as ``Name (CODE)``."""
+    if not lane_name:
+        return None
+    name = lane_name.strip()
+    match = _LANE_CODE.search(name)
+    if match:
+        return match.group(1)
+    return name if re.fullmatch(r"[A-Z][A-Z0-9_:*-]*", name) else None
+
+
+def read_process_meta(process: etree._Element) -> dict[str, Any]:
+    """What govflow needs from one ``bpmn:process`` beyond what Spiff keeps."""
+    lanes = _lanes_by_node(process)
+    tasks = {
+        element.get("id"): _user_task_meta(element, lanes.get(element.get("id")))
+        for element in process.iter(f"{{{BPMN_NS}}}userTask")
+    }
+    return {"tasks": tasks, "start_timer": _start_timer(process)}
+
+
+def _lanes_by_node(process: etree._Element) -> dict[str, str]:
+    lanes: dict[str, str] = {}
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.findall("bpmn:flowNodeRef", NSMAP):
+            lanes[(ref.text or "").strip()] = lane.get("name", "")
+    return lanes
+
+
+def _user_task_meta(element: etree._Element, lane: str | None) -> dict[str, Any]:
+    return {
+        "name": element.get("name") or element.get("id"),
+        "line": element.sourceline,
+        "candidate_groups": _camunda(element, "candidateGroups"),
+        "lane": lane,
+        "assignee": _camunda(element, "assignee"),
+        "due_date": _camunda(element, "dueDate"),
+        "follow_up_date": _camunda(element, "followUpDate"),
+        "form": [_form_field(field) for field in element.iterfind(".//camunda:formField", NSMAP)],
+        "properties": {
+            prop.get("name"): prop.get("value")
+            for prop in element.iterfind(
+                "bpmn:extensionElements/camunda:properties/camunda:property", NSMAP
+            )
+        },
+        "documentation": (element.findtext("bpmn:documentation", "", NSMAP) or "").strip(),
+    }
+
+
+def _form_field(field: etree._Element) -> dict[str, Any]:
+    constraints = {
+        c.get("name"): c.get("config")
+        for c in field.iterfind("camunda:validation/camunda:constraint", NSMAP)
+    }
+    return {
+        "id": field.get("id"),
+        "label": field.get("label") or field.get("id"),
+        "type": field.get("type") or "string",
+        "default": field.get("defaultValue"),
+        "required": "required" in constraints,
+        "readonly": "readonly" in constraints,
+        "constraints": {k: v for k, v in constraints.items() if k not in {"required", "readonly"}},
+        "options": [
+            {"id": value.get("id"), "label": value.get("name") or value.get("id")}
+            for value in field.iterfind("camunda:value", NSMAP)
+        ],
+        "line": field.sourceline,
+    }
+
+
+def _start_timer(process: etree._Element) -> dict[str, Any] | None:
+    for start in process.findall("bpmn:startEvent", NSMAP):
+        definition = start.find("bpmn:timerEventDefinition", NSMAP)
+        if definition is None:
+            continue
+        for tag in _TIMER_TAGS:
+            node = definition.find(f"bpmn:{tag}", NSMAP)
+            if node is not None:
+                return {"element_id": start.get("id"), "kind": tag, "expression": node.text}
+    return None

@@ -1,0 +1,84 @@
+"""Storing process definitions: all files of a deployment together, or none of them.
+
+A process gets a new version only when its file changed (content hash); running
+instances keep the version they started with, new ones take the latest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from engine.definitions import ProcessModel, load_models
+from engine.models import Deployment, DeploymentFile, ProcessDefinition
+from engine.queries import latest_definition
+
+__all__ = ["DeploymentResult", "deploy_files"]
+
+
+@dataclass(frozen=True)
+class DeploymentResult:
+    deployment_id: int | None
+    created: list[tuple[str, int]] = field(default_factory=list)
+    """(process key, version) of each new version."""
+    unchanged: list[tuple[str, int]] = field(default_factory=list)
+    """(process key, current version) of each process whose file did not change."""
+
+
+def deploy_files(
+    session: Session, files: Mapping[str, bytes], actor: str, now: datetime
+) -> DeploymentResult:
+    """Validate every file, then store what changed; InvalidDefinition lists every problem."""
+    models = load_models(files)
+    latest = {model.key: latest_definition(session, model.key) for model in models}
+    changed = [m for m in models if _is_new(m, latest[m.key])]
+    unchanged = [(m.key, latest[m.key].version) for m in models if m not in changed]
+    if not changed:
+        return DeploymentResult(None, [], unchanged)
+    deployment = Deployment(deployed_at=now, deployed_by=actor)
+    session.add(deployment)
+    stored_files = _store_files(session, deployment, files, {m.file_name for m in changed})
+    created = []
+    for model in changed:
+        version = latest[model.key].version + 1 if latest[model.key] else 1
+        session.add(
+            ProcessDefinition(
+                process_key=model.key,
+                version=version,
+                name=model.name,
+                content_hash=model.content_hash,
+                deployment_id=deployment.id,
+                file_id=stored_files[model.file_name].id,
+                spec=model.spec,
+                meta=model.meta,
+                deployed_at=now,
+            )
+        )
+        created.append((model.key, version))
+    session.flush()
+    return DeploymentResult(deployment.id, created, unchanged)
+
+
+def _is_new(model: ProcessModel, latest: ProcessDefinition | None) -> bool:
+    return latest is None or latest.content_hash != model.content_hash
+
+
+def _store_files(
+    session: Session, deployment: Deployment, files: Mapping[str, bytes], names: set[str]
+) -> dict[str, DeploymentFile]:
+    stored = {}
+    for name in sorted(names):
+        content = files[name]
+        stored[name] = DeploymentFile(
+            deployment=deployment,
+            name=name,
+            content_hash=hashlib.sha256(content).hexdigest(),
+            content=content.decode("utf-8"),
+        )
+        session.add(stored[name])
+    session.flush()
+    return stored

@@ -1,0 +1,143 @@
+"""Server-side validation of what a unit submits for a human task.
+
+The form comes from the task's ``camunda:formData``. Values arrive as JSON or as
+strings from an HTML form; they leave as the Python types the process's conditions
+and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO date text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from engine.errors import InvalidInput
+
+__all__ = ["FIELD_TYPES", "clean_submission"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _to_long(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("a whole number is expected")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ValueError("a whole number is expected")
+    return int(text)
+
+
+def _to_double(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a number is expected")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError("a number is expected") from None
+
+
+def _to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "on", "yes"}:
+        return True
+    if text in {"false", "0", "off", "no", ""}:
+        return False
+    raise ValueError("true or false is expected")
+
+
+def _to_date(value: Any) -> str:
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ValueError("a date as YYYY-MM-DD is expected") from None
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, dict | list):
+        raise ValueError("text is expected")
+    return str(value)
+
+
+FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
+    "string": _to_string,
+    "long": _to_long,
+    "double": _to_double,
+    "boolean": _to_boolean,
+    "date": _to_date,
+    "enum": _to_string,
+}
+"""Camunda's form field types, plus ``double``; a definition may use only these."""
+
+
+def clean_submission(form: list[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``data`` against ``form`` and return it converted; InvalidInput names the field."""
+    for key in data:
+        if not isinstance(key, str) or not _IDENTIFIER.match(key):
+            raise InvalidInput(f"'{key}' is not a valid variable name", field=str(key))
+    if not form:
+        return dict(data)
+    fields = {f["id"]: f for f in form}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise InvalidInput(f"'{unknown[0]}' is not a field of this form", field=unknown[0])
+    cleaned: dict[str, Any] = {}
+    for field in form:
+        value = _clean_field(field, data.get(field["id"]))
+        if value is not None:
+            cleaned[field["id"]] = value
+    return cleaned
+
+
+def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
+    name = field["id"]
+    if raw is None or (isinstance(raw, str) and raw.strip() == "" and field["type"] != "boolean"):
+        if field.get("required"):
+            raise InvalidInput(f"{field['label']} is required", field=name)
+        return None
+    try:
+        value = FIELD_TYPES[field["type"]](raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{field['label']}: {exc}", field=name) from None
+    _check_options(field, value)
+    _check_constraints(field, value)
+    return value
+
+
+def _check_options(field: Mapping[str, Any], value: Any) -> None:
+    options = [o["id"] for o in field.get("options", [])]
+    if field["type"] == "enum" and value not in options:
+        raise InvalidInput(
+            f"{field['label']}: choose one of {', '.join(options)}", field=field["id"]
+        )
+
+
+def _check_constraints(field: Mapping[str, Any], value: Any) -> None:
+    constraints = field.get("constraints", {})
+    for name, (compare, words) in _LIMITS.items():
+        if name not in constraints:
+            continue
+        limit = _limit_value(field, name, constraints[name])
+        subject = len(value) if name.endswith("length") else value
+        if not compare(subject, limit):
+            raise InvalidInput(f"{field['label']} {words} {limit}", field=field["id"])
+
+
+def _limit_value(field: Mapping[str, Any], name: str, config: Any) -> Any:
+    if name.endswith("length"):
+        return int(config)
+    if field["type"] == "date":
+        return date.fromisoformat(str(config)).isoformat()
+    return float(config)
+
+
+_LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "min": (lambda v, limit: v >= limit, "must be at least"),
+    "max": (lambda v, limit: v <= limit, "must be at most"),
+    "minlength": (lambda v, limit: v >= limit, "must have at least this many characters:"),
+    "maxlength": (lambda v, limit: v <= limit, "must have at most this many characters:"),
+}

@@ -1,0 +1,384 @@
+"""The only code that changes a process instance.
+
+Every command follows one path: lock the instance row, restore the Spiff workflow,
+apply the command, run the engine steps, then write the state, the derived rows and
+the history in the caller's transaction. The caller commits once; a crash anywhere
+before that leaves the previous committed state, whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.errors import Conflict, NotFound, ScriptError
+from engine.forms import clean_submission
+from engine.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer
+from engine.queries import latest_definition
+from engine.runtime.loading import SpecCache, new_workflow, restore
+from engine.runtime.projection import ReadyTask, errored_tasks
+from engine.runtime.task_attributes import resolve_task_attributes
+from engine.runtime.unit_of_work import UnitOfWork, append_history, history_row
+from engine.store import Database
+from engine.workflow import make_script_engine, spiff_time
+
+__all__ = ["Runtime"]
+
+log = logging.getLogger(__name__)
+
+_EPSILON = timedelta(microseconds=1)
+"""Spiff fires a timer when its time is strictly before now; we fire at the due time."""
+
+_ACTIVE = frozenset({"running", "incident"})
+
+
+class Runtime:
+    """Applies commands to instances. Stateless apart from caches: share one per process."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        functions: Mapping[str, Callable[..., Any]],
+        *,
+        script_timeout_s: float = 1.0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.specs = SpecCache()
+        self.script_engine = make_script_engine(functions, script_timeout_s)
+
+    # -- commands that run the workflow ---------------------------------------------
+
+    def start_instance(
+        self,
+        session: Session,
+        process_key: str,
+        variables: Mapping[str, Any],
+        actor: str,
+        *,
+        business_key: str | None = None,
+    ) -> ProcessInstance:
+        definition = _latest_definition(session, process_key)
+        compiled = self.specs.get(session, definition.id)
+        now = self.clock.now()
+        variables = clean_submission([], variables)
+        workflow = new_workflow(compiled, self.script_engine)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(variables)
+        instance = ProcessInstance(
+            definition_id=definition.id,
+            process_key=process_key,
+            version=definition.version,
+            status="running",
+            business_key=business_key,
+            state="{}",
+            variables={},
+            started_at=now,
+            started_by=actor,
+            updated_at=now,
+        )
+        session.add(instance)
+        session.flush()
+        work = UnitOfWork(session, instance, compiled, workflow, actor, now)
+        work.record("instance_started", data={"variables": variables})
+        self._advance(work)
+        return instance
+
+    def complete_task(
+        self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
+    ) -> ProcessInstance:
+        row = _human_task(session, task_id)
+        work = self._restore(session, row.instance_id, actor)
+        row = _open_task(session, task_id)
+        if row.assignee and row.assignee != actor:
+            raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
+        cleaned = clean_submission(row.form.get("fields", []), data)
+        task = _spiff_task(work.workflow, task_id)
+        task.set_data(**cleaned)
+        _collect_into_output_item(task, cleaned)
+        with spiff_time(work.now):
+            task.run()
+        row.status, row.completed_at, row.completed_by = "completed", work.now, actor
+        work.settled_task_ids.add(task_id)
+        work.record("task_completed", element_id=row.element_id, task_id=task_id, data=cleaned)
+        self._advance(work)
+        return work.instance
+
+    def fire_timer(self, session: Session, timer_id: int) -> bool:
+        """Fire one due timer; False when it was already settled (exactly once)."""
+        timer = session.get(Timer, timer_id)
+        if timer is None:
+            raise NotFound(f"no timer {timer_id}", timer_id=timer_id)
+        instance = self.db.lock_instance(session, timer.instance_id)
+        session.refresh(timer)
+        if timer.status != "pending" or instance.status not in _ACTIVE:
+            return False
+        work = self._unit_of_work(session, instance, "scheduler")
+        work.now = max(work.now, timer.due_at + _EPSILON)
+        timer.status, timer.settled_at = "fired", work.now
+        work.settled_timers.add((timer.task_id, timer.due_at))
+        work.record(
+            "timer_fired",
+            element_id=timer.element_id,
+            task_id=timer.task_id,
+            data={"due_at": timer.due_at.isoformat()},
+        )
+        with spiff_time(work.now):
+            work.workflow.refresh_timers()
+        self._advance(work)
+        return True
+
+    def retry(
+        self, session: Session, instance_id: int, data: Mapping[str, Any], actor: str
+    ) -> ProcessInstance:
+        """Fix the failed task's data and run it again."""
+        work = self._restore(session, instance_id, actor)
+        incidents = _open_incidents(session, instance_id)
+        if not incidents:
+            raise Conflict(f"instance {instance_id} has no incident to retry")
+        fixes = clean_submission([], data)
+        with spiff_time(work.now):
+            for task in errored_tasks(work.workflow):
+                task.data.update(fixes)
+                task.run()
+        for incident in incidents:
+            incident.resolved_at, incident.resolved_by = work.now, actor
+        work.record("incident_retried", data=fixes)
+        self._advance(work)
+        return work.instance
+
+    # -- commands on the derived rows only ------------------------------------------
+
+    def claim_task(self, session: Session, task_id: str, actor: str) -> HumanTask:
+        row, instance = self._lock_task(session, task_id)
+        if row.assignee and row.assignee != actor:
+            raise Conflict(f"task is already claimed by {row.assignee}", task_id=task_id)
+        return self._set_assignee(session, instance, row, actor, actor, "task_claimed")
+
+    def unclaim_task(self, session: Session, task_id: str, actor: str) -> HumanTask:
+        row, instance = self._lock_task(session, task_id)
+        return self._set_assignee(session, instance, row, None, actor, "task_unclaimed")
+
+    def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> HumanTask:
+        row, instance = self._lock_task(session, task_id)
+        return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
+
+    def set_status(self, session: Session, instance_id: int, status: str, actor: str) -> None:
+        """Suspend, resume or cancel an instance."""
+        instance = self.db.lock_instance(session, instance_id)
+        allowed = {
+            "suspended": {"running", "incident"},
+            "running": {"suspended"},
+            "cancelled": {"running", "incident", "suspended"},
+        }
+        if instance.status not in allowed[status]:
+            raise Conflict(f"a {instance.status} instance cannot become {status}")
+        now = self.clock.now()
+        instance.status, instance.updated_at = status, now
+        if status == "cancelled":
+            instance.ended_at = now
+            _settle_derived_rows(session, instance.id, now)
+        kinds = {"suspended": "instance_suspended", "running": "instance_resumed"}
+        kind = kinds.get(status, "instance_cancelled")
+        append_history(session, [history_row(instance.id, now, actor, kind)])
+
+    # -- the common path ------------------------------------------------------------
+
+    def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
+        instance = self.db.lock_instance(session, instance_id)
+        _check_active(instance)
+        return self._unit_of_work(session, instance, actor)
+
+    def _unit_of_work(self, session: Session, instance: ProcessInstance, actor: str) -> UnitOfWork:
+        compiled = self.specs.get(session, instance.definition_id)
+        workflow = restore(instance, compiled, self.script_engine)
+        return UnitOfWork.restored(session, instance, compiled, workflow, actor, self.clock.now())
+
+    def _advance(self, work: UnitOfWork) -> None:
+        """Run the engine steps, then write state, derived rows and history."""
+        with spiff_time(work.now):
+            try:
+                work.workflow.do_engine_steps()
+            except Exception as exc:  # a failing step is an incident, not a crash
+                _raise_incident(work, exc)
+            work.write_back(lambda ready: self._open_human_task(work, ready))
+        self._update_status(work)
+
+    def _update_status(self, work: UnitOfWork) -> None:
+        instance = work.instance
+        if work.workflow.is_completed() and instance.status != "completed":
+            instance.status, instance.ended_at = "completed", work.now
+            work.record("instance_completed")
+        elif errored_tasks(work.workflow) or (
+            instance.status == "incident" and _open_incidents(work.session, instance.id)
+        ):
+            instance.status = "incident"
+        elif instance.status == "incident":
+            instance.status = "running"
+        work.flush_events()
+
+    def _open_human_task(self, work: UnitOfWork, ready: ReadyTask) -> HumanTask:
+        meta = work.compiled.task_meta(ready.element_id)
+        try:
+            attributes = resolve_task_attributes(meta, ready.task, ready.lane, work.now)
+        except Exception as exc:  # a bad due-date or unit expression: open it, flag it
+            _raise_incident(work, exc, ready.task)
+            attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
+        return HumanTask(
+            id=ready.task_id,
+            instance_id=work.instance.id,
+            process_key=work.instance.process_key,
+            element_id=ready.element_id,
+            name=ready.name,
+            unit=attributes.unit,
+            assignee=attributes.assignee,
+            status="open",
+            form={"fields": meta.get("form", []), "documentation": meta.get("documentation", "")},
+            created_at=work.now,
+            due_at=attributes.due_at,
+            follow_up_at=attributes.follow_up_at,
+        )
+
+    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+        row = _human_task(session, task_id)
+        instance = self.db.lock_instance(session, row.instance_id)
+        _check_active(instance)
+        return _open_task(session, task_id), instance
+
+    def _set_assignee(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        row: HumanTask,
+        assignee: str | None,
+        actor: str,
+        kind: str,
+    ) -> HumanTask:
+        now = self.clock.now()
+        event = history_row(
+            instance.id,
+            now,
+            actor,
+            kind,
+            element_id=row.element_id,
+            task_id=row.id,
+            data={"assignee": assignee, "was": row.assignee},
+        )
+        append_history(session, [event])
+        row.assignee, row.claimed_at = assignee, (now if assignee else None)
+        return row
+
+
+# -- helpers that need no runtime state ---------------------------------------------
+
+
+def _latest_definition(session: Session, process_key: str) -> ProcessDefinition:
+    definition = latest_definition(session, process_key)
+    if definition is None:
+        raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
+    return definition
+
+
+def _check_active(instance: ProcessInstance) -> None:
+    if instance.status not in _ACTIVE:
+        raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
+
+
+def _human_task(session: Session, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"no task {task_id}", task_id=task_id)
+    return row
+
+
+def _open_task(session: Session, task_id: str) -> HumanTask:
+    """Re-read the task under the instance lock: another worker may have just finished it."""
+    row = session.get(HumanTask, task_id, populate_existing=True)
+    if row is None or row.status != "open":
+        who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
+        state = row.status if row is not None else "gone"
+        raise Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
+    return row
+
+
+def _spiff_task(workflow: BpmnWorkflow, task_id: str) -> Any:
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict(f"task {task_id} is not ready in the workflow", task_id=task_id)
+    return task
+
+
+def _collect_into_output_item(task: Any, submitted: dict[str, Any]) -> None:
+    """One unit's answer in a multi-instance task becomes its item of the output collection.
+
+    BPMN collects each instance's ``outputDataItem``; a form fills flat variables. So a
+    submission to a multi-instance user task whose output item is not itself a form
+    field is gathered into that item (with the input item, e.g. the unit, beside it).
+    """
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    output_item = getattr(parent_spec, "output_item", None)
+    if output_item is None or output_item.bpmn_id in submitted:
+        return
+    input_item = getattr(parent_spec, "input_item", None)
+    item = {input_item.bpmn_id: task.data.get(input_item.bpmn_id)} if input_item else {}
+    task.data[output_item.bpmn_id] = {**item, **submitted}
+
+
+def _raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
+    task = task or getattr(exc, "task", None)
+    inner = exc.__cause__ or exc.__context__
+    if isinstance(inner, ScriptError):  # the sandbox's own words are the clearest
+        message, line = inner.message, inner.line
+    else:
+        message, line = str(exc).rstrip(". "), getattr(exc, "line_number", None) or None
+    log.warning("instance %s: incident at %s: %s", work.instance.id, task, message)
+    incident = Incident(
+        instance_id=work.instance.id,
+        task_id=str(task.id) if task is not None else None,
+        element_id=task.task_spec.bpmn_id if task is not None else None,
+        message=message,
+        line=line,
+        created_at=work.now,
+    )
+    work.session.add(incident)
+    work.instance.status = "incident"
+    work.record(
+        "incident_raised",
+        actor="engine",
+        element_id=incident.element_id,
+        task_id=incident.task_id,
+        data={"message": message, "line": line},
+    )
+
+
+def _open_incidents(session: Session, instance_id: int) -> list[Incident]:
+    return list(
+        session.scalars(
+            select(Incident).where(
+                Incident.instance_id == instance_id, Incident.resolved_at.is_(None)
+            )
+        )
+    )
+
+
+def _settle_derived_rows(session: Session, instance_id: int, now: datetime) -> None:
+    session.execute(
+        update(HumanTask)
+        .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+        .values(status="cancelled", completed_at=now)
+    )
+    session.execute(
+        update(Timer)
+        .where(Timer.instance_id == instance_id, Timer.status == "pending")
+        .values(status="cancelled", settled_at=now)
+    )

@@ -1,0 +1,79 @@
+"""Who a human task is for and when it is due, decided when the task opens.
+
+A task's unit comes from ``camunda:candidateGroups`` (a unit code, or an expression
+such as ``${unit}`` inside a multi-instance), failing that from its lane. Due dates
+are ``camunda:dueDate``: an ISO date-time (a naive one is Asia/Ho_Chi_Minh wall-clock
+time, as designers mean it), an ISO duration from the moment the task opens, or an
+expression returning either or a datetime. Evaluated once, then stored on the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from engine.definitions.dialect import expression_of, unit_from_lane
+
+__all__ = ["TaskAttributes", "parse_moment", "resolve_task_attributes"]
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class TaskAttributes:
+    unit: str | None
+    assignee: str | None
+    due_at: datetime | None
+    follow_up_at: datetime | None
+
+
+def resolve_task_attributes(
+    meta: dict[str, Any], task: Any, lane: str | None, now: datetime
+) -> TaskAttributes:
+    unit = _text(meta.get("candidate_groups"), task) or unit_from_lane(lane)
+    return TaskAttributes(
+        unit=unit.split(",")[0].strip() if unit else None,
+        assignee=_text(meta.get("assignee"), task),
+        due_at=_moment(meta.get("due_date"), task, now),
+        follow_up_at=_moment(meta.get("follow_up_date"), task, now),
+    )
+
+
+def _evaluate(raw: str, task: Any) -> Any:
+    body = expression_of(raw)
+    if body is None:
+        return raw.strip()
+    return task.workflow.script_engine.evaluate(task, body)
+
+
+def _text(raw: str | None, task: Any) -> str | None:
+    if not raw:
+        return None
+    value = _evaluate(raw, task)
+    return str(value) if value not in (None, "") else None
+
+
+def _moment(raw: str | None, task: Any, now: datetime) -> datetime | None:
+    if not raw:
+        return None
+    return parse_moment(_evaluate(raw, task), now)
+
+
+def parse_moment(value: Any, now: datetime) -> datetime | None:
+    """A due moment from a datetime, a date (local midnight), ISO text or an ISO duration."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=LOCAL_ZONE)
+        return aware.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), LOCAL_ZONE).astimezone(UTC)
+    text = str(value).strip()
+    if text.upper().startswith("P"):
+        duration = TimerEventDefinition.parse_iso_duration(text)
+        return now + TimerEventDefinition.get_timedelta_from_start(duration, now)
+    return parse_moment(datetime.fromisoformat(text), now)

@@ -1,0 +1,34 @@
+"""The functions a process's scripts and expressions may call, bound to the engine's clock.
+
+Deadlines in the plan are Vietnamese wall-clock dates and working days, so designers
+write ``${local_deadline(year, 12, 25)}`` or ``${add_working_days(ready_at, 1)}``
+instead of doing time-zone arithmetic in BPMN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from engine.calendar import WorkCalendar, local_deadline, to_local
+from engine.clock import Clock
+
+__all__ = ["script_functions"]
+
+
+def script_functions(clock: Clock, work_calendar: WorkCalendar) -> dict[str, Callable[..., Any]]:
+
+    def now() -> datetime:
+        return clock.now()
+
+    def add_working_days(moment: datetime | str, days: int) -> datetime:
+        start = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return work_calendar.add_working_days_at(start, days)
+
+    return {
+        "now": now,
+        "add_working_days": add_working_days,
+        "local_deadline": local_deadline,
+        "local_time": to_local,
+    }

@@ -1,0 +1,163 @@
+"""Read-only pictures of engine state for callers (CLI, web); never ORM or Spiff objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer
+
+__all__ = [
+    "DefinitionView",
+    "EventView",
+    "IncidentView",
+    "InstanceView",
+    "TaskView",
+    "TimerView",
+]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: str
+    instance_id: int
+    process_key: str
+    element_id: str
+    name: str
+    unit: str | None
+    assignee: str | None
+    status: str
+    created_at: datetime
+    due_at: datetime | None
+    follow_up_at: datetime | None
+    completed_at: datetime | None
+    completed_by: str | None
+    form: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def of(cls, row: HumanTask) -> TaskView:
+        return cls(
+            id=row.id,
+            instance_id=row.instance_id,
+            process_key=row.process_key,
+            element_id=row.element_id,
+            name=row.name,
+            unit=row.unit,
+            assignee=row.assignee,
+            status=row.status,
+            created_at=row.created_at,
+            due_at=row.due_at,
+            follow_up_at=row.follow_up_at,
+            completed_at=row.completed_at,
+            completed_by=row.completed_by,
+            form=row.form,
+        )
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status == "open" and self.due_at is not None and self.due_at < now
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: int
+    task_id: str | None
+    element_id: str | None
+    message: str
+    line: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Incident) -> IncidentView:
+        return cls(row.id, row.task_id, row.element_id, row.message, row.line, row.created_at)
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: int
+    instance_id: int
+    element_id: str
+    due_at: datetime
+    status: str
+
+    @classmethod
+    def of(cls, row: Timer) -> TimerView:
+        return cls(row.id, row.instance_id, row.element_id, row.due_at, row.status)
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    id: int
+    process_key: str
+    version: int
+    status: str
+    business_key: str | None
+    started_at: datetime
+    started_by: str
+    updated_at: datetime
+    ended_at: datetime | None
+    data: dict[str, Any] = field(repr=False)
+    open_tasks: list[TaskView] = field(default_factory=list, repr=False)
+    incidents: list[IncidentView] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        row: ProcessInstance,
+        data: dict[str, Any],
+        open_tasks: list[TaskView],
+        incidents: list[IncidentView],
+    ) -> InstanceView:
+        return cls(
+            id=row.id,
+            process_key=row.process_key,
+            version=row.version,
+            status=row.status,
+            business_key=row.business_key,
+            started_at=row.started_at,
+            started_by=row.started_by,
+            updated_at=row.updated_at,
+            ended_at=row.ended_at,
+            data=data,
+            open_tasks=open_tasks,
+            incidents=incidents,
+        )
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    instance_id: int
+    at: datetime
+    actor: str
+    kind: str
+    element_id: str | None
+    task_id: str | None
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: Event) -> EventView:
+        return cls(
+            row.id,
+            row.instance_id,
+            row.at,
+            row.actor,
+            row.kind,
+            row.element_id,
+            row.task_id,
+            row.data,
+        )
+
+
+@dataclass(frozen=True)
+class DefinitionView:
+    id: int
+    process_key: str
+    version: int
+    name: str
+    deployed_at: datetime
+    file_name: str
+
+    @classmethod
+    def of(cls, row: ProcessDefinition) -> DefinitionView:
+        return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file.name)

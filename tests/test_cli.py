@@ -1,0 +1,65 @@
+"""The ``govflow`` command line, end to end against a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from web import create_app, engine_of
+from web.cli import cli
+
+BPMN_DIR = Path(__file__).parent / "bpmn"
+
+
+@pytest.fixture
+def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    invoke("db", "upgrade")
+    return invoke
+
+
+def test_deploy_start_complete_from_the_command_line(run) -> None:
+    out = run("deploy", str(BPMN_DIR / "five_tasks.bpmn"))
+    assert "deployed five_tasks version 1" in out
+    assert "unchanged five_tasks (version 1)" in run("deploy", str(BPMN_DIR / "five_tasks.bpmn"))
+
+    out = run("start", "five_tasks", "--var", "year=2021", "--var", "label=H1")
+    assert "started instance 1 of five_tasks v1" in out
+    listing = run("tasks", "--unit", "ITC")
+    task_id = listing.split()[0]
+    assert "Step 1" in listing and "unit=ITC" in listing
+
+    assert run("tasks", "--unit", "LEGAL").strip() == ""
+    assert "instance 1 is running" in run("complete", task_id, "--var", "score=5", "--actor", "an")
+    assert "five_tasks v1  running" in run("instances")
+
+
+def test_validate_reports_file_line_and_element(run, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions xmlns:bpmn='x'>\n  <oops>\n</bpmn:definitions>\n")
+    out = run("validate", str(broken), code=1)
+    assert out.startswith(f"{broken}:3: -: not well-formed XML")
+    assert "ok: no problems found" in run("validate", str(BPMN_DIR / "five_tasks.bpmn"))
+
+
+def test_bad_var_is_a_usage_error(run) -> None:
+    run("deploy", str(BPMN_DIR / "five_tasks.bpmn"))
+    out = run("start", "five_tasks", "--var", "novalue", code=2)
+    assert "is not NAME=VALUE" in out
+
+
+def test_health_endpoint_reports_the_database(db_url: str) -> None:
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True})
+    response = app.test_client().get("/healthz")
+    engine_of(app).close()
+    assert response.status_code == 200
+    assert response.get_json()["database"] in {"sqlite", "postgresql"}

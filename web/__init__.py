@@ -1,0 +1,38 @@
+"""The web layer: Flask application factory. It calls only the engine's public API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from engine.api import Engine
+from engine.settings import Settings
+
+__all__ = ["create_app", "engine_of"]
+
+
+def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
+    """Build the app: defaults, then ``GOVFLOW_*`` from the environment, then ``config``.
+
+    Nothing runs at import or here beyond wiring: the scheduler is started by the
+    ``serve``/``scheduler`` commands, never by the factory.
+    """
+    app = Flask(__name__)
+    settings = Settings.from_env()
+    app.config.update(SECRET_KEY=settings.secret_key, DATABASE_URL=settings.database_url)
+    app.config.from_prefixed_env("GOVFLOW")
+    if config:
+        app.config.update(config)
+    app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
+
+    from web import errors, health
+
+    errors.register(app)
+    app.register_blueprint(health.blueprint)
+    return app
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["govflow"]

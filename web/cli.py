@@ -1,0 +1,175 @@
+"""The ``govflow`` command line, through Flask's click integration."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from engine.api import Engine, read_files
+from engine.errors import GovflowError, InvalidDefinition
+from web import create_app, engine_of
+
+__all__ = ["cli", "main"]
+
+
+def _engine() -> Engine:
+    """The app's engine, closed (its connections released) when the command ends."""
+    engine = engine_of(current_app)
+    click.get_current_context().call_on_close(engine.close)
+    return engine
+
+
+def _parse_vars(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``k=v`` pairs; a value that reads as JSON (42, true, "x", [..]) is taken as such."""
+    variables: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--var")
+        try:
+            variables[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            variables[name] = raw
+    return variables
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def cli() -> None:
+    """govflow: runs the ministry's data-management plan as BPMN processes."""
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    _engine().upgrade_schema()
+    click.echo("database schema is up to date")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def validate(paths: tuple[str, ...]) -> None:
+    """Check BPMN files; print FILE:LINE: ELEMENT_ID: message for each problem."""
+    problems = _engine().validate(read_files(paths))
+    for problem in problems:
+        click.echo(_problem_line(problem))
+    if problems:
+        sys.exit(1)
+    click.echo("ok: no problems found")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--actor", default="designer", show_default=True)
+def deploy(paths: tuple[str, ...], actor: str) -> None:
+    """Validate and deploy BPMN files (all or nothing)."""
+    try:
+        result = _engine().deploy(read_files(paths), actor=actor)
+    except InvalidDefinition as exc:
+        for problem in exc.problems:
+            click.echo(_problem_line(problem), err=True)
+        sys.exit(1)
+    for key, version in result.created:
+        click.echo(f"deployed {key} version {version}")
+    for key, version in result.unchanged:
+        click.echo(f"unchanged {key} (version {version})")
+
+
+@cli.command()
+@click.argument("process_key")
+@click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable")
+@click.option("--business-key", default=None)
+@click.option("--actor", default="cli", show_default=True)
+def start(process_key: str, variables: tuple[str, ...], business_key: str | None, actor: str):
+    """Start an instance of the latest version of PROCESS_KEY."""
+    instance = _engine().start(
+        process_key, _parse_vars(variables), actor=actor, business_key=business_key
+    )
+    click.echo(f"started instance {instance.id} of {process_key} v{instance.version}")
+    for task in instance.open_tasks:
+        click.echo(f"  open task {task.id} {task.name} unit={task.unit or '-'}")
+
+
+@cli.command()
+@click.option("--unit", default=None)
+@click.option("--assignee", default=None)
+def tasks(unit: str | None, assignee: str | None) -> None:
+    """List open human tasks, soonest due first."""
+    for task in _engine().tasks(unit=unit, assignee=assignee):
+        due = task.due_at.isoformat() if task.due_at else "-"
+        click.echo(
+            f"{task.id}  {task.process_key}#{task.instance_id}  {task.name}  "
+            f"unit={task.unit or '-'}  assignee={task.assignee or '-'}  due={due}"
+        )
+
+
+@cli.command()
+@click.argument("task_id")
+@click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable")
+@click.option("--actor", required=True, help="who completes the task")
+def complete(task_id: str, variables: tuple[str, ...], actor: str) -> None:
+    """Complete a human task with form data."""
+    instance = _engine().complete(task_id, _parse_vars(variables), actor=actor)
+    click.echo(f"instance {instance.id} is {instance.status}")
+
+
+@cli.command()
+@click.option("--process", "process_key", default=None)
+@click.option("--status", default=None)
+def instances(process_key: str | None, status: str | None) -> None:
+    """List process instances, newest first."""
+    for instance in _engine().instances(process_key=process_key, status=status):
+        click.echo(
+            f"{instance.id}  {instance.process_key} v{instance.version}  {instance.status}  "
+            f"started {instance.started_at.isoformat()} by {instance.started_by}  "
+            f"open tasks: {len(instance.open_tasks)}"
+        )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True)
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True)
+def serve(host: str, port: int, scheduler: bool) -> None:
+    """Serve the web application (and, by default, the scheduler in-process)."""
+    import waitress
+
+    from engine.scheduler import start_background_scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    background = start_background_scheduler(engine_of(app)) if scheduler else None
+    click.echo(f"govflow listening on http://{host}:{port}/ (health: /healthz)")
+    try:
+        waitress.serve(app, host=host, port=port)
+    finally:
+        if background is not None:
+            background.shutdown()
+
+
+@cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the timer scheduler in the foreground."""
+    from engine.scheduler import run_scheduler
+
+    run_scheduler(_engine())
+
+
+def _problem_line(problem: Any) -> str:
+    return str(problem) + (f"  (hint: {problem.hint})" if problem.hint else "")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="govflow")
+    except GovflowError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
