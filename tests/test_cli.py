@@ -14,7 +14,7 @@ BPMN_DIR = Path(__file__).parent / "bpmn"
 
 
 @pytest.fixture
-def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(db_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     runner = CliRunner()
 
