@@ -107,7 +107,7 @@ class Engine:
                 session, process_key, variables or {}, actor, business_key=business_key
             )
             session.flush()
-            return queries.instance_view(session, instance.id)
+            return queries.instance_view(session, instance.id, instance)
 
     def instance(self, instance_id: int) -> InstanceView:
         with self.db.reading() as session:
@@ -163,15 +163,15 @@ class Engine:
 
     def claim(self, task_id: str, *, actor: str) -> TaskView:
         with self._command() as session:
-            return TaskView.of(self.runtime.claim_task(session, task_id, actor))
+            return self.runtime.claim_task(session, task_id, actor)
 
     def unclaim(self, task_id: str, *, actor: str) -> TaskView:
         with self._command() as session:
-            return TaskView.of(self.runtime.unclaim_task(session, task_id, actor))
+            return self.runtime.unclaim_task(session, task_id, actor)
 
     def assign(self, task_id: str, assignee: str, *, actor: str) -> TaskView:
         with self._command() as session:
-            return TaskView.of(self.runtime.assign_task(session, task_id, assignee, actor))
+            return self.runtime.assign_task(session, task_id, assignee, actor)
 
     def complete(
         self, task_id: str, data: Mapping[str, Any] | None = None, *, actor: str
@@ -179,7 +179,7 @@ class Engine:
         with self._command() as session:
             instance = self.runtime.complete_task(session, task_id, data or {}, actor)
             session.flush()
-            return queries.instance_view(session, instance.id)
+            return queries.instance_view(session, instance.id, instance)
 
     # -- timers ---------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -16,8 +18,18 @@ __all__ = [
     "list_definitions",
     "list_events",
     "list_instances",
+    "open_incidents",
     "task_view",
 ]
+
+
+_tasks = HumanTask.__table__
+_OPEN_TASKS_OF = (
+    select(_tasks)
+    .where(_tasks.c.instance_id == bindparam("b_id"), _tasks.c.status == "open")
+    .order_by(_tasks.c.due_at.is_(None), _tasks.c.due_at, _tasks.c.created_at)
+)
+"""Prebuilt: every command's answer lists the instance's open tasks."""
 
 
 def latest_definition(session: Session, process_key: str) -> ProcessDefinition | None:
@@ -45,7 +57,7 @@ def find_tasks(
     status: str | None = "open",
 ) -> list[TaskView]:
     """Tasks, soonest due first (tasks with no due date last)."""
-    query = select(HumanTask)
+    query = select(HumanTask.__table__)  # Core rows: listing needs no ORM identity
     if unit is not None:
         query = query.where(HumanTask.unit == unit)
     if assignee is not None:
@@ -55,7 +67,7 @@ def find_tasks(
     if status is not None:
         query = query.where(HumanTask.status == status)
     query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
-    return [TaskView.of(row) for row in session.scalars(query)]
+    return [TaskView.of(row) for row in session.execute(query)]
 
 
 def task_view(session: Session, task_id: str) -> TaskView:
@@ -76,25 +88,30 @@ def list_instances(
     return list(session.scalars(query))
 
 
-def instance_view(session: Session, instance_id: int) -> InstanceView:
-    row = session.get(ProcessInstance, instance_id)
+def instance_view(session: Session, instance_id: int, row: Any = None) -> InstanceView:
+    """The instance with its open tasks and open incidents.
+
+    ``row`` is the instance as a command just wrote it (any object with the instance's
+    columns as attributes), which saves reading it again.
+    """
+    row = row if row is not None else session.get(ProcessInstance, instance_id)
     if row is None:
         raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
-    incidents = (
-        []
-        if row.status != "incident"
-        else session.scalars(
-            select(Incident).where(
-                Incident.instance_id == instance_id, Incident.resolved_at.is_(None)
-            )
-        )
-    )
+    incidents = [] if row.status != "incident" else open_incidents(session, instance_id)
+    open_tasks = session.connection().execute(_OPEN_TASKS_OF, {"b_id": instance_id})
     return InstanceView.of(
         row,
         row.variables,
-        find_tasks(session, instance_id=instance_id),
+        [TaskView.of(task) for task in open_tasks],
         [IncidentView.of(i) for i in incidents],
     )
+
+
+def open_incidents(session: Session, instance_id: int) -> list[Incident]:
+    query = select(Incident).where(
+        Incident.instance_id == instance_id, Incident.resolved_at.is_(None)
+    )
+    return list(session.scalars(query))
 
 
 def list_events(session: Session, instance_id: int) -> list[EventView]:

@@ -12,14 +12,15 @@ engine, web and scheduler processes. The two differ in how a command takes its l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, Row, bindparam, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +30,12 @@ from engine.models import ProcessInstance
 
 __all__ = ["Database", "upgrade_schema"]
 
+T = TypeVar("T")
+
+_instance = ProcessInstance.__table__
+_INSTANCE = select(_instance).where(_instance.c.id == bindparam("b_id"))
+_INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
+
 
 class Database:
     """Connections to one database, and the two kinds of transaction govflow uses."""
@@ -37,7 +44,9 @@ class Database:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.lock_timeout_s = lock_timeout_s
-        self.engine = _create_engine(url, echo=echo, is_sqlite=self.is_sqlite)
+        self.engine = _create_engine(
+            url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
+        )
         writer = self.engine.execution_options(govflow_write=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -52,9 +61,6 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """A transaction for one command; committed when the block ends without error."""
         with self._write.begin() as session:
-            if not self.is_sqlite:
-                ms = int(self.lock_timeout_s * 1000)
-                session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
             yield session
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
@@ -62,28 +68,51 @@ class Database:
         query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if not self.is_sqlite:
             query = query.with_for_update()
+        query = query.execution_options(populate_existing=True)
+        return self._locked(instance_id, lambda: session.scalars(query).first())
+
+    def lock_instance_row(self, session: Session, instance_id: int) -> Row[Any]:
+        """The same lock, reading the row with a prebuilt Core statement (the runtime's path)."""
+        query = _INSTANCE if self.is_sqlite else _INSTANCE_FOR_UPDATE
+        params = {"b_id": instance_id}
+        return self._locked(
+            instance_id, lambda: session.connection().execute(query, params).first()
+        )
+
+    def _locked(self, instance_id: int, load: Callable[[], T | None]) -> T:
         try:
-            instance = session.scalars(query.execution_options(populate_existing=True)).first()
-        except OperationalError as exc:
+            found = load()
+        except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
             raise Conflict(
                 f"instance {instance_id} is busy with another command; try again",
                 instance_id=instance_id,
             ) from exc
-        if instance is None:
+        if found is None:
             raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
-        return instance
+        return found
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _create_engine(url: str, *, echo: bool, is_sqlite: bool) -> Engine:
+def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:
     if not is_sqlite:
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        event.listen(engine, "connect", partial(_configure_postgres_connection, lock_timeout_s))
+        return engine
     engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
+
+
+def _configure_postgres_connection(lock_timeout_s: float, dbapi_connection: Any, _record: Any):
+    # Set once per connection, not per transaction: a command waits this long for an
+    # instance another command holds, then fails with Conflict instead of hanging.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET lock_timeout = {int(lock_timeout_s * 1000)}")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

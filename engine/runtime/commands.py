@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer
-from engine.queries import latest_definition
+from engine.models import Incident, ProcessDefinition, ProcessInstance, Timer
+from engine.queries import latest_definition, open_incidents
+from engine.runtime import rows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import ReadyTask, errored_tasks
 from engine.runtime.task_attributes import resolve_task_attributes
-from engine.runtime.unit_of_work import UnitOfWork, append_history, history_row
+from engine.runtime.unit_of_work import InstanceRecord, UnitOfWork, history_row
 from engine.store import Database
+from engine.views import TaskView
 from engine.workflow import make_script_engine, spiff_time
 
 __all__ = ["Runtime"]
@@ -67,7 +69,7 @@ class Runtime:
         actor: str,
         *,
         business_key: str | None = None,
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
@@ -75,20 +77,20 @@ class Runtime:
         workflow = new_workflow(compiled, self.script_engine)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
-        instance = ProcessInstance(
-            definition_id=definition.id,
-            process_key=process_key,
-            version=definition.version,
-            status="running",
-            business_key=business_key,
-            state="{}",
-            variables={},
-            started_at=now,
-            started_by=actor,
-            updated_at=now,
-        )
-        session.add(instance)
-        session.flush()
+        values = {
+            "definition_id": definition.id,
+            "process_key": process_key,
+            "version": definition.version,
+            "status": "running",
+            "business_key": business_key,
+            "state": "{}",
+            "variables": {},
+            "started_at": now,
+            "started_by": actor,
+            "updated_at": now,
+            "ended_at": None,
+        }
+        instance = InstanceRecord.of_values(rows.create_instance(session, values), values)
         work = UnitOfWork(session, instance, compiled, workflow, actor, now)
         work.record("instance_started", data={"variables": variables})
         self._advance(work)
@@ -96,7 +98,7 @@ class Runtime:
 
     def complete_task(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         row = _human_task(session, task_id)
         work = self._restore(session, row.instance_id, actor)
         row = _open_task(session, task_id)
@@ -108,7 +110,7 @@ class Runtime:
         _collect_into_output_item(task, cleaned)
         with spiff_time(work.now):
             task.run()
-        row.status, row.completed_at, row.completed_by = "completed", work.now, actor
+        rows.set_completed(session, task_id, work.now, actor)
         work.settled_task_ids.add(task_id)
         work.record("task_completed", element_id=row.element_id, task_id=task_id, data=cleaned)
         self._advance(work)
@@ -119,7 +121,7 @@ class Runtime:
         timer = session.get(Timer, timer_id)
         if timer is None:
             raise NotFound(f"no timer {timer_id}", timer_id=timer_id)
-        instance = self.db.lock_instance(session, timer.instance_id)
+        instance = InstanceRecord.of(self.db.lock_instance_row(session, timer.instance_id))
         session.refresh(timer)
         if timer.status != "pending" or instance.status not in _ACTIVE:
             return False
@@ -140,10 +142,10 @@ class Runtime:
 
     def retry(
         self, session: Session, instance_id: int, data: Mapping[str, Any], actor: str
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         """Fix the failed task's data and run it again."""
         work = self._restore(session, instance_id, actor)
-        incidents = _open_incidents(session, instance_id)
+        incidents = open_incidents(session, instance_id)
         if not incidents:
             raise Conflict(f"instance {instance_id} has no incident to retry")
         fixes = clean_submission([], data)
@@ -159,17 +161,17 @@ class Runtime:
 
     # -- commands on the derived rows only ------------------------------------------
 
-    def claim_task(self, session: Session, task_id: str, actor: str) -> HumanTask:
+    def claim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
         row, instance = self._lock_task(session, task_id)
         if row.assignee and row.assignee != actor:
             raise Conflict(f"task is already claimed by {row.assignee}", task_id=task_id)
         return self._set_assignee(session, instance, row, actor, actor, "task_claimed")
 
-    def unclaim_task(self, session: Session, task_id: str, actor: str) -> HumanTask:
+    def unclaim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, None, actor, "task_unclaimed")
 
-    def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> HumanTask:
+    def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> TaskView:
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
 
@@ -187,19 +189,19 @@ class Runtime:
         instance.status, instance.updated_at = status, now
         if status == "cancelled":
             instance.ended_at = now
-            _settle_derived_rows(session, instance.id, now)
+            rows.cancel_open_rows(session, instance.id, now)
         kinds = {"suspended": "instance_suspended", "running": "instance_resumed"}
         kind = kinds.get(status, "instance_cancelled")
-        append_history(session, [history_row(instance.id, now, actor, kind)])
+        rows.append_history(session, [history_row(instance.id, now, actor, kind)])
 
     # -- the common path ------------------------------------------------------------
 
     def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
-        instance = self.db.lock_instance(session, instance_id)
+        instance = InstanceRecord.of(self.db.lock_instance_row(session, instance_id))
         _check_active(instance)
         return self._unit_of_work(session, instance, actor)
 
-    def _unit_of_work(self, session: Session, instance: ProcessInstance, actor: str) -> UnitOfWork:
+    def _unit_of_work(self, session: Session, instance: InstanceRecord, actor: str) -> UnitOfWork:
         compiled = self.specs.get(session, instance.definition_id)
         workflow = restore(instance, compiled, self.script_engine)
         return UnitOfWork.restored(session, instance, compiled, workflow, actor, self.clock.now())
@@ -213,43 +215,49 @@ class Runtime:
                 _raise_incident(work, exc)
             work.write_back(lambda ready: self._open_human_task(work, ready))
         self._update_status(work)
+        work.save()
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance
         if work.workflow.is_completed() and instance.status != "completed":
             instance.status, instance.ended_at = "completed", work.now
             work.record("instance_completed")
-        elif errored_tasks(work.workflow) or (
-            instance.status == "incident" and _open_incidents(work.session, instance.id)
+        elif work.has_errors or (
+            instance.status == "incident" and open_incidents(work.session, instance.id)
         ):
             instance.status = "incident"
         elif instance.status == "incident":
             instance.status = "running"
-        work.flush_events()
 
-    def _open_human_task(self, work: UnitOfWork, ready: ReadyTask) -> HumanTask:
+    def _open_human_task(self, work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
         meta = work.compiled.task_meta(ready.element_id)
         try:
             attributes = resolve_task_attributes(meta, ready.task, ready.lane, work.now)
         except Exception as exc:  # a bad due-date or unit expression: open it, flag it
             _raise_incident(work, exc, ready.task)
             attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
-        return HumanTask(
-            id=ready.task_id,
-            instance_id=work.instance.id,
-            process_key=work.instance.process_key,
-            element_id=ready.element_id,
-            name=ready.name,
-            unit=attributes.unit,
-            assignee=attributes.assignee,
-            status="open",
-            form={"fields": meta.get("form", []), "documentation": meta.get("documentation", "")},
-            created_at=work.now,
-            due_at=attributes.due_at,
-            follow_up_at=attributes.follow_up_at,
-        )
+        return {
+            "id": ready.task_id,
+            "instance_id": work.instance.id,
+            "process_key": work.instance.process_key,
+            "element_id": ready.element_id,
+            "name": ready.name,
+            "unit": attributes.unit,
+            "assignee": attributes.assignee,
+            "status": "open",
+            "form": {
+                "fields": meta.get("form", []),
+                "documentation": meta.get("documentation", ""),
+            },
+            "created_at": work.now,
+            "due_at": attributes.due_at,
+            "follow_up_at": attributes.follow_up_at,
+            "claimed_at": None,
+            "completed_at": None,
+            "completed_by": None,
+        }
 
-    def _lock_task(self, session: Session, task_id: str) -> tuple[HumanTask, ProcessInstance]:
+    def _lock_task(self, session: Session, task_id: str) -> tuple[Any, ProcessInstance]:
         row = _human_task(session, task_id)
         instance = self.db.lock_instance(session, row.instance_id)
         _check_active(instance)
@@ -259,11 +267,11 @@ class Runtime:
         self,
         session: Session,
         instance: ProcessInstance,
-        row: HumanTask,
+        row: Any,
         assignee: str | None,
         actor: str,
         kind: str,
-    ) -> HumanTask:
+    ) -> TaskView:
         now = self.clock.now()
         event = history_row(
             instance.id,
@@ -274,9 +282,9 @@ class Runtime:
             task_id=row.id,
             data={"assignee": assignee, "was": row.assignee},
         )
-        append_history(session, [event])
-        row.assignee, row.claimed_at = assignee, (now if assignee else None)
-        return row
+        rows.append_history(session, [event])
+        rows.set_assignee(session, row.id, assignee, now)
+        return replace(TaskView.of(row), assignee=assignee)
 
 
 # -- helpers that need no runtime state ---------------------------------------------
@@ -289,21 +297,21 @@ def _latest_definition(session: Session, process_key: str) -> ProcessDefinition:
     return definition
 
 
-def _check_active(instance: ProcessInstance) -> None:
+def _check_active(instance: InstanceRecord | ProcessInstance) -> None:
     if instance.status not in _ACTIVE:
         raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
 
 
-def _human_task(session: Session, task_id: str) -> HumanTask:
-    row = session.get(HumanTask, task_id)
+def _human_task(session: Session, task_id: str) -> Any:
+    row = rows.task_row(session, task_id)
     if row is None:
         raise NotFound(f"no task {task_id}", task_id=task_id)
     return row
 
 
-def _open_task(session: Session, task_id: str) -> HumanTask:
+def _open_task(session: Session, task_id: str) -> Any:
     """Re-read the task under the instance lock: another worker may have just finished it."""
-    row = session.get(HumanTask, task_id, populate_existing=True)
+    row = rows.task_row(session, task_id)
     if row is None or row.status != "open":
         who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
         state = row.status if row is not None else "gone"
@@ -358,27 +366,4 @@ def _raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
         element_id=incident.element_id,
         task_id=incident.task_id,
         data={"message": message, "line": line},
-    )
-
-
-def _open_incidents(session: Session, instance_id: int) -> list[Incident]:
-    return list(
-        session.scalars(
-            select(Incident).where(
-                Incident.instance_id == instance_id, Incident.resolved_at.is_(None)
-            )
-        )
-    )
-
-
-def _settle_derived_rows(session: Session, instance_id: int, now: datetime) -> None:
-    session.execute(
-        update(HumanTask)
-        .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
-        .values(status="cancelled", completed_at=now)
-    )
-    session.execute(
-        update(Timer)
-        .where(Timer.instance_id == instance_id, Timer.status == "pending")
-        .values(status="cancelled", settled_at=now)
     )

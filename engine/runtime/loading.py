@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from sqlalchemy.orm import Session
 
-from engine.models import ProcessDefinition, ProcessInstance
+from engine.models import ProcessDefinition
 from engine.workflow import dump_state, load_spec, load_state
 
 __all__ = [
@@ -84,13 +84,13 @@ def new_workflow(compiled: CompiledDefinition, script_engine: PythonScriptEngine
 
 
 def restore(
-    instance: ProcessInstance, compiled: CompiledDefinition, script_engine: PythonScriptEngine
+    instance: Any, compiled: CompiledDefinition, script_engine: PythonScriptEngine
 ) -> BpmnWorkflow:
     state = json.loads(instance.state)
     return load_state(state, compiled.spec, compiled.subprocess_specs, script_engine)
 
 
-def store_state(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def store_state(instance: Any, workflow: BpmnWorkflow) -> None:
     instance.state = json.dumps(dump_state(workflow), separators=(",", ":"))
 
 

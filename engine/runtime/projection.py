@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["ReadyTask", "WaitingTimer", "errored_tasks", "ready_human_tasks", "waiting_timers"]
+__all__ = ["ReadyTask", "Snapshot", "WaitingTimer", "errored_tasks", "snapshot"]
 
 
 @dataclass(frozen=True)
@@ -36,33 +36,45 @@ class WaitingTimer:
     due_at: datetime
 
 
-def ready_human_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
-    return [
-        ReadyTask(
-            task_id=str(task.id),
-            element_id=task.task_spec.bpmn_id,
-            name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-            lane=task.task_spec.lane,
-            task=task,
-        )
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True)
-    ]
+@dataclass(frozen=True)
+class Snapshot:
+    """The externally visible parts of a workflow at one moment."""
+
+    ready: list[ReadyTask]
+    timers: list[WaitingTimer]
+    errored: list[Any]
 
 
-def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
-    timers = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        due_at = _due_at(task, definition)
-        if due_at is not None:
-            timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, due_at))
-    return timers
+def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+    """Ready human tasks, waiting timers and errored tasks, in one walk of the task tree."""
+    ready, timers, errored = [], [], []
+    for task in workflow.get_tasks():
+        if task.state == TaskState.READY and task.task_spec.manual:
+            ready.append(_ready_task(task))
+        elif task.state == TaskState.WAITING:
+            timer = _waiting_timer(task)
+            if timer is not None:
+                timers.append(timer)
+        elif task.state == TaskState.ERROR:
+            errored.append(task)
+    return Snapshot(ready, timers, errored)
 
 
 def errored_tasks(workflow: BpmnWorkflow) -> list[Any]:
     return workflow.get_tasks(state=TaskState.ERROR)
+
+
+def _ready_task(task: Any) -> ReadyTask:
+    spec = task.task_spec
+    return ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane, task)
+
+
+def _waiting_timer(task: Any) -> WaitingTimer | None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    due_at = _due_at(task, definition)
+    return None if due_at is None else WaitingTimer(str(task.id), task.task_spec.bpmn_id, due_at)
 
 
 def _due_at(task: Any, definition: TimerEventDefinition) -> datetime | None:

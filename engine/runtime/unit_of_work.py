@@ -14,20 +14,47 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from engine.models import Event, HumanTask, ProcessInstance, Timer
+from engine.runtime import rows
 from engine.runtime.loading import CompiledDefinition, current_variables, store_state
-from engine.runtime.projection import ready_human_tasks, waiting_timers
+from engine.runtime.projection import Snapshot, snapshot
 
-__all__ = ["UnitOfWork", "append_history", "history_row"]
+__all__ = ["InstanceRecord", "UnitOfWork", "history_row"]
+
+
+@dataclass
+class InstanceRecord:
+    """The instance row a command works on, read and written with Core statements."""
+
+    id: int
+    definition_id: int
+    process_key: str
+    version: int
+    status: str
+    business_key: str | None
+    state: str
+    variables: dict[str, Any]
+    lock_version: int
+    started_at: datetime
+    started_by: str
+    updated_at: datetime
+    ended_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Any) -> InstanceRecord:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+    @classmethod
+    def of_values(cls, instance_id: int, values: dict[str, Any]) -> InstanceRecord:
+        fields = {name: values.get(name) for name in cls.__dataclass_fields__}
+        return cls(**{**fields, "id": instance_id, "lock_version": 1})
 
 
 @dataclass
 class UnitOfWork:
     session: Session
-    instance: ProcessInstance
+    instance: InstanceRecord
     compiled: CompiledDefinition
     workflow: BpmnWorkflow
     actor: str
@@ -39,20 +66,23 @@ class UnitOfWork:
     settled_task_ids: set[str] = field(default_factory=set)
     settled_timers: set[tuple[str, datetime]] = field(default_factory=set)
     events: list[dict[str, Any]] = field(default_factory=list)
+    has_errors: bool = False
+    """Whether a task of the workflow is in error after the command (set by write_back)."""
 
     @classmethod
     def restored(
         cls,
         session: Session,
-        instance: ProcessInstance,
+        instance: InstanceRecord,
         compiled: CompiledDefinition,
         workflow: BpmnWorkflow,
         actor: str,
         now: datetime,
     ) -> UnitOfWork:
         work = cls(session, instance, compiled, workflow, actor, now)
-        work.open_task_ids = {t.task_id for t in ready_human_tasks(workflow)}
-        work.pending_timers = {(t.task_id, t.due_at) for t in waiting_timers(workflow)}
+        before = snapshot(workflow)
+        work.open_task_ids = {t.task_id for t in before.ready}
+        work.pending_timers = {(t.task_id, t.due_at) for t in before.timers}
         return work
 
     def record(
@@ -81,69 +111,60 @@ class UnitOfWork:
 
         ``open_task(ready)`` builds the row of a human task that became ready.
         """
-        self._write_human_tasks(open_task)
-        self._write_timers()
+        after = snapshot(self.workflow)
+        self.has_errors = bool(after.errored)
+        self._write_human_tasks(after, open_task)
+        self._write_timers(after)
         store_state(self.instance, self.workflow)
         self.instance.variables = current_variables(self.workflow)
         self.instance.updated_at = self.now
+
+    def save(self) -> None:
+        """The last step of a command: the instance row, then the history."""
+        rows.save_instance(self.session, self.instance)
         self.flush_events()
 
     def flush_events(self) -> None:
-        append_history(self.session, self.events)
+        rows.append_history(self.session, self.events)
         self.events = []
 
-    def _write_human_tasks(self, open_task: Any) -> None:
-        ready = {task.task_id: task for task in ready_human_tasks(self.workflow)}
-        for task_id in ready.keys() - self.open_task_ids:
-            row: HumanTask = open_task(ready[task_id])
-            self.session.add(row)
-            due = row.due_at.isoformat() if row.due_at else None
+    def _write_human_tasks(self, after: Snapshot, open_task: Any) -> None:
+        ready = {task.task_id: task for task in after.ready}
+        opened = [open_task(ready[task_id]) for task_id in ready.keys() - self.open_task_ids]
+        rows.insert_tasks(self.session, opened)
+        for row in opened:
+            due = row["due_at"].isoformat() if row["due_at"] else None
             self.record(
                 "task_opened",
                 actor="engine",
-                element_id=row.element_id,
-                task_id=row.id,
-                data={"unit": row.unit, "due_at": due},
+                element_id=row["element_id"],
+                task_id=row["id"],
+                data={"unit": row["unit"], "due_at": due},
             )
-        gone = self.open_task_ids - ready.keys() - self.settled_task_ids
-        if gone:
-            self.session.execute(
-                update(HumanTask)
-                .where(HumanTask.id.in_(gone), HumanTask.status == "open")
-                .values(status="cancelled", completed_at=self.now)
-            )
-            for task_id in sorted(gone):
-                self.record("task_cancelled", actor="engine", task_id=task_id)
+        gone = sorted(self.open_task_ids - ready.keys() - self.settled_task_ids)
+        rows.cancel_tasks(self.session, gone, self.now)
+        for task_id in gone:
+            self.record("task_cancelled", actor="engine", task_id=task_id)
 
-    def _write_timers(self) -> None:
-        waiting = {(t.task_id, t.due_at): t for t in waiting_timers(self.workflow)}
+    def _write_timers(self, after: Snapshot) -> None:
+        waiting = {(t.task_id, t.due_at): t for t in after.timers}
         new = [waiting[key] for key in waiting.keys() - self.pending_timers]
-        if new:
-            self.session.execute(
-                insert(Timer),
-                [
-                    {
-                        "instance_id": self.instance.id,
-                        "task_id": timer.task_id,
-                        "element_id": timer.element_id,
-                        "due_at": timer.due_at,
-                        "status": "pending",
-                        "created_at": self.now,
-                    }
-                    for timer in new
-                ],
-            )
+        rows.insert_timers(
+            self.session,
+            [
+                {
+                    "instance_id": self.instance.id,
+                    "task_id": timer.task_id,
+                    "element_id": timer.element_id,
+                    "due_at": timer.due_at,
+                    "status": "pending",
+                    "created_at": self.now,
+                }
+                for timer in new
+            ],
+        )
         for task_id, due_at in self.pending_timers - waiting.keys() - self.settled_timers:
-            self.session.execute(
-                update(Timer)
-                .where(
-                    Timer.instance_id == self.instance.id,
-                    Timer.task_id == task_id,
-                    Timer.due_at == due_at,
-                    Timer.status == "pending",
-                )
-                .values(status="cancelled", settled_at=self.now)
-            )
+            rows.cancel_timer(self.session, self.instance.id, task_id, due_at, self.now)
 
 
 def history_row(
@@ -166,9 +187,3 @@ def history_row(
         "task_id": task_id,
         "data": dict(data or {}),
     }
-
-
-def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert history rows in one Core executemany (history is append-only, no ORM needed)."""
-    if rows:
-        session.connection().execute(insert(Event.__table__), rows)

@@ -1,0 +1,160 @@
+"""The derived rows the runtime reads and writes on every command, as prebuilt Core statements.
+
+Every command touches the same few rows (the task being completed, the tasks that
+open, the history). Built once, these statements skip SQLAlchemy's per-call statement
+construction and ORM bookkeeping, which cost more than SQLite itself; see
+``bench/throughput.py``. They run on the command's session connection, so they are
+part of its one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict
+from engine.models import Event, HumanTask, ProcessInstance, Timer
+
+__all__ = [
+    "append_history",
+    "cancel_open_rows",
+    "cancel_tasks",
+    "cancel_timer",
+    "create_instance",
+    "insert_tasks",
+    "insert_timers",
+    "save_instance",
+    "set_assignee",
+    "set_completed",
+    "task_row",
+]
+
+_instance = ProcessInstance.__table__
+_task = HumanTask.__table__
+_timer = Timer.__table__
+_event = Event.__table__
+
+# Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
+_SAVE_INSTANCE = (
+    update(_instance)
+    .where(_instance.c.id == bindparam("b_id"), _instance.c.lock_version == bindparam("b_seen"))
+    .values(
+        state=bindparam("b_state"),
+        variables=bindparam("b_variables"),
+        status=bindparam("b_status"),
+        updated_at=bindparam("b_updated_at"),
+        ended_at=bindparam("b_ended_at"),
+        lock_version=bindparam("b_seen") + 1,
+    )
+)
+_TASK_BY_ID = select(_task).where(_task.c.id == bindparam("b_task_id"))
+_COMPLETE = (
+    update(_task)
+    .where(_task.c.id == bindparam("b_task_id"))
+    .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+)
+_ASSIGN = (
+    update(_task)
+    .where(_task.c.id == bindparam("b_task_id"))
+    .values(assignee=bindparam("b_assignee"), claimed_at=bindparam("b_at"))
+)
+_CANCEL_TASK = (
+    update(_task)
+    .where(_task.c.id == bindparam("b_task_id"), _task.c.status == "open")
+    .values(status="cancelled", completed_at=bindparam("b_at"))
+)
+_CANCEL_TIMER = (
+    update(_timer)
+    .where(
+        _timer.c.instance_id == bindparam("b_instance_id"),
+        _timer.c.task_id == bindparam("b_task_id"),
+        _timer.c.due_at == bindparam("b_due"),
+        _timer.c.status == "pending",
+    )
+    .values(status="cancelled", settled_at=bindparam("b_at"))
+)
+_CANCEL_OPEN_TASKS = (
+    update(_task)
+    .where(_task.c.instance_id == bindparam("b_instance_id"), _task.c.status == "open")
+    .values(status="cancelled", completed_at=bindparam("b_at"))
+)
+_CANCEL_PENDING_TIMERS = (
+    update(_timer)
+    .where(_timer.c.instance_id == bindparam("b_instance_id"), _timer.c.status == "pending")
+    .values(status="cancelled", settled_at=bindparam("b_at"))
+)
+
+
+def _run(session: Session, statement: Any, params: Any) -> Any:
+    return session.connection().execute(statement, params)
+
+
+def create_instance(session: Session, values: dict[str, Any]) -> int:
+    result = _run(session, insert(_instance), {**values, "lock_version": 1})
+    return result.inserted_primary_key[0]
+
+
+def save_instance(session: Session, record: Any) -> None:
+    """Write the instance back; the version check catches a write based on a stale read."""
+    params = {
+        "b_id": record.id,
+        "b_seen": record.lock_version,
+        "b_state": record.state,
+        "b_variables": record.variables,
+        "b_status": record.status,
+        "b_updated_at": record.updated_at,
+        "b_ended_at": record.ended_at,
+    }
+    if _run(session, _SAVE_INSTANCE, params).rowcount != 1:
+        raise Conflict(f"instance {record.id} changed under this command; try again")
+    record.lock_version += 1
+
+
+def task_row(session: Session, task_id: str) -> Row[Any] | None:
+    return _run(session, _TASK_BY_ID, {"b_task_id": task_id}).first()
+
+
+def set_completed(session: Session, task_id: str, at: datetime, by: str) -> None:
+    _run(session, _COMPLETE, {"b_task_id": task_id, "b_at": at, "b_by": by})
+
+
+def set_assignee(session: Session, task_id: str, assignee: str | None, at: datetime) -> None:
+    claimed_at = at if assignee else None
+    _run(session, _ASSIGN, {"b_task_id": task_id, "b_assignee": assignee, "b_at": claimed_at})
+
+
+def insert_tasks(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        _run(session, insert(_task), rows)
+
+
+def cancel_tasks(session: Session, task_ids: Iterable[str], at: datetime) -> None:
+    params = [{"b_task_id": task_id, "b_at": at} for task_id in task_ids]
+    if params:
+        _run(session, _CANCEL_TASK, params)
+
+
+def insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        _run(session, insert(_timer), rows)
+
+
+def cancel_timer(session: Session, instance_id: int, task_id: str, due: datetime, at: datetime):
+    params = {"b_instance_id": instance_id, "b_task_id": task_id, "b_due": due, "b_at": at}
+    _run(session, _CANCEL_TIMER, params)
+
+
+def cancel_open_rows(session: Session, instance_id: int, at: datetime) -> None:
+    """Close every open task and pending timer of an instance (it was cancelled)."""
+    _run(session, _CANCEL_OPEN_TASKS, {"b_instance_id": instance_id, "b_at": at})
+    _run(session, _CANCEL_PENDING_TIMERS, {"b_instance_id": instance_id, "b_at": at})
+
+
+def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert history rows in one executemany (history is append-only)."""
+    if rows:
+        _run(session, insert(_event), rows)
