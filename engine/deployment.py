@@ -30,10 +30,15 @@ class DeploymentResult:
 
 
 def deploy_files(
-    session: Session, files: Mapping[str, bytes], actor: str, now: datetime
+    session: Session,
+    files: Mapping[str, bytes],
+    actor: str,
+    now: datetime,
+    *,
+    known_units: frozenset[str] | None = None,
 ) -> DeploymentResult:
     """Validate every file, then store what changed; InvalidDefinition lists every problem."""
-    models = load_models(files)
+    models = load_models(files, known_units)
     latest = {model.key: latest_definition(session, model.key) for model in models}
     changed = [m for m in models if _is_new(m, latest[m.key])]
     unchanged = [(m.key, latest[m.key].version) for m in models if m not in changed]

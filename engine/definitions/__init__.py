@@ -1,8 +1,15 @@
 """Process definitions: BPMN files in, validated SpiffWorkflow specs out.
 
 ``load_models`` reads every file of one deployment together (call activities may
-cross files), reports every problem it finds in one pass, and returns one
-:class:`ProcessModel` per executable process, ready to be stored as a version.
+cross files) and reports every problem it finds in one pass, in four stages:
+
+1. hardened XML parsing (:mod:`.xmlsafe`): a file that fails here is not read further;
+2. the BPMN 2.0 schema (:mod:`.schema`), then govflow's own checks: structure
+   (:mod:`.graph`), expressions and timers (:mod:`.expressions`), the Camunda dialect
+   and unsupported constructs (:mod:`.extensions`). All of them run on every file,
+   as a designer wants the whole list at once;
+3. only if all files pass, SpiffWorkflow's parser, whose own errors are given lines;
+4. one :class:`ProcessModel` per executable process, ready to be stored as a version.
 """
 
 from __future__ import annotations
@@ -17,6 +24,11 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_meta
+from engine.definitions.expressions import check_expressions
+from engine.definitions.extensions import check_extensions
+from engine.definitions.findings import Findings
+from engine.definitions.graph import check_graph
+from engine.definitions.schema import check_schema
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
 from engine.workflow import dump_spec
@@ -36,6 +48,10 @@ class ProcessModel:
     meta: dict[str, Any] = field(repr=False)
 
 
+_SPEC_ELEMENTS = "//bpmn:process | //bpmn:subProcess | //bpmn:transaction | //bpmn:adHocSubProcess"
+"""Elements SpiffWorkflow turns into specs named by their id, one namespace per deployment."""
+
+
 @dataclass
 class _File:
     name: str
@@ -43,19 +59,28 @@ class _File:
     tree: etree._ElementTree
 
 
-def validate_files(files: Mapping[str, bytes]) -> list[DefinitionProblem]:
-    """Every problem of these files; an empty list means they would deploy."""
+def validate_files(
+    files: Mapping[str, bytes], known_units: frozenset[str] | None = None
+) -> list[DefinitionProblem]:
+    """Every problem of these files; an empty list means they would deploy.
+
+    ``known_units``: the unit codes and set names candidate groups and lanes may
+    name; None skips that check (no organisation loaded).
+    """
     try:
-        load_models(files)
+        load_models(files, known_units)
     except InvalidDefinition as exc:
         return exc.problems
     return []
 
 
-def load_models(files: Mapping[str, bytes]) -> list[ProcessModel]:
+def load_models(
+    files: Mapping[str, bytes], known_units: frozenset[str] | None = None
+) -> list[ProcessModel]:
     """Parse, check and compile all ``files`` (name → content) or raise InvalidDefinition."""
     problems: list[DefinitionProblem] = []
     parsed = _parse_all(files, problems)
+    problems.extend(_check_all(parsed, known_units))
     if problems:
         raise InvalidDefinition(problems)
     parser = BpmnParser()
@@ -78,6 +103,40 @@ def _parse_all(files: Mapping[str, bytes], problems: list[DefinitionProblem]) ->
     return parsed
 
 
+def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[DefinitionProblem]:
+    """The schema and semantic checks of every file, before Spiff rewrites anything."""
+    owners: dict[str, str] = {}
+    problems: list[DefinitionProblem] = []
+    for item in parsed:
+        findings = Findings(item.name)
+        for process in item.tree.getroot().xpath(_SPEC_ELEMENTS, namespaces=NSMAP):
+            _claim_process_id(process, item.name, owners, findings)
+        problems.extend(findings.problems)
+    process_ids = frozenset(owners)
+    for item in parsed:
+        findings = Findings(item.name)
+        root = item.tree.getroot()
+        check_schema(item.tree, findings)
+        check_graph(root, findings, process_ids)
+        check_expressions(root, findings)
+        check_extensions(root, findings, known_units)
+        problems.extend(findings.problems)
+    return problems
+
+
+def _claim_process_id(
+    process: etree._Element, file_name: str, owners: dict[str, str], findings: Findings
+) -> None:
+    key = process.get("id") or ""
+    if key in owners and owners[key] != file_name:
+        findings.add(
+            process,
+            f"id '{key}' names a process or subprocess in {owners[key]} too",
+            "rename one: SpiffWorkflow keeps processes and subprocesses in one namespace",
+        )
+    owners.setdefault(key, file_name)
+
+
 def _add_to_parser(parser: BpmnParser, item: _File, problems: list[DefinitionProblem]) -> None:
     try:
         parser.add_bpmn_xml(item.tree, filename=item.name)
@@ -89,6 +148,11 @@ def _compile(
     parser: BpmnParser, parsed: list[_File], problems: list[DefinitionProblem]
 ) -> list[ProcessModel]:
     models = []
+    elements = {
+        process.get("id"): process
+        for item in parsed
+        for process in item.tree.getroot().iterfind("bpmn:process", NSMAP)
+    }
     for item in parsed:
         digest = hashlib.sha256(item.content).hexdigest()
         for process in item.tree.getroot().iterfind("bpmn:process", NSMAP):
@@ -108,13 +172,29 @@ def _compile(
                     file_name=item.name,
                     content_hash=digest,
                     spec=dump_spec(spec, subprocess_specs),
-                    meta=read_process_meta(process),
+                    meta=_meta_with_called(process, subprocess_specs, elements),
                 )
             )
     return models
 
 
+def _meta_with_called(
+    process: etree._Element, called: Mapping[str, Any], elements: Mapping[str, etree._Element]
+) -> dict[str, Any]:
+    """The process's meta, plus the user tasks of the processes it calls.
+
+    A task of a called process runs inside the caller's instance, and the runtime
+    looks its unit, due date and form up in the caller's definition.
+    """
+    meta = read_process_meta(process)
+    for key in called:
+        if key in elements:
+            meta["tasks"] = {**read_process_meta(elements[key])["tasks"], **meta["tasks"]}
+    return meta
+
+
 def _problem_from_spiff(exc: ValidationException, item: _File) -> DefinitionProblem:
+    """Spiff's error, with the line Spiff leaves empty for most node errors (SPIFF.md)."""
     element_id = getattr(exc, "id", "") or None
     return DefinitionProblem(
         file=item.name,
@@ -122,6 +202,7 @@ def _problem_from_spiff(exc: ValidationException, item: _File) -> DefinitionProb
         element_id=element_id,
         element_name=getattr(exc, "name", "") or None,
         message=str(exc.args[0]) if exc.args else str(exc),
+        hint="SpiffWorkflow cannot build this element; check it against the BPMN 2.0 rules",
     )
 
 

@@ -109,7 +109,21 @@ def read_process_meta(process: etree._Element) -> dict[str, Any]:
         element.get("id"): _user_task_meta(element, lanes.get(element.get("id")))
         for element in process.iter(f"{{{BPMN_NS}}}userTask")
     }
-    return {"tasks": tasks, "start_timer": _start_timer(process)}
+    return {
+        "tasks": tasks,
+        "start_timer": _start_timer(process),
+        "properties": _process_properties(process),
+    }
+
+
+def _process_properties(process: etree._Element) -> dict[str, str | None]:
+    """``camunda:properties`` of the process itself: defaults for its tasks (escalation)."""
+    return {
+        prop.get("name"): prop.get("value")
+        for prop in process.iterfind(
+            "bpmn:extensionElements/camunda:properties/camunda:property", NSMAP
+        )
+    }
 
 
 def _lanes_by_node(process: etree._Element) -> dict[str, str]:

@@ -7,6 +7,8 @@ lxml sees a byte. lxml's defaults resolve entities, hence our own parser.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from engine.errors import DefinitionProblem
@@ -26,6 +28,9 @@ _PARSER = etree.XMLParser(
 )
 
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
 class XmlRefused(Exception):
     def __init__(self, problem: DefinitionProblem) -> None:
         super().__init__(problem.message)
@@ -41,19 +46,41 @@ def parse_xml(file_name: str, content: bytes) -> etree._ElementTree:
             f"file is {len(content) // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
             "split the file into several processes or remove embedded data",
         )
+    if _doctype_in_prolog(content):
+        _refuse_doctype(file_name, content)
     try:
         tree = etree.ElementTree(etree.fromstring(content, _PARSER))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         _refuse(file_name, line, f"not well-formed XML: {exc.msg}", "fix the XML syntax")
-    if tree.docinfo.doctype:
-        _refuse(
-            file_name,
-            1,
-            "a DOCTYPE is not allowed in BPMN files (entities and DTDs are refused)",
-            "remove the <!DOCTYPE …> declaration; Camunda Modeler never writes one",
-        )
+    if tree.docinfo.doctype:  # e.g. a UTF-16 file, which the byte scan cannot read
+        _refuse_doctype(file_name, content)
     return tree
+
+
+def _doctype_in_prolog(content: bytes) -> bool:
+    """A DOCTYPE before the root element, found before libxml2 reads a byte of it.
+
+    Checked first so that an entity attack gets the message that explains it, not
+    libxml2's complaint about the entity it declined to expand.
+    """
+    root = _ROOT_START.search(content)
+    prolog = content[: root.start()] if root else content
+    return b"<!DOCTYPE" in prolog
+
+
+def _refuse_doctype(file_name: str, content: bytes) -> None:
+    _refuse(
+        file_name,
+        _line_of_doctype(content),
+        "a DOCTYPE is not allowed in BPMN files (entities and DTDs are refused)",
+        "remove the <!DOCTYPE …> declaration; Camunda Modeler never writes one",
+    )
+
+
+def _line_of_doctype(content: bytes) -> int | None:
+    position = content.find(b"<!DOCTYPE")
+    return content[:position].count(b"\n") + 1 if position >= 0 else None
 
 
 def _refuse(file_name: str, line: int | None, message: str, hint: str) -> None:

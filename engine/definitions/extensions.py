@@ -1,0 +1,242 @@
+"""Checks of the Camunda dialect and of constructs govflow does not run.
+
+Forms, units and Camunda features that the plain SpiffWorkflow parser would ignore
+without a word (listeners, input/output mappings, Java delegates) are refused here,
+so a model never deploys with a part that silently does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from lxml import etree
+
+from engine.definitions.dialect import CAMUNDA_NS, NSMAP, expression_of, unit_from_lane
+from engine.definitions.findings import Findings
+from engine.definitions.graph import local_name
+from engine.forms import FIELD_TYPES
+
+__all__ = ["check_extensions"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ORDERED_TYPES = {"long", "double", "date"}
+_LENGTH_TYPES = {"string"}
+_FLAGS = {"required", "readonly"}
+_IGNORED_CAMUNDA = {
+    "inputOutput": "input/output mappings are not applied",
+    "executionListener": "execution listeners are not run",
+    "taskListener": "task listeners are not run",
+    "in": "call activity variable mappings are not applied (all variables are passed)",
+    "out": "call activity variable mappings are not applied (all variables are returned)",
+    "connector": "connectors are not run",
+}
+_DELEGATES = ("class", "delegateExpression", "expression", "topic", "formKey")
+_UNIT_HINT = "use a unit code or set name from processes/units.yaml, e.g. DBO"
+
+
+def check_extensions(
+    root: etree._Element, findings: Findings, known_units: frozenset[str] | None
+) -> None:
+    """Report Camunda extensions govflow cannot honour, bad forms and unknown units."""
+    for user_task in root.iterfind(".//bpmn:userTask", NSMAP):
+        _check_form(user_task, findings)
+        if known_units is not None:
+            _check_candidate_groups(user_task, findings, known_units)
+    if known_units is not None:
+        for lane in root.iterfind(".//bpmn:lane", NSMAP):
+            _check_lane(lane, findings, known_units)
+    _check_unsupported(root, findings)
+
+
+# -- forms ------------------------------------------------------------------------------
+
+
+def _check_form(user_task: etree._Element, findings: Findings) -> None:
+    seen: set[str] = set()
+    for form_field in user_task.iterfind(".//camunda:formField", NSMAP):
+        field_id = form_field.get("id") or ""
+        if not _IDENTIFIER.match(field_id):
+            findings.add(
+                form_field,
+                f"form field id {field_id!r} is not a variable name",
+                "use letters, digits and _ starting with a letter, e.g. changes_count",
+            )
+        elif field_id in seen:
+            findings.add(form_field, f"form field '{field_id}' appears twice", "rename one")
+        seen.add(field_id)
+        _check_field_type(form_field, field_id, findings)
+
+
+def _check_field_type(form_field: etree._Element, field_id: str, findings: Findings) -> None:
+    field_type = form_field.get("type") or "string"
+    if field_type not in FIELD_TYPES:
+        findings.add(
+            form_field,
+            f"form field '{field_id}' has unknown type '{field_type}'",
+            f"use one of {', '.join(sorted(FIELD_TYPES))}",
+        )
+        return
+    values = form_field.findall("camunda:value", NSMAP)
+    if field_type == "enum" and not values:
+        findings.add(
+            form_field,
+            f"enum form field '{field_id}' has no values",
+            "add the choices as values (id and name)",
+        )
+    for constraint in form_field.iterfind("camunda:validation/camunda:constraint", NSMAP):
+        _check_constraint(constraint, field_id, field_type, findings)
+
+
+def _check_constraint(
+    constraint: etree._Element, field_id: str, field_type: str, findings: Findings
+) -> None:
+    name = constraint.get("name") or ""
+    config = constraint.get("config")
+    if name in _FLAGS:
+        return
+    rule = _CONSTRAINTS.get(name)
+    if rule is None:
+        findings.add(
+            constraint,
+            f"form field '{field_id}' has unknown constraint '{name}'",
+            f"use one of {', '.join(sorted(_FLAGS | _CONSTRAINTS.keys()))}",
+        )
+        return
+    types, parse = rule
+    if field_type not in types:
+        findings.add(
+            constraint,
+            f"constraint '{name}' does not apply to the {field_type} field '{field_id}'",
+            f"'{name}' applies to {', '.join(sorted(types))} fields only",
+        )
+        return
+    try:
+        parse(field_type, config or "")
+    except ValueError:
+        findings.add(
+            constraint,
+            f"constraint '{name}' of field '{field_id}' has config {config!r}, not a limit",
+            "write a number (or a date YYYY-MM-DD for date fields)",
+        )
+
+
+def _limit(field_type: str, config: str) -> None:
+    if field_type == "date":
+        date.fromisoformat(config)
+    else:
+        float(config)
+
+
+def _length(_field_type: str, config: str) -> None:
+    if not config.isdigit():
+        raise ValueError(config)
+
+
+_CONSTRAINTS: dict[str, tuple[set[str], Callable[[str, str], None]]] = {
+    "min": (_ORDERED_TYPES, _limit),
+    "max": (_ORDERED_TYPES, _limit),
+    "minlength": (_LENGTH_TYPES, _length),
+    "maxlength": (_LENGTH_TYPES, _length),
+}
+
+
+# -- units ------------------------------------------------------------------------------
+
+
+def _check_candidate_groups(
+    user_task: etree._Element, findings: Findings, known_units: frozenset[str]
+) -> None:
+    raw = user_task.get(f"{{{CAMUNDA_NS}}}candidateGroups")
+    if not raw or expression_of(raw) is not None:
+        return
+    for code in (part.strip() for part in raw.split(",")):
+        if code and code not in known_units:
+            findings.add(user_task, f"candidate group '{code}' is not a known unit", _UNIT_HINT)
+
+
+def _check_lane(lane: etree._Element, findings: Findings, known_units: frozenset[str]) -> None:
+    name = lane.get("name")
+    code = unit_from_lane(name)
+    if code is None:
+        unassigned = _tasks_without_group(lane)
+        if unassigned:
+            findings.add(
+                lane,
+                f"lane {name!r} names no unit, and its task(s) {', '.join(unassigned)} "
+                "have no candidate group: nobody would receive them",
+                "name the lane 'CODE' or 'Unit name (CODE)', or set the tasks' candidate groups",
+            )
+    elif code not in known_units:
+        findings.add(lane, f"lane unit '{code}' is not a known unit", _UNIT_HINT)
+
+
+def _tasks_without_group(lane: etree._Element) -> list[str]:
+    """User tasks of ``lane`` whose unit can only come from the lane's name."""
+    root = lane.getroottree().getroot()
+    unassigned = []
+    for ref in lane.iterfind("bpmn:flowNodeRef", NSMAP):
+        found = root.xpath(
+            "//bpmn:userTask[@id=$id]", namespaces=NSMAP, id=(ref.text or "").strip()
+        )
+        if found and not found[0].get(f"{{{CAMUNDA_NS}}}candidateGroups"):
+            unassigned.append(found[0].get("id"))
+    return unassigned
+
+
+# -- constructs the runtime does not honour ---------------------------------------------
+
+
+def _check_unsupported(root: etree._Element, findings: Findings) -> None:
+    for element in root.iter():
+        kind = local_name(element)
+        if kind == "complexGateway":
+            findings.add(
+                element,
+                "complex gateways are not supported",
+                "use an inclusive gateway with conditions",
+            )
+        elif kind == "startEvent":
+            _check_start_in_subprocess(element, findings)
+        if kind:
+            _check_camunda_delegates(element, kind, findings)
+        elif isinstance(element.tag, str) and element.tag.startswith(f"{{{CAMUNDA_NS}}}"):
+            _check_ignored_extension(element, findings)
+
+
+def _check_start_in_subprocess(start: etree._Element, findings: Findings) -> None:
+    cycle = start.find("bpmn:timerEventDefinition/bpmn:timeCycle", NSMAP)
+    if cycle is not None and local_name(start.getparent()) != "process":
+        findings.add(
+            start,
+            "a repeating timer start event inside a subprocess is not supported",
+            "put the cycle on the process's start event: govflow starts one instance per period",
+        )
+
+
+def _check_camunda_delegates(element: etree._Element, kind: str, findings: Findings) -> None:
+    for name in _DELEGATES:
+        if element.get(f"{{{CAMUNDA_NS}}}{name}") is None:
+            continue
+        if name == "formKey":
+            hint = "describe the form with camunda:formData (Form type: Generated task form)"
+        else:
+            hint = "govflow runs no Java or external workers; use a script task or a user task"
+        findings.add(element, f"camunda:{name} on a {kind} is not supported", hint)
+    if element.get(f"{{{CAMUNDA_NS}}}type") == "external":
+        findings.add(
+            element,
+            f"external {kind}s are not supported",
+            "govflow runs no external workers; use a script task or a user task",
+        )
+
+
+def _check_ignored_extension(element: etree._Element, findings: Findings) -> None:
+    what = _IGNORED_CAMUNDA.get(etree.QName(element).localname)
+    if what is not None:
+        findings.add(
+            element,
+            f"camunda:{etree.QName(element).localname}: {what} by govflow",
+            "set variables in a script task instead, or remove the extension",
+        )
