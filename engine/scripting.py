@@ -2,7 +2,9 @@
 
 Deadlines in the plan are Vietnamese wall-clock dates and working days, so designers
 write ``${local_deadline(year, 12, 25)}`` or ``${add_working_days(ready_at, 1)}``
-instead of doing time-zone arithmetic in BPMN.
+instead of doing time-zone arithmetic in BPMN. Who gets a task is the organisation's
+business, so ``${units_of("DBO")}`` and ``${owner_of(database)}`` read it from
+``processes/units.yaml`` rather than from unit lists copied into each diagram.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from typing import Any
 
 from engine.calendar import WorkCalendar, local_deadline, to_local
 from engine.clock import Clock
+from engine.units import Organisation
 
 __all__ = ["script_functions"]
 
 
-def script_functions(clock: Clock, work_calendar: WorkCalendar) -> dict[str, Callable[..., Any]]:
+def script_functions(
+    clock: Clock, work_calendar: WorkCalendar, organisation: Organisation | None = None
+) -> dict[str, Callable[..., Any]]:
+    organisation = organisation or Organisation()
 
     def now() -> datetime:
         return clock.now()
@@ -31,4 +37,6 @@ def script_functions(clock: Clock, work_calendar: WorkCalendar) -> dict[str, Cal
         "add_working_days": add_working_days,
         "local_deadline": local_deadline,
         "local_time": to_local,
+        "units_of": lambda code: list(organisation.expand(code)),
+        "owner_of": organisation.owner_of,
     }

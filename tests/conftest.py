@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
+from engine.settings import Settings
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 POSTGRES_URL = os.environ.get(
@@ -76,6 +78,21 @@ def clock() -> ManualClock:
 @pytest.fixture
 def engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
     engine = Engine(db_url, clock=clock)
+    engine.upgrade_schema()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def plan_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
+    """An Engine with the shipped organisation and calendar, whatever the working directory."""
+    processes = Path(__file__).parent.parent / "processes"
+    settings = replace(
+        Settings.from_env(),
+        units_file=processes / "units.yaml",
+        calendar_file=processes / "calendar.yaml",
+    )
+    engine = Engine(db_url, clock=clock, settings=settings)
     engine.upgrade_schema()
     yield engine
     engine.close()

@@ -1,0 +1,220 @@
+"""A simulated run of the deployed plan: months of the ministry's work in seconds.
+
+``simulate`` deploys ``processes/`` on a throwaway database, moves a
+:class:`~engine.clock.ManualClock` from event to event (due timers, period starts,
+deadlines, and the moments units finish their tasks), lets the scheduler's ``tick``
+do what is due, and completes every human task as its unit would: on time (half
+way to the due date, at most three working days after it opened), or late (five
+working days after the due date) for the units named as late. It reports what the
+plan produced and when, and each unit's lateness.
+
+It drives the engine only through :class:`~engine.api.Engine`, exactly as the
+scheduler and the web layer do, so what it shows is what production would do.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.api import Engine, read_files
+from engine.calendar import TIMEZONE, WorkCalendar, load_calendar
+from engine.clock import ManualClock
+from engine.errors import Conflict
+from engine.settings import Settings
+from engine.views import TaskView
+
+__all__ = ["Product", "SimulationReport", "UnitLateness", "simulate"]
+
+_ON_TIME_WORKING_DAYS = 3
+_LATE_WORKING_DAYS = 5
+_APPROVING_WORDS = ("approve", "accept", "publish", "yes", "agree", "ok", "done", "complete")
+
+
+@dataclass(frozen=True)
+class Product:
+    at: datetime
+    process_key: str
+    instance_id: int
+    summary: Any
+
+    def describe(self, limit: int = 5) -> str:
+        """The product's plain fields, shortly: what a supervisor reads first."""
+        if not isinstance(self.summary, dict):
+            return str(self.summary)[:120]
+        plain = [(k, v) for k, v in self.summary.items() if isinstance(v, str | int | float)]
+        return "; ".join(f"{key}={value}" for key, value in plain[:limit])
+
+
+@dataclass
+class UnitLateness:
+    tasks: int = 0
+    late: int = 0
+    worst_days_late: float = 0.0
+
+    def add(self, task: TaskView) -> None:
+        self.tasks += 1
+        if task.due_at is None or task.completed_at is None:
+            return
+        days = (task.completed_at - task.due_at).total_seconds() / 86400
+        if days > 0:
+            self.late += 1
+            self.worst_days_late = max(self.worst_days_late, days)
+
+
+@dataclass
+class SimulationReport:
+    start: date
+    end: date
+    products: list[Product] = field(default_factory=list)
+    lateness: dict[str, UnitLateness] = field(default_factory=dict)
+    instances: Counter[str] = field(default_factory=Counter)
+    tasks_completed: int = 0
+    escalations: int = 0
+
+
+def simulate(
+    processes_dir: Path,
+    start: date,
+    end: date,
+    *,
+    late_units: frozenset[str] = frozenset(),
+    database_url: str | None = None,
+) -> SimulationReport:
+    """Run the plan from ``start`` to ``end`` (inclusive, Asia/Ho_Chi_Minh dates)."""
+    with tempfile.TemporaryDirectory(prefix="govflow-sim-") as folder:
+        url = database_url or f"sqlite:///{Path(folder) / 'simulation.db'}"
+        clock = ManualClock(datetime.combine(start, time(), TIMEZONE))
+        settings = replace(
+            Settings.from_env(),
+            database_url=url,
+            processes_dir=processes_dir,
+            units_file=processes_dir / "units.yaml",
+            calendar_file=processes_dir / "calendar.yaml",
+        )
+        engine = Engine(url, clock=clock, settings=settings)
+        try:
+            engine.upgrade_schema()
+            engine.deploy(read_files([processes_dir]), actor="simulation")
+            run = _Run(engine, clock, late_units, load_calendar(settings.calendar_file))
+            run.start_one_off_tasks(processes_dir / "plan_tasks.yaml", start, end)
+            run.until(datetime.combine(end + timedelta(days=1), time(), TIMEZONE))
+            return run.report(start, end)
+        finally:
+            engine.close()
+
+
+class _Run:
+    def __init__(
+        self, engine: Engine, clock: ManualClock, late_units: frozenset[str], calendar: WorkCalendar
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.late_units = late_units
+        self.calendar = calendar
+        self.completions: dict[str, datetime] = {}
+        self.escalations = 0
+
+    def start_one_off_tasks(self, plan_file: Path, start: date, end: date) -> None:
+        """Start the plan's one-off tasks whose deadline falls in the simulated range."""
+        if not plan_file.exists():
+            return
+        tasks = yaml.safe_load(plan_file.read_text(encoding="utf-8")).get("tasks", {})
+        for code, task in tasks.items():
+            due = str(task.get("variables", {}).get("due_at", ""))[:10]
+            if task.get("start") == "once" and due and start.isoformat() <= due <= end.isoformat():
+                self.engine.start(
+                    task["process"],
+                    task.get("variables", {}),
+                    actor="simulation",
+                    business_key=code,
+                )
+
+    def until(self, stop: datetime) -> None:
+        while True:
+            self.escalations += self.engine.tick().deadlines_fired
+            self._plan_completions()
+            self._complete_due_tasks()
+            upcoming = [self.engine.next_due_at(), *self.completions.values()]
+            moment = min((m for m in upcoming if m is not None), default=None)
+            if moment is None or moment >= stop:
+                return
+            now = self.clock.now()
+            self.clock.set(moment if moment > now else now + timedelta(minutes=1))
+
+    def _plan_completions(self) -> None:
+        for task in self.engine.tasks():
+            if task.id not in self.completions:
+                self.completions[task.id] = self._finish_time(task)
+
+    def _finish_time(self, task: TaskView) -> datetime:
+        opened = task.created_at
+        if task.unit in self.late_units and task.due_at is not None:
+            return self.calendar.add_working_days_at(task.due_at, _LATE_WORKING_DAYS)
+        quick = self.calendar.add_working_days_at(opened, _ON_TIME_WORKING_DAYS)
+        if task.due_at is None:
+            return quick
+        return min(quick, opened + (task.due_at - opened) / 2)
+
+    def _complete_due_tasks(self) -> None:
+        now = self.clock.now()
+        for task_id, moment in sorted(self.completions.items(), key=lambda item: item[1]):
+            if moment > now:
+                continue
+            try:
+                task = self.engine.task(task_id)
+                if task.status == "open":
+                    actor = f"{task.unit or 'unit'}.staff"
+                    self.engine.complete(task_id, answers(task), actor=actor)
+            except Conflict:
+                pass  # cancelled by an interrupting event in the meantime
+            del self.completions[task_id]
+
+    def report(self, start: date, end: date) -> SimulationReport:
+        report = SimulationReport(start, end, escalations=self.escalations)
+        lateness: dict[str, UnitLateness] = defaultdict(UnitLateness)
+        for task in self.engine.tasks(status="completed"):
+            lateness[task.unit or "-"].add(task)
+            report.tasks_completed += 1
+        report.lateness = dict(sorted(lateness.items()))
+        for instance in self.engine.instances():
+            report.instances[instance.process_key] += 1
+            if instance.status == "completed" and instance.ended_at is not None:
+                summary = instance.data.get("product")  # the convention of processes/
+                report.products.append(
+                    Product(instance.ended_at, instance.process_key, instance.id, summary)
+                )
+        report.products.sort(key=lambda product: product.at)
+        return report
+
+
+def answers(task: TaskView) -> dict[str, Any]:
+    """What a unit enters in a task's form: plausible values that approve and move on."""
+    return {
+        field["id"]: _answer(field, task)
+        for field in task.form.get("fields", [])
+        if not field.get("readonly")
+    }
+
+
+def _answer(field: dict[str, Any], task: TaskView) -> Any:
+    kind = field.get("type", "string")
+    constraints = field.get("constraints", {})
+    if kind == "boolean":
+        return True
+    if kind in {"long", "double"}:
+        return int(float(constraints.get("min", 1)))
+    if kind == "date":
+        return (task.due_at or task.created_at).astimezone(TIMEZONE).date().isoformat()
+    if kind == "enum":
+        options = [option["id"] for option in field.get("options", [])]
+        approving = [o for o in options if any(w in o.lower() for w in _APPROVING_WORDS)]
+        return (approving or options)[0]
+    text = f"{field.get('label', field['id'])} ({task.unit or 'unit'})"
+    return text[: int(constraints["maxlength"])] if "maxlength" in constraints else text

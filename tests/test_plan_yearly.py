@@ -1,0 +1,141 @@
+"""The plan's yearly tasks (I.6, II.3, III.1, III.2, IV.1, IV.2), one cycle each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from plan_driving import (
+    at,
+    complete_each,
+    complete_one,
+    deploy_processes,
+    local,
+    open_tasks,
+    organisation_set,
+    plan_tasks,
+    product_of,
+    reject_then_approve,
+)
+
+from engine.api import Engine
+from engine.clock import ManualClock
+
+YEAR = 2021
+
+
+def _start(engine: Engine, process: str) -> int:
+    deploy_processes(engine, process)
+    return engine.start(process, {"year": YEAR}, actor="scheduler").id
+
+
+def test_yearly_tasks_are_mapped_to_timer_started_processes() -> None:
+    yearly = {code for code, task in plan_tasks().items() if task["start"] == "yearly"}
+    assert yearly == {"I.6", "II.3", "III.1", "III.2", "IV.1", "IV.2"}
+
+
+def test_inspection_plan_is_approved_by_the_steering_committee(engine: Engine) -> None:
+    instance_id = _start(engine, "yearly_inspection_plan")
+    draft = complete_one(engine, instance_id, "draft", {"draft_summary": "v1"}, "ITC")
+    assert local(draft.due_at) == at(YEAR, 2, 1)
+    proposals = complete_each(
+        engine, instance_id, "contribute", lambda unit: {"databases_to_inspect": unit}
+    )
+    assert sorted(t.unit for t in proposals) == sorted(organisation_set("DBO"))
+    assert {local(t.due_at) for t in proposals} == {at(YEAR, 3, 1)}
+    complete_one(engine, instance_id, "finalise", {"plan_summary": "v2"}, "ITC")
+    reject_then_approve(engine, instance_id, "EGOV", "ITC", {"plan_summary": "v3"})
+    (issue,) = open_tasks(engine, instance_id, "issue")
+    assert local(issue.due_at) == at(YEAR, 4, 15)
+    decision = {"decision_number": "01/QĐ-BCĐ", "signed_on": "2021-04-10"}
+    complete_one(engine, instance_id, "issue", decision, "ITC")
+
+    product = product_of(engine.instance(instance_id))
+    assert product["task"] == "I.6" and product["approved_by"] == "EGOV"
+    assert (product["year"], product["number"]) == (YEAR, "01/QĐ-BCĐ")
+
+
+def test_portal_registration_letter_is_signed_and_sent_to_the_portal(engine: Engine) -> None:
+    instance_id = _start(engine, "yearly_portal_registration")
+    entries = complete_each(
+        engine, instance_id, "provide", lambda unit: {"datasets": 4, "open_datasets": 2}
+    )
+    assert {local(t.due_at) for t in entries} == {at(YEAR, 3, 31)}
+    complete_one(engine, instance_id, "draft_letter", {"letter_summary": "v1"}, "ITC")
+    reject_then_approve(engine, instance_id, "LEAD", "ITC", {"letter_summary": "v2"})
+    sent = {"letter_number": "99/TTCNTT", "sent_on": "2021-05-20", "connection_status": "connected"}
+    send = complete_one(engine, instance_id, "send", sent, "ITC")
+    assert local(send.due_at) == at(YEAR, 5, 31)
+
+    product = product_of(engine.instance(instance_id))
+    assert product["sent_to"] == "NDP" and product["connection"] == "connected"
+    assert product["open_datasets"] == 2 * len(entries)
+
+
+def _report_cycle(engine: Engine, process: str, unit_data, report_due, consolidate_due):
+    instance_id = _start(engine, process)
+    reports = complete_each(engine, instance_id, "report", unit_data)
+    assert {local(t.due_at) for t in reports} == {report_due}
+    summary = {"report_number": "7/BC", "report_summary": "done"}
+    consolidate = complete_one(engine, instance_id, "consolidate", summary, "ITC")
+    assert local(consolidate.due_at) == consolidate_due
+    return reports, product_of(engine.instance(instance_id))
+
+
+def test_infrastructure_readiness_report_goes_to_mic(engine: Engine) -> None:
+    def readiness(unit: str) -> dict:
+        ready = unit != "DBO:NOIP"
+        return {"systems_ready": ready, "network_ready": True, "connected_systems": 1}
+
+    reports, product = _report_cycle(
+        engine, "yearly_infrastructure_report", readiness, at(YEAR, 11, 15), at(YEAR, 12, 1)
+    )
+    assert sorted(t.unit for t in reports) == sorted(organisation_set("DBO"))
+    assert product["sent_to"] == "MIC" and product["task"] == "III.1"
+    assert product["ready_units"] == sorted(set(organisation_set("DBO")) - {"DBO:NOIP"})
+
+
+def test_data_protection_reports_are_consolidated_by_itc(engine: Engine) -> None:
+    def protection(unit: str) -> dict:
+        return {"protection_measures": "TLS, backups", "incidents": 1}
+
+    reports, product = _report_cycle(
+        engine, "yearly_data_protection", protection, at(YEAR, 11, 30), at(YEAR, 12, 15)
+    )
+    assert product["task"] == "III.2" and product["sent_to"] == "ITC"
+    assert product["incidents"] == len(reports)
+
+
+def test_training_is_planned_attended_and_reported(engine: Engine, clock: ManualClock) -> None:
+    instance_id = _start(engine, "yearly_training")
+    plan = {"training_on": "2021-09-15", "venue": "Hà Nội"}
+    assert local(complete_one(engine, instance_id, "plan_training", plan, "ITC").due_at) == at(
+        YEAR, 6, 30
+    )
+    registrations = complete_each(engine, instance_id, "report", lambda unit: {"participants": 2})
+    assert sorted(t.unit for t in registrations) == sorted(organisation_set("UNITS"))
+    # 10 working days from 4 January 2021 (a Monday, no holiday): 18 January
+    assert {local(t.due_at) for t in registrations} == {clock.now() + timedelta(days=14)}
+    summary = {"report_number": "3/BC", "report_summary": "held"}
+    complete_one(engine, instance_id, "consolidate", summary, "ITC")
+
+    product = product_of(engine.instance(instance_id))
+    assert product["training_on"] == "2021-09-15"
+    assert product["registered"] == 2 * len(registrations)
+
+
+def test_monitoring_asks_the_units_then_reports_the_inspection(engine: Engine) -> None:
+    instance_id = _start(engine, "yearly_monitoring")
+    request = complete_one(engine, instance_id, "request", {"scope": "all"}, "ITC")
+    assert local(request.due_at) == at(YEAR, 9, 1)
+    complete_each(
+        engine,
+        instance_id,
+        "report",
+        lambda unit: {"connected_systems": 1, "shared_datasets": 3},
+    )
+    summary = {"report_number": "9/BC", "report_summary": "fine"}
+    complete_one(engine, instance_id, "consolidate", summary, "ITC")
+
+    product = product_of(engine.instance(instance_id))
+    assert product["task"] == "IV.2"
+    assert product["shared_datasets"] == 3 * len(organisation_set("DBO"))
