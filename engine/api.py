@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,14 @@ from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem
 from engine.models import ProcessInstance, Timer
+from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
+from engine.runtime.migration import MigrationReport, migrate_instances
+from engine.scheduler import Ticker, TickReport
 from engine.scripting import script_functions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
+from engine.units import load_organisation
 from engine.views import DefinitionView, EventView, InstanceView, TaskView
 
 __all__ = ["Engine", "read_files"]
@@ -58,12 +63,19 @@ class Engine:
             database_url or self.settings.database_url,
             lock_timeout_s=self.settings.lock_timeout_s,
         )
+        self.organisation = load_organisation(self.settings.units_file)
+        self.calendar = load_calendar(self.settings.calendar_file)
         self.runtime = Runtime(
             self.db,
             self.clock,
-            script_functions(self.clock, load_calendar(self.settings.calendar_file)),
+            script_functions(self.clock, self.calendar, self.organisation),
             script_timeout_s=self.settings.script_timeout_s,
         )
+        directory = OrganisationDirectory(self.organisation)
+        self.ticker = Ticker(
+            self.db, self.runtime, self.clock, self.settings, self.calendar, directory
+        )
+        self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
 
     def upgrade_schema(self) -> None:
         upgrade_schema(self.db.url.render_as_string(hide_password=False))
@@ -79,14 +91,42 @@ class Engine:
     # -- definitions ----------------------------------------------------------------
 
     def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
-        return validate_files(files)
+        return validate_files(files, self._known_units())
 
     def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
         try:
             with self.db.writing() as session:
-                return deploy_files(session, files, actor, self.clock.now())
+                return deploy_files(
+                    session, files, actor, self.clock.now(), known_units=self._known_units()
+                )
         except IntegrityError as exc:
             raise Conflict("another deployment of the same process ran at the same time") from exc
+
+    def migrate(
+        self,
+        process_key: str,
+        from_version: int,
+        to_version: int | None = None,
+        *,
+        actor: str,
+        dry_run: bool = False,
+    ) -> MigrationReport:
+        """Move running instances of ``from_version`` to ``to_version`` (latest if None)."""
+        with self._command() as session:
+            return migrate_instances(
+                session,
+                self.runtime,
+                process_key,
+                from_version,
+                to_version,
+                actor=actor,
+                dry_run=dry_run,
+            )
+
+    def _known_units(self) -> frozenset[str] | None:
+        """Codes that candidate groups and lanes may name; None (unchecked) without units.yaml."""
+        codes = frozenset(self.organisation.units) | frozenset(self.organisation.sets)
+        return codes or None
 
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
@@ -200,15 +240,17 @@ class Engine:
         with self._command() as session:
             return self.runtime.fire_timer(session, timer_id)
 
-    def fire_due_timers(self, limit: int = 1000) -> int:
+    def fire_due_timers(self, limit: int | None = None) -> int:
         """Fire every due timer, each in its own transaction; the count fired."""
-        fired = 0
-        for timer_id in self.due_timer_ids(limit):
-            try:
-                fired += self.fire_timer(timer_id)
-            except Conflict:
-                continue  # another scheduler holds the instance; it will fire it
-        return fired
+        return self.ticker.fire_due_timers(limit)
+
+    def tick(self) -> TickReport:
+        """Do everything due at ``clock.now()``: periods, timers, deadlines, e-mail."""
+        return self.ticker.tick()
+
+    def next_due_at(self) -> datetime | None:
+        """The earliest moment anything is due (in the past if something is waiting)."""
+        return self.ticker.next_due_at()
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -25,13 +25,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "Base",
+    "Deadline",
     "Deployment",
     "DeploymentFile",
     "Event",
     "HumanTask",
     "Incident",
+    "Notification",
+    "OutboxEmail",
     "ProcessDefinition",
     "ProcessInstance",
+    "StartedPeriod",
     "Timer",
     "UTCDateTime",
 ]
@@ -196,3 +200,85 @@ class Event(Base):
     element_id: Mapped[str | None] = mapped_column(String(255))
     task_id: Mapped[str | None] = mapped_column(String(36))
     data: Mapped[dict[str, Any]]
+
+
+class StartedPeriod(Base):
+    """A period of a periodic process that has had its instance (or was skipped on purpose).
+
+    The unique (process key, period start) pair is what stops two schedulers, or one
+    scheduler after a restart, from starting the same period twice.
+    """
+
+    __tablename__ = "started_period"
+    __table_args__ = (UniqueConstraint("process_key", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    period_start: Mapped[datetime]
+    period_index: Mapped[int]
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    """``started``, or ``skipped`` by the catch-up policy after downtime."""
+    is_late: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class Deadline(Base):
+    """A reminder, overdue mark or escalation step of an open human task; fired once."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("task_id", "kind", "step"),
+        Index("ix_deadline_status_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_task.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    """``reminder``, ``overdue`` or ``escalation``."""
+    step: Mapped[int]
+    recipient: Mapped[str] = mapped_column(String(120))
+    """A unit code, or ``head:CODE`` for the head of a unit."""
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    """``pending``, then ``fired``, or ``cancelled`` when the task closed first."""
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+
+
+class Notification(Base):
+    """A message in a user's or a unit's in-app inbox."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_recipient", "recipient", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(120))
+    recipient_kind: Mapped[str] = mapped_column(String(10))
+    """``user`` or ``unit``."""
+    kind: Mapped[str] = mapped_column(String(40))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class OutboxEmail(Base):
+    """An e-mail to send, written in the transaction that decided to send it.
+
+    Sending marks ``sent_at``; a failed attempt is kept with its error and retried at
+    ``next_attempt_at``, so an SMTP outage delays mail but neither loses nor repeats it.
+    """
+
+    __tablename__ = "outbox_email"
+    __table_args__ = (Index("ix_outbox_email_pending", "sent_at", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"))
+    to_address: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

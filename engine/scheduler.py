@@ -1,55 +1,202 @@
-"""The scheduler: APScheduler ticks, the database says what is due.
+"""The scheduler: the database says what is due, APScheduler only wakes us up.
 
-APScheduler only wakes us; the ``timer`` table is the queue, so a restart or a
-second scheduler loses and duplicates nothing (each firing is one transaction that
-settles its timer row under the instance lock).
+A tick does everything due at the clock's "now": it starts the instances of due
+periods, fires due BPMN timers, fires due task deadlines (reminders, overdue marks,
+escalations) and sends due e-mail. Every row is claimed and settled in its own
+transaction (see :mod:`engine.claims`), so any number of scheduler processes on any
+number of machines can tick together against PostgreSQL, and one killed mid-way
+loses nothing: its uncommitted claim is rolled back and another scheduler takes it.
+
+APScheduler holds no schedule of its own: after each tick the job asks the database
+for the earliest due moment and sets its next run there, but never later than the
+re-check interval, because other nodes add timers this one has not seen.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Select, func, select
 
-from engine.api import Engine
+from engine.calendar import WorkCalendar
+from engine.claims import drain
+from engine.clock import Clock
+from engine.escalation import Escalations
+from engine.models import ProcessInstance, Timer
+from engine.notify import Directory, Notifier
+from engine.periodic import PeriodStarter
+from engine.runtime import Runtime
+from engine.scripting import script_functions
+from engine.settings import Settings
+from engine.store import Database
 
-__all__ = ["run_scheduler", "start_background_scheduler"]
+if TYPE_CHECKING:
+    from engine.api import Engine
+
+__all__ = ["TickReport", "Ticker", "run_scheduler", "start_background_scheduler"]
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 1.0
+_ACTIVE = ("running", "incident")
+_JOB_ID = "govflow-tick"
+_MIN_PAUSE = timedelta(milliseconds=20)
+_STUCK_PAUSE = timedelta(seconds=1)
 
 
-def _tick(engine: Engine) -> None:
-    fired = engine.fire_due_timers()
-    if fired:
-        log.info("fired %d timer(s)", fired)
+@dataclass(frozen=True)
+class TickReport:
+    periods_started: int = 0
+    timers_fired: int = 0
+    deadlines_fired: int = 0
+    emails_sent: int = 0
+    emails_failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.periods_started + self.timers_fired + self.deadlines_fired + self.emails_sent
 
 
-def _add_tick(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine) -> None:
+class Ticker:
+    """Everything the scheduler does, without APScheduler: testable with a ManualClock."""
+
+    def __init__(
+        self,
+        db: Database,
+        runtime: Runtime,
+        clock: Clock,
+        settings: Settings,
+        calendar: WorkCalendar,
+        directory: Directory,
+    ) -> None:
+        self.db = db
+        self.runtime = runtime
+        self.clock = clock
+        self.notifier = Notifier(db, settings, directory)
+        self.escalations = Escalations(db, settings, calendar, self.notifier)
+        self.periods = PeriodStarter(db, runtime, settings, script_functions(clock, calendar))
+
+    def tick(self) -> TickReport:
+        now = self.clock.now()
+        periods = self.periods.start_due(now)
+        timers = self.fire_due_timers()
+        deadlines = self.escalations.fire_due(now)
+        mail = self.notifier.send_due(now)
+        return TickReport(periods, timers, deadlines, mail.sent, mail.failed)
+
+    def fire_due_timers(self, limit: int | None = None) -> int:
+        """Fire the due timers of active instances, one transaction each; the count fired."""
+        now = self.clock.now()
+
+        def due(excluded: set[int]) -> Select[tuple[int]]:
+            return (
+                select(Timer.id)
+                .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+                .where(Timer.status == "pending", Timer.due_at <= now)
+                .where(ProcessInstance.status.in_(_ACTIVE), Timer.id.not_in(excluded))
+                .order_by(Timer.due_at)
+            )
+
+        return drain(self.db, due, self.runtime.fire_timer, lock_of=Timer, limit=limit)
+
+    def next_due_at(self) -> datetime | None:
+        """The earliest moment anything is due (possibly already past), or None."""
+        now = self.clock.now()
+        with self.db.reading() as session:
+            timer = session.scalar(
+                select(func.min(Timer.due_at))
+                .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+                .where(Timer.status == "pending", ProcessInstance.status.in_(_ACTIVE))
+            )
+            candidates = [
+                timer,
+                self.escalations.next_due_at(session),
+                self.notifier.next_due_at(session),
+            ]
+        candidates.append(self.periods.next_due_at(now))
+        return min((c for c in candidates if c is not None), default=None)
+
+
+# -- APScheduler ------------------------------------------------------------------------
+
+
+def _tick_and_rearm(scheduler: BaseScheduler, engine: Engine) -> None:
+    """The job: tick, then sleep until the next due moment (or the re-check interval)."""
+    try:
+        report = engine.tick()
+        if report.total or report.emails_failed:
+            log.info(
+                "tick: %d period(s) started, %d timer(s) fired, %d deadline(s) fired, "
+                "%d e-mail(s) sent, %d failed",
+                report.periods_started,
+                report.timers_fired,
+                report.deadlines_fired,
+                report.emails_sent,
+                report.emails_failed,
+            )
+        wake_at = _next_wake(engine, progressed=report.total > 0)
+    except Exception:  # the database may be down: try again after the re-check interval
+        log.exception("tick failed")
+        wake_at = engine.clock.now() + timedelta(seconds=engine.settings.scheduler_recheck_s)
+    scheduler.modify_job(_JOB_ID, next_run_time=wake_at)
+
+
+def _next_wake(engine: Engine, *, progressed: bool) -> datetime:
+    """The next due moment, between a short pause and the re-check interval.
+
+    Something already due after a tick that did nothing is stuck (its instance busy,
+    its firing failing): the longer pause keeps it from spinning the loop. After a
+    tick that did work, newly due rows are simply next. The short floor lets this run
+    end before the next one starts (``max_instances=1`` would skip it otherwise).
+    """
+    now = engine.clock.now()
+    latest = now + timedelta(seconds=engine.settings.scheduler_recheck_s)
+    due = engine.next_due_at()
+    if due is None:
+        return latest
+    earliest = now + (_STUCK_PAUSE if due <= now and not progressed else _MIN_PAUSE)
+    return min(max(due, earliest), latest)
+
+
+def _add_job(scheduler: BaseScheduler, engine: Engine) -> None:
+    # The interval is only a safety net; each run sets the next one itself.
     scheduler.add_job(
-        _tick,
+        _tick_and_rearm,
         "interval",
-        seconds=TICK_SECONDS,
-        args=[engine],
-        id="fire-due-timers",
+        seconds=engine.settings.scheduler_recheck_s,
+        args=[scheduler, engine],
+        id=_JOB_ID,
         max_instances=1,
         coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=engine.clock.now(),
     )
+
+
+def _scheduler_options() -> dict[str, Any]:
+    return {"timezone": "UTC"}
 
 
 def start_background_scheduler(engine: Engine) -> BackgroundScheduler:
     """For ``govflow serve`` on one machine: the scheduler in a thread of the web process."""
-    scheduler = BackgroundScheduler(timezone="UTC")
-    _add_tick(scheduler, engine)
+    scheduler = BackgroundScheduler(**_scheduler_options())
+    _add_job(scheduler, engine)
     scheduler.start()
+    log.info("background scheduler started")
     return scheduler
 
 
 def run_scheduler(engine: Engine) -> None:
-    """For ``govflow scheduler``: block and fire timers until interrupted."""
-    scheduler = BlockingScheduler(timezone="UTC")
-    _add_tick(scheduler, engine)
-    log.info("scheduler started")
-    scheduler.start()
+    """For ``govflow scheduler``: tick until interrupted."""
+    scheduler = BlockingScheduler(**_scheduler_options())
+    _add_job(scheduler, engine)
+    log.info("scheduler started (re-check every %ss)", engine.settings.scheduler_recheck_s)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("scheduler stopped")

@@ -31,6 +31,15 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "govflow@localhost"
     secret_key: str = field(default="dev-only-change-me", repr=False)
+    catch_up: str = "each"
+    """Missed periods after downtime: ``each`` (all, marked late), ``latest`` or ``none``."""
+    catch_up_grace_s: float = 300.0
+    """A period started later than this after its start counts as missed (and late)."""
+    scheduler_recheck_s: float = 5.0
+    """The longest the scheduler sleeps: other nodes may add timers it has not seen."""
+    reminder: str = "3WD"
+    escalation: str = "head,ITC,LEAD"
+    escalation_interval: str = "2WD"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,4 +55,10 @@ class Settings:
             smtp_port=int(_env("GOVFLOW_SMTP_PORT", "25")),
             smtp_sender=_env("GOVFLOW_SMTP_SENDER", "govflow@localhost"),
             secret_key=_env("GOVFLOW_SECRET_KEY", "dev-only-change-me"),
+            catch_up=_env("GOVFLOW_CATCH_UP", "each"),
+            catch_up_grace_s=float(_env("GOVFLOW_CATCH_UP_GRACE", "300")),
+            scheduler_recheck_s=float(_env("GOVFLOW_SCHEDULER_RECHECK", "5")),
+            reminder=_env("GOVFLOW_REMINDER", "3WD"),
+            escalation=_env("GOVFLOW_ESCALATION", "head,ITC,LEAD"),
+            escalation_interval=_env("GOVFLOW_ESCALATION_INTERVAL", "2WD"),
         )

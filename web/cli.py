@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +14,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from engine.api import Engine, read_files
+from engine.calendar import to_local
 from engine.errors import GovflowError, InvalidDefinition
 from web import create_app, engine_of
 
@@ -86,6 +90,26 @@ def deploy(paths: tuple[str, ...], actor: str) -> None:
 
 @cli.command()
 @click.argument("process_key")
+@click.option("--from", "from_version", type=int, required=True, help="version to move from")
+@click.option("--to", "to_version", type=int, default=None, help="version to move to [latest]")
+@click.option("--dry-run", is_flag=True, help="report what would move; change nothing")
+@click.option("--actor", default="designer", show_default=True)
+def migrate(
+    process_key: str, from_version: int, to_version: int | None, dry_run: bool, actor: str
+) -> None:
+    """Move running instances of PROCESS_KEY to a newer version where their tasks still exist."""
+    report = _engine().migrate(process_key, from_version, to_version, actor=actor, dry_run=dry_run)
+    verb = "would move" if dry_run else "moved"
+    target = f"{process_key} v{report.from_version} -> v{report.to_version}"
+    click.echo(f"{verb} {len(report.moved)} instance(s) of {target}")
+    for instance_id in report.moved:
+        click.echo(f"  {verb} instance {instance_id}")
+    for instance_id, reason in report.refused.items():
+        click.echo(f"  kept instance {instance_id}: {reason}")
+
+
+@cli.command()
+@click.argument("process_key")
 @click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable")
 @click.option("--business-key", default=None)
 @click.option("--actor", default="cli", show_default=True)
@@ -146,6 +170,8 @@ def serve(host: str, port: int, scheduler: bool) -> None:
     from engine.scheduler import start_background_scheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if scheduler:
+        _log_to_stderr()
     background = start_background_scheduler(engine_of(app)) if scheduler else None
     click.echo(f"govflow listening on http://{host}:{port}/ (health: /healthz)")
     try:
@@ -160,7 +186,44 @@ def scheduler_command() -> None:
     """Run the timer scheduler in the foreground."""
     from engine.scheduler import run_scheduler
 
+    _log_to_stderr()
     run_scheduler(_engine())
+
+
+def _log_to_stderr() -> None:
+    """The scheduler logs what it starts, fires and sends (engine.* loggers, INFO)."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("engine").setLevel(logging.INFO)
+
+
+@cli.command(with_appcontext=False)
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--late", multiple=True, help="a unit that finishes its tasks late, repeatable")
+@click.option("--processes", type=click.Path(exists=True, file_okay=False), default="processes")
+def simulate(start: Any, end: Any, late: tuple[str, ...], processes: str) -> None:
+    """Run the deployed plan on a throwaway database with a simulated clock."""
+    from engine.simulation import simulate as run_simulation
+
+    began = time.perf_counter()
+    report = run_simulation(Path(processes), start.date(), end.date(), late_units=frozenset(late))
+    click.echo(f"simulated {report.start} .. {report.end} in {time.perf_counter() - began:.1f} s")
+    click.echo("\nproduced (Asia/Ho_Chi_Minh):")
+    for product in report.products:
+        when = to_local(product.at).strftime("%d/%m/%Y %H:%M")
+        click.echo(f"  {when}  {product.process_key} #{product.instance_id}  {product.describe()}")
+    click.echo("\ninstances per process:")
+    for process_key, count in sorted(report.instances.items()):
+        click.echo(f"  {process_key}: {count}")
+    click.echo(
+        f"\ntasks completed: {report.tasks_completed}; reminders and escalations: "
+        f"{report.escalations}"
+    )
+    click.echo("\nlateness per unit (tasks, late, worst days late):")
+    for unit, lateness in report.lateness.items():
+        click.echo(
+            f"  {unit:<24} {lateness.tasks:>4} {lateness.late:>4} {lateness.worst_days_late:>7.1f}"
+        )
 
 
 def _problem_line(problem: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,8 +27,9 @@ from engine.queries import latest_definition, open_incidents
 from engine.runtime import rows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import ReadyTask, errored_tasks
+from engine.runtime.start_events import fire_start_timers
 from engine.runtime.task_attributes import resolve_task_attributes
-from engine.runtime.unit_of_work import InstanceRecord, UnitOfWork, history_row
+from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.store import Database
 from engine.views import TaskView
 from engine.workflow import make_script_engine, spiff_time
@@ -58,6 +59,10 @@ class Runtime:
         self.clock = clock
         self.specs = SpecCache()
         self.script_engine = make_script_engine(functions, script_timeout_s)
+        self.on_tasks_changed: list[Callable[[Session, Any, TaskChanges, datetime], None]] = []
+        """Hooks run in the command's transaction when tasks opened or closed (escalation)."""
+        """Hooks run, in the command's transaction, after a command that may have opened or
+        closed human tasks (task deadlines follow them)."""
 
     # -- commands that run the workflow ---------------------------------------------
 
@@ -75,6 +80,7 @@ class Runtime:
         now = self.clock.now()
         variables = clean_submission([], variables)
         workflow = new_workflow(compiled, self.script_engine)
+        fire_start_timers(workflow)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
         values = {
@@ -193,8 +199,16 @@ class Runtime:
         kinds = {"suspended": "instance_suspended", "running": "instance_resumed"}
         kind = kinds.get(status, "instance_cancelled")
         rows.append_history(session, [history_row(instance.id, now, actor, kind)])
+        if status == "cancelled":
+            self._tasks_changed(session, instance, TaskChanges(all_closed=True), now)
 
     # -- the common path ------------------------------------------------------------
+
+    def _tasks_changed(
+        self, session: Session, instance: Any, changes: TaskChanges, now: datetime
+    ) -> None:
+        for hook in self.on_tasks_changed:
+            hook(session, instance, changes, now)
 
     def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
         instance = InstanceRecord.of(self.db.lock_instance_row(session, instance_id))
@@ -216,6 +230,8 @@ class Runtime:
             work.write_back(lambda ready: self._open_human_task(work, ready))
         self._update_status(work)
         work.save()
+        if work.changes:
+            self._tasks_changed(work.session, work.instance, work.changes, work.now)
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance

@@ -20,7 +20,22 @@ from engine.runtime import rows
 from engine.runtime.loading import CompiledDefinition, current_variables, store_state
 from engine.runtime.projection import Snapshot, snapshot
 
-__all__ = ["InstanceRecord", "UnitOfWork", "history_row"]
+__all__ = ["InstanceRecord", "TaskChanges", "UnitOfWork", "history_row"]
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    """What a command did to an instance's human tasks, for the runtime's hooks."""
+
+    opened: list[dict[str, Any]] = field(default_factory=list)
+    """The rows of the tasks that opened, as inserted."""
+    closed: list[str] = field(default_factory=list)
+    """Ids of the tasks that were completed or cancelled."""
+    all_closed: bool = False
+    """Every task of the instance closed (the instance was cancelled)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.opened or self.closed or self.all_closed)
 
 
 @dataclass
@@ -68,6 +83,8 @@ class UnitOfWork:
     events: list[dict[str, Any]] = field(default_factory=list)
     has_errors: bool = False
     """Whether a task of the workflow is in error after the command (set by write_back)."""
+    changes: TaskChanges = field(default_factory=TaskChanges)
+    """The human tasks this command opened and closed (set by write_back)."""
 
     @classmethod
     def restored(
@@ -145,6 +162,7 @@ class UnitOfWork:
         rows.cancel_tasks(self.session, gone, self.now)
         for task_id in gone:
             self.record("task_cancelled", actor="engine", task_id=task_id)
+        self.changes = TaskChanges(opened, [*sorted(self.settled_task_ids), *gone])
 
     def _write_timers(self, after: Snapshot) -> None:
         waiting = {(t.task_id, t.due_at): t for t in after.timers}
