@@ -15,12 +15,13 @@ re-check interval, because other nodes add timers this one has not seen.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Select, func, select
 
@@ -39,7 +40,12 @@ from engine.store import Database
 if TYPE_CHECKING:
     from engine.api import Engine
 
-__all__ = ["TickReport", "Ticker", "run_scheduler", "start_background_scheduler"]
+__all__ = [
+    "BackgroundTicker",
+    "TickReport",
+    "Ticker",
+    "run_scheduler",
+]
 
 log = logging.getLogger(__name__)
 
@@ -125,25 +131,42 @@ class Ticker:
 # -- APScheduler ------------------------------------------------------------------------
 
 
-def _tick_and_rearm(scheduler: BaseScheduler, engine: Engine) -> None:
-    """The job: tick, then sleep until the next due moment (or the re-check interval)."""
-    try:
-        report = engine.tick()
-        if report.total or report.emails_failed:
-            log.info(
-                "tick: %d period(s) started, %d timer(s) fired, %d deadline(s) fired, "
-                "%d e-mail(s) sent, %d failed",
-                report.periods_started,
-                report.timers_fired,
-                report.deadlines_fired,
-                report.emails_sent,
-                report.emails_failed,
-            )
-        wake_at = _next_wake(engine, progressed=report.total > 0)
-    except Exception:  # the database may be down: try again after the re-check interval
-        log.exception("tick failed")
-        wake_at = engine.clock.now() + timedelta(seconds=engine.settings.scheduler_recheck_s)
-    scheduler.modify_job(_JOB_ID, next_run_time=wake_at)
+class _TickJob:
+    """The job: tick, then sleep until the next due moment (or the re-check interval).
+
+    ``running`` is held during a tick so that stopping can wait for it without
+    APScheduler's own wait, which deadlocks (see :func:`stop_background_scheduler`).
+    """
+
+    def __init__(self, scheduler: BaseScheduler, engine: Engine) -> None:
+        self.scheduler = scheduler
+        self.engine = engine
+        self.running = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.running:
+            wake_at = self._tick()
+        if self.scheduler.state != STATE_STOPPED:
+            self.scheduler.modify_job(_JOB_ID, next_run_time=wake_at)
+
+    def _tick(self) -> datetime:
+        engine = self.engine
+        try:
+            report = engine.tick()
+            if report.total or report.emails_failed:
+                log.info(
+                    "tick: %d period(s) started, %d timer(s) fired, %d deadline(s) fired, "
+                    "%d e-mail(s) sent, %d failed",
+                    report.periods_started,
+                    report.timers_fired,
+                    report.deadlines_fired,
+                    report.emails_sent,
+                    report.emails_failed,
+                )
+            return _next_wake(engine, progressed=report.total > 0)
+        except Exception:  # the database may be down: try again after the re-check interval
+            log.exception("tick failed")
+            return engine.clock.now() + timedelta(seconds=engine.settings.scheduler_recheck_s)
 
 
 def _next_wake(engine: Engine, *, progressed: bool) -> datetime:
@@ -163,32 +186,45 @@ def _next_wake(engine: Engine, *, progressed: bool) -> datetime:
     return min(max(due, earliest), latest)
 
 
-def _add_job(scheduler: BaseScheduler, engine: Engine) -> None:
+def _add_job(scheduler: BaseScheduler, engine: Engine) -> _TickJob:
     # The interval is only a safety net; each run sets the next one itself.
+    job = _TickJob(scheduler, engine)
     scheduler.add_job(
-        _tick_and_rearm,
+        job,
         "interval",
         seconds=engine.settings.scheduler_recheck_s,
-        args=[scheduler, engine],
         id=_JOB_ID,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
         next_run_time=engine.clock.now(),
     )
+    return job
 
 
 def _scheduler_options() -> dict[str, Any]:
     return {"timezone": "UTC"}
 
 
-def start_background_scheduler(engine: Engine) -> BackgroundScheduler:
-    """For ``govflow serve`` on one machine: the scheduler in a thread of the web process."""
-    scheduler = BackgroundScheduler(**_scheduler_options())
-    _add_job(scheduler, engine)
-    scheduler.start()
-    log.info("background scheduler started")
-    return scheduler
+class BackgroundTicker:
+    """The scheduler in a thread of the web process (``govflow serve`` on one machine)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.scheduler = BackgroundScheduler(**_scheduler_options())
+        self.job = _add_job(self.scheduler, engine)
+        self.scheduler.start()
+        log.info("background scheduler started")
+
+    def stop(self) -> None:
+        """Stop, letting a running tick finish.
+
+        APScheduler's ``shutdown(wait=True)`` holds the job-store lock while it joins
+        the worker thread, and a tick re-arms itself through that lock: it would
+        deadlock. So: shut down without waiting, then wait for the tick ourselves.
+        """
+        self.scheduler.shutdown(wait=False)
+        with self.job.running:
+            pass
 
 
 def run_scheduler(engine: Engine) -> None:

@@ -14,7 +14,7 @@ from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.metrics import render_metrics
 from engine.models import Timer
-from engine.scheduler import start_background_scheduler
+from engine.scheduler import BackgroundTicker
 from engine.settings import Settings
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "timers.py"
@@ -91,14 +91,14 @@ def test_background_scheduler_wakes_at_the_due_time(db_url: str) -> None:
     engine.deploy(read_files([Path(__file__).parent / "bpmn" / "escalation_wait.bpmn"]))
     due = datetime.now(UTC) + timedelta(seconds=1.5)
     instance_id = start_waiting(engine, due)
-    scheduler = start_background_scheduler(engine)  # its first tick finds nothing due yet
+    ticker = BackgroundTicker(engine)  # its first tick finds nothing due yet
     try:
         _wait_for(lambda: engine.instance(instance_id).status == "completed", 5.0)
         with engine.db.reading() as session:
             fired_at = session.scalar(select(Timer.settled_at))
         assert timedelta(0) <= fired_at - due < timedelta(seconds=1)
     finally:
-        scheduler.shutdown()
+        ticker.stop()
         engine.close()
 
 

@@ -167,18 +167,18 @@ def serve(host: str, port: int, scheduler: bool) -> None:
     """Serve the web application (and, by default, the scheduler in-process)."""
     import waitress
 
-    from engine.scheduler import start_background_scheduler
+    from engine.scheduler import BackgroundTicker
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if scheduler:
         _log_to_stderr()
-    background = start_background_scheduler(engine_of(app)) if scheduler else None
+    background = BackgroundTicker(engine_of(app)) if scheduler else None
     click.echo(f"govflow listening on http://{host}:{port}/ (health: /healthz)")
     try:
         waitress.serve(app, host=host, port=port)
     finally:
         if background is not None:
-            background.shutdown()
+            background.stop()
 
 
 @cli.command("scheduler")
