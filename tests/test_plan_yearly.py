@@ -30,7 +30,7 @@ def _start(engine: Engine, process: str) -> int:
 
 def test_yearly_tasks_are_mapped_to_timer_started_processes() -> None:
     yearly = {code for code, task in plan_tasks().items() if task["start"] == "yearly"}
-    assert yearly == {"I.6", "II.3", "III.1", "III.2", "IV.1", "IV.2"}
+    assert yearly == {"I.6", "II.3", "II.4", "III.1", "III.2", "IV.1", "IV.2"}
 
 
 def test_inspection_plan_is_approved_by_the_steering_committee(engine: Engine) -> None:

@@ -1,0 +1,42 @@
+"""processes/plan_tasks.yaml maps every appendix task to a shipped process of its cadence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.api import read_files
+from engine.definitions import load_models
+from plan_driving import plan_tasks
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+APPENDIX = [
+    *(f"I.{n}" for n in range(1, 10)),
+    *(f"II.{n}" for n in range(1, 9)),
+    "III.1",
+    "III.2",
+    "IV.1",
+    "IV.2",
+]
+CYCLE_OF = {"yearly": "/P1Y", "six_monthly": "/P6M"}
+
+
+def _start_timers() -> dict[str, dict | None]:
+    models = load_models(read_files([PROCESSES]))
+    return {model.key: model.meta.get("start_timer") for model in models}
+
+
+def test_all_21_appendix_tasks_are_mapped() -> None:
+    assert sorted(plan_tasks()) == sorted(APPENDIX)
+
+
+def test_each_task_runs_a_shipped_process_of_its_cadence() -> None:
+    timers = _start_timers()
+    for code, task in plan_tasks().items():
+        assert task["process"] in timers, f"{code}: no process {task['process']}"
+        start_timer = timers[task["process"]]
+        if task["start"] in CYCLE_OF:
+            assert start_timer is not None, code
+            assert start_timer["kind"] == "timeCycle", code
+            assert CYCLE_OF[task["start"]] in start_timer["expression"], code
+        else:
+            assert start_timer is None, f"{code} is started by hand or by an event"
