@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from plan_driving import plan_tasks
+
 from engine.api import read_files
 from engine.definitions import load_models
-from plan_driving import plan_tasks
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 APPENDIX = [
