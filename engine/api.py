@@ -70,6 +70,7 @@ class Engine:
             self.clock,
             script_functions(self.clock, self.calendar, self.organisation),
             script_timeout_s=self.settings.script_timeout_s,
+            live_workflows=self.settings.live_workflows,
         )
         directory = OrganisationDirectory(self.organisation)
         self.ticker = Ticker(

@@ -124,6 +124,7 @@ _CANCEL_ALL_DEADLINES = (
 _CANCEL_TASK_DEADLINES = _CANCEL_ALL_DEADLINES.where(
     _deadline_table.c.task_id.in_(bindparam("b_tasks", expanding=True))
 )
+_INSERT_DEADLINES = insert(_deadline_table)
 """Prebuilt: they run in the commands' hot path (see engine/runtime/rows.py)."""
 
 
@@ -150,10 +151,11 @@ class Escalations:
         task costs nothing here, and one that does costs one statement each way.
         """
         connection = session.connection()
-        params = {"b_instance": instance.id, "b_tasks": changes.closed, "b_at": now}
+        dated = [task_id for task_id in changes.closed if task_id not in changes.undated]
+        params = {"b_instance": instance.id, "b_tasks": dated, "b_at": now}
         if changes.all_closed:
             connection.execute(_CANCEL_ALL_DEADLINES, params)
-        elif changes.closed:
+        elif dated:
             connection.execute(_CANCEL_TASK_DEADLINES, params)
         if instance.status not in _ACTIVE:
             return
@@ -176,7 +178,7 @@ class Escalations:
             )
         ]
         if planned:
-            connection.execute(insert(_deadline_table), planned)
+            connection.execute(_INSERT_DEADLINES, planned)
 
     def _policy(self, session: Session, definition_id: int, element_id: str) -> EscalationPolicy:
         key = (definition_id, element_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -15,6 +16,7 @@ __all__ = [
     "find_tasks",
     "instance_view",
     "latest_definition",
+    "latest_version",
     "list_definitions",
     "list_events",
     "list_instances",
@@ -30,6 +32,13 @@ _OPEN_TASKS_OF = (
     .order_by(_tasks.c.due_at.is_(None), _tasks.c.due_at, _tasks.c.created_at)
 )
 """Prebuilt: every command's answer lists the instance's open tasks."""
+_definitions = ProcessDefinition.__table__
+_LATEST_VERSION = (
+    select(_definitions.c.id, _definitions.c.version)
+    .where(_definitions.c.process_key == bindparam("b_key"))
+    .order_by(_definitions.c.version.desc())
+    .limit(1)
+)
 
 
 def latest_definition(session: Session, process_key: str) -> ProcessDefinition | None:
@@ -39,6 +48,11 @@ def latest_definition(session: Session, process_key: str) -> ProcessDefinition |
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
     ).first()
+
+
+def latest_version(session: Session, process_key: str) -> Row[Any] | None:
+    """``(id, version)`` of the newest version of a process, without loading its spec."""
+    return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:
@@ -98,13 +112,18 @@ def instance_view(session: Session, instance_id: int, row: Any = None) -> Instan
     if row is None:
         raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
     incidents = [] if row.status != "incident" else open_incidents(session, instance_id)
-    open_tasks = session.connection().execute(_OPEN_TASKS_OF, {"b_id": instance_id})
-    return InstanceView.of(
-        row,
-        row.variables,
-        [TaskView.of(task) for task in open_tasks],
-        [IncidentView.of(i) for i in incidents],
-    )
+    known = getattr(row, "open_tasks", None)
+    if known is not None:
+        tasks = sorted((TaskView.of_values(task) for task in known), key=_soonest_due_first)
+    else:
+        rows = session.connection().execute(_OPEN_TASKS_OF, {"b_id": instance_id})
+        tasks = [TaskView.of(task) for task in rows]
+    return InstanceView.of(row, row.variables, tasks, [IncidentView.of(i) for i in incidents])
+
+
+def _soonest_due_first(task: TaskView) -> tuple[bool, datetime, datetime]:
+    """The order of ``_OPEN_TASKS_OF``, for task rows a command already holds."""
+    return (task.due_at is None, task.due_at or task.created_at, task.created_at)
 
 
 def open_incidents(session: Session, instance_id: int) -> list[Incident]:

@@ -27,6 +27,8 @@ class Settings:
     calendar_file: Path = Path("processes/calendar.yaml")
     script_timeout_s: float = 1.0
     lock_timeout_s: float = 10.0
+    live_workflows: int = 256
+    """Workflows kept in memory between commands (0: restore every command from the row)."""
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "govflow@localhost"
@@ -51,6 +53,7 @@ class Settings:
             calendar_file=Path(_env("GOVFLOW_CALENDAR", str(processes / "calendar.yaml"))),
             script_timeout_s=float(_env("GOVFLOW_SCRIPT_TIMEOUT", "1.0")),
             lock_timeout_s=float(_env("GOVFLOW_LOCK_TIMEOUT", "10")),
+            live_workflows=int(_env("GOVFLOW_LIVE_WORKFLOWS", "256")),
             smtp_host=_env("GOVFLOW_SMTP_HOST", ""),
             smtp_port=int(_env("GOVFLOW_SMTP_PORT", "25")),
             smtp_sender=_env("GOVFLOW_SMTP_SENDER", "govflow@localhost"),

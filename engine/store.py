@@ -12,6 +12,7 @@ engine, web and scheduler processes. The two differ in how a command takes its l
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -32,6 +33,10 @@ __all__ = ["Database", "upgrade_schema"]
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
+_AFTER_COMMIT = "govflow_after_commit"
+
 _instance = ProcessInstance.__table__
 _INSTANCE = select(_instance).where(_instance.c.id == bindparam("b_id"))
 _INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
@@ -43,6 +48,9 @@ class Database:
     def __init__(self, url: str, *, lock_timeout_s: float = 10.0, echo: bool = False) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.locks_on_begin = self.is_sqlite
+        """Whether a write transaction holds its lock from its start (SQLite's BEGIN
+        IMMEDIATE), so that whatever it reads is already read under the lock."""
         self.lock_timeout_s = lock_timeout_s
         self.engine = _create_engine(
             url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
@@ -50,6 +58,8 @@ class Database:
         writer = self.engine.execution_options(govflow_write=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        event.listen(self._write, "after_commit", _run_after_commit)
+        event.listen(self._write, "after_rollback", _drop_after_commit)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -62,6 +72,10 @@ class Database:
         """A transaction for one command; committed when the block ends without error."""
         with self._write.begin() as session:
             yield session
+
+    def after_commit(self, session: Session, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the transaction of ``session`` has committed, never if not."""
+        session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
         """Load the instance row for update; raise Conflict if another command holds it too long."""
@@ -93,6 +107,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # the transaction is committed: a failing follow-up must not undo that
+            log.exception("after-commit callback %r failed", callback)
+
+
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:

@@ -54,6 +54,11 @@ class TaskView:
             form=row.form,
         )
 
+    @classmethod
+    def of_values(cls, values: dict[str, Any]) -> TaskView:
+        """From a task row as a dict of its columns (as the runtime inserts it)."""
+        return cls(**{name: values[name] for name in cls.__dataclass_fields__})
+
     def is_overdue(self, now: datetime) -> bool:
         return self.status == "open" and self.due_at is not None and self.due_at < now
 

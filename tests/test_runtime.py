@@ -214,3 +214,14 @@ def test_suspend_resume_cancel(engine: Engine, deploy, clock) -> None:
     assert cancelled.status == "cancelled" and cancelled.open_tasks == []
     with pytest.raises(Conflict):
         engine.resume(instance.id, actor="itc")
+
+
+def test_a_commands_answer_equals_a_fresh_read(engine: Engine, deploy) -> None:
+    deploy("five_tasks.bpmn")
+    answer = engine.start("five_tasks", {"cycle": "2021-H2"}, actor="an")
+    for score in range(5):
+        assert answer == engine.instance(answer.id)
+        assert [t.due_at.utcoffset() for t in answer.open_tasks] == [timedelta(0)]
+        answer = engine.complete(answer.open_tasks[0].id, {"score": score}, actor="an")
+    assert answer == engine.instance(answer.id)
+    assert answer.status == "completed" and answer.open_tasks == []

@@ -58,8 +58,12 @@ def test_a_failing_timer_does_not_hold_back_the_others(
     due = clock.now() + timedelta(minutes=5)
     broken, healthy = start_waiting(engine, due), start_waiting(engine, due)
     with engine.db.writing() as session:  # a state that cannot be restored
-        session.execute(
-            text("UPDATE process_instance SET state = '{' WHERE id = :id"), {"id": broken}
+        session.execute(  # every write of an instance moves its lock_version on
+            text(
+                "UPDATE process_instance SET state = '{', lock_version = lock_version + 1 "
+                "WHERE id = :id"
+            ),
+            {"id": broken},
         )
     clock.set(due)
     assert engine.tick().timers_fired == 1

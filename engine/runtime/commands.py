@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -22,9 +23,10 @@ from sqlalchemy.orm import Session
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import Incident, ProcessDefinition, ProcessInstance, Timer
-from engine.queries import latest_definition, open_incidents
+from engine.models import Incident, ProcessInstance, Timer
+from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
+from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import ReadyTask, errored_tasks
 from engine.runtime.start_events import fire_start_timers
@@ -54,15 +56,15 @@ class Runtime:
         functions: Mapping[str, Callable[..., Any]],
         *,
         script_timeout_s: float = 1.0,
+        live_workflows: int = 256,
     ) -> None:
         self.db = db
         self.clock = clock
         self.specs = SpecCache()
+        self.live = LiveWorkflows(live_workflows)
         self.script_engine = make_script_engine(functions, script_timeout_s)
         self.on_tasks_changed: list[Callable[[Session, Any, TaskChanges, datetime], None]] = []
         """Hooks run in the command's transaction when tasks opened or closed (escalation)."""
-        """Hooks run, in the command's transaction, after a command that may have opened or
-        closed human tasks (task deadlines follow them)."""
 
     # -- commands that run the workflow ---------------------------------------------
 
@@ -107,7 +109,7 @@ class Runtime:
     ) -> InstanceRecord:
         row = _human_task(session, task_id)
         work = self._restore(session, row.instance_id, actor)
-        row = _open_task(session, task_id)
+        row = _open_task(session, task_id, row if self.db.locks_on_begin else None)
         if row.assignee and row.assignee != actor:
             raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
         cleaned = clean_submission(row.form.get("fields", []), data)
@@ -118,6 +120,8 @@ class Runtime:
             task.run()
         rows.set_completed(session, task_id, work.now, actor)
         work.settled_task_ids.add(task_id)
+        if row.due_at is None:
+            work.undated_task_ids.add(task_id)
         work.record("task_completed", element_id=row.element_id, task_id=task_id, data=cleaned)
         self._advance(work)
         return work.instance
@@ -217,8 +221,12 @@ class Runtime:
 
     def _unit_of_work(self, session: Session, instance: InstanceRecord, actor: str) -> UnitOfWork:
         compiled = self.specs.get(session, instance.definition_id)
+        now = self.clock.now()
+        live = self.live.take(instance.id, instance.definition_id, instance.lock_version)
+        if live is not None:
+            return UnitOfWork.resumed(session, instance, compiled, live, actor, now)
         workflow = restore(instance, compiled, self.script_engine)
-        return UnitOfWork.restored(session, instance, compiled, workflow, actor, self.clock.now())
+        return UnitOfWork.restored(session, instance, compiled, workflow, actor, now)
 
     def _advance(self, work: UnitOfWork) -> None:
         """Run the engine steps, then write state, derived rows and history."""
@@ -230,6 +238,9 @@ class Runtime:
             work.write_back(lambda ready: self._open_human_task(work, ready))
         self._update_status(work)
         work.save()
+        if work.instance.status in _ACTIVE:
+            keep = partial(self.live.put, work.instance.id, work.committed())
+            self.db.after_commit(work.session, keep)
         if work.changes:
             self._tasks_changed(work.session, work.instance, work.changes, work.now)
 
@@ -277,7 +288,7 @@ class Runtime:
         row = _human_task(session, task_id)
         instance = self.db.lock_instance(session, row.instance_id)
         _check_active(instance)
-        return _open_task(session, task_id), instance
+        return _open_task(session, task_id, row if self.db.locks_on_begin else None), instance
 
     def _set_assignee(
         self,
@@ -306,8 +317,8 @@ class Runtime:
 # -- helpers that need no runtime state ---------------------------------------------
 
 
-def _latest_definition(session: Session, process_key: str) -> ProcessDefinition:
-    definition = latest_definition(session, process_key)
+def _latest_definition(session: Session, process_key: str) -> Any:
+    definition = latest_version(session, process_key)
     if definition is None:
         raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
     return definition
@@ -325,9 +336,13 @@ def _human_task(session: Session, task_id: str) -> Any:
     return row
 
 
-def _open_task(session: Session, task_id: str) -> Any:
-    """Re-read the task under the instance lock: another worker may have just finished it."""
-    row = rows.task_row(session, task_id)
+def _open_task(session: Session, task_id: str, locked_row: Any = None) -> Any:
+    """The task as of the instance lock, which must be open.
+
+    Another worker may have finished it between the first read and the lock, so it is
+    read again, unless ``locked_row`` was already read under the lock.
+    """
+    row = locked_row if locked_row is not None else rows.task_row(session, task_id)
     if row is None or row.status != "open":
         who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
         state = row.status if row is not None else "gone"

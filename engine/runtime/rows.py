@@ -38,6 +38,10 @@ _task = HumanTask.__table__
 _timer = Timer.__table__
 _event = Event.__table__
 
+_INSERT_INSTANCE = insert(_instance)
+_INSERT_TASKS = insert(_task)
+_INSERT_TIMERS = insert(_timer)
+_INSERT_EVENTS = insert(_event)
 # Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
 _SAVE_INSTANCE = (
     update(_instance)
@@ -94,7 +98,7 @@ def _run(session: Session, statement: Any, params: Any) -> Any:
 
 
 def create_instance(session: Session, values: dict[str, Any]) -> int:
-    result = _run(session, insert(_instance), {**values, "lock_version": 1})
+    result = _run(session, _INSERT_INSTANCE, {**values, "lock_version": 1})
     return result.inserted_primary_key[0]
 
 
@@ -129,7 +133,7 @@ def set_assignee(session: Session, task_id: str, assignee: str | None, at: datet
 
 def insert_tasks(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        _run(session, insert(_task), rows)
+        _run(session, _INSERT_TASKS, rows)
 
 
 def cancel_tasks(session: Session, task_ids: Iterable[str], at: datetime) -> None:
@@ -140,7 +144,7 @@ def cancel_tasks(session: Session, task_ids: Iterable[str], at: datetime) -> Non
 
 def insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        _run(session, insert(_timer), rows)
+        _run(session, _INSERT_TIMERS, rows)
 
 
 def cancel_timer(session: Session, instance_id: int, task_id: str, due: datetime, at: datetime):
@@ -157,4 +161,4 @@ def cancel_open_rows(session: Session, instance_id: int, at: datetime) -> None:
 def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert history rows in one executemany (history is append-only)."""
     if rows:
-        _run(session, insert(_event), rows)
+        _run(session, _INSERT_EVENTS, rows)

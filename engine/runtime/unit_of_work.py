@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
 from engine.runtime import rows
+from engine.runtime.live import LiveWorkflow
 from engine.runtime.loading import CompiledDefinition, current_variables, store_state
 from engine.runtime.projection import Snapshot, snapshot
 
@@ -33,6 +34,8 @@ class TaskChanges:
     """Ids of the tasks that were completed or cancelled."""
     all_closed: bool = False
     """Every task of the instance closed (the instance was cancelled)."""
+    undated: frozenset[str] = frozenset()
+    """Closed tasks known to have had no due date (nothing was planned for them)."""
 
     def __bool__(self) -> bool:
         return bool(self.opened or self.closed or self.all_closed)
@@ -55,15 +58,21 @@ class InstanceRecord:
     started_by: str
     updated_at: datetime
     ended_at: datetime | None
+    open_tasks: list[dict[str, Any]] | None = None
+    """The open human-task rows as the last command left them, when it knows them all
+    without reading (it closed every task that was open before); None: read them."""
 
     @classmethod
     def of(cls, row: Any) -> InstanceRecord:
-        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+        return cls(**{name: getattr(row, name) for name in _COLUMNS})
 
     @classmethod
     def of_values(cls, instance_id: int, values: dict[str, Any]) -> InstanceRecord:
-        fields = {name: values.get(name) for name in cls.__dataclass_fields__}
+        fields = {name: values.get(name) for name in _COLUMNS}
         return cls(**{**fields, "id": instance_id, "lock_version": 1})
+
+
+_COLUMNS = [name for name in InstanceRecord.__dataclass_fields__ if name != "open_tasks"]
 
 
 @dataclass
@@ -79,12 +88,16 @@ class UnitOfWork:
     pending_timers: set[tuple[str, datetime]] = field(default_factory=set)
     """(task id, due) of timers with a pending row before the command."""
     settled_task_ids: set[str] = field(default_factory=set)
+    undated_task_ids: set[str] = field(default_factory=set)
+    """Settled tasks whose row had no due date."""
     settled_timers: set[tuple[str, datetime]] = field(default_factory=set)
     events: list[dict[str, Any]] = field(default_factory=list)
     has_errors: bool = False
     """Whether a task of the workflow is in error after the command (set by write_back)."""
     changes: TaskChanges = field(default_factory=TaskChanges)
     """The human tasks this command opened and closed (set by write_back)."""
+    after: Snapshot | None = None
+    """The workflow as written back."""
 
     @classmethod
     def restored(
@@ -101,6 +114,33 @@ class UnitOfWork:
         work.open_task_ids = {t.task_id for t in before.ready}
         work.pending_timers = {(t.task_id, t.due_at) for t in before.timers}
         return work
+
+    @classmethod
+    def resumed(
+        cls,
+        session: Session,
+        instance: InstanceRecord,
+        compiled: CompiledDefinition,
+        live: LiveWorkflow,
+        actor: str,
+        now: datetime,
+    ) -> UnitOfWork:
+        """From the live workflow the previous command committed: no restore, no walk."""
+        work = cls(session, instance, compiled, live.workflow, actor, now)
+        work.open_task_ids = set(live.open_task_ids)
+        work.pending_timers = set(live.pending_timers)
+        return work
+
+    def committed(self) -> LiveWorkflow:
+        """The live workflow as this command writes it (call after :meth:`save`)."""
+        assert self.after is not None, "write_back first"
+        return LiveWorkflow(
+            definition_id=self.instance.definition_id,
+            lock_version=self.instance.lock_version,
+            workflow=self.workflow,
+            open_task_ids=frozenset(task.task_id for task in self.after.ready),
+            pending_timers=frozenset((t.task_id, t.due_at) for t in self.after.timers),
+        )
 
     def record(
         self,
@@ -128,7 +168,7 @@ class UnitOfWork:
 
         ``open_task(ready)`` builds the row of a human task that became ready.
         """
-        after = snapshot(self.workflow)
+        after = self.after = snapshot(self.workflow)
         self.has_errors = bool(after.errored)
         self._write_human_tasks(after, open_task)
         self._write_timers(after)
@@ -162,7 +202,10 @@ class UnitOfWork:
         rows.cancel_tasks(self.session, gone, self.now)
         for task_id in gone:
             self.record("task_cancelled", actor="engine", task_id=task_id)
-        self.changes = TaskChanges(opened, [*sorted(self.settled_task_ids), *gone])
+        closed = [*sorted(self.settled_task_ids), *gone]
+        self.changes = TaskChanges(opened, closed, undated=frozenset(self.undated_task_ids))
+        still_open = self.open_task_ids & ready.keys()
+        self.instance.open_tasks = None if still_open else opened
 
     def _write_timers(self, after: Snapshot) -> None:
         waiting = {(t.task_id, t.due_at): t for t in after.timers}
