@@ -405,6 +405,13 @@ CASES = [
         ),
         "multi-instance collection",
     ),
+    case(
+        "multi_instance_undeclared_output_list",
+        user_task(
+            inner=f'\n<bpmn:multiInstanceLoopCharacteristics camunda:collection="${{units}}" camunda:elementVariable="unit">\n<bpmn:loopDataOutputRef>answers</bpmn:loopDataOutputRef>{MARK}\n<bpmn:outputDataItem id="answer"/>\n</bpmn:multiInstanceLoopCharacteristics>\n'
+        ),
+        "loopDataOutputRef 'answers' refers to no element",
+    ),
     # -- Camunda dialect, units and unsupported constructs ----------------------------
     case(
         "unknown_field_type",

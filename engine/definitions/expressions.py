@@ -195,6 +195,23 @@ def _check_moment(element: etree._Element, name: str, findings: Findings) -> Non
         )
 
 
+def _check_collection_references(loop: etree._Element, findings: Findings) -> None:
+    """``loopDataInputRef``/``loopDataOutputRef`` name a variable for Spiff, but BPMN makes
+    them references to a declared element; an undeclared one is an unresolved reference
+    that bpmn-js and Camunda Modeler warn about, and that other BPMN tools drop."""
+    declared = set(loop.getroottree().xpath("//@id"))
+    for tag in ("loopDataInputRef", "loopDataOutputRef"):
+        reference = loop.find(f"bpmn:{tag}", NSMAP)
+        name = (reference.text or "").strip() if reference is not None else ""
+        if name and name not in declared:
+            findings.add(
+                reference,
+                f"{tag} '{name}' refers to no element of the file",
+                f'declare the list in the process: <bpmn:dataObject id="{name}" '
+                f'name="{name}" isCollection="true" />',
+            )
+
+
 def _check_multi_instance(loop: etree._Element, findings: Findings) -> None:
     collection = loop.get(f"{{{CAMUNDA_NS}}}collection")
     sources = [collection] + [
@@ -206,6 +223,7 @@ def _check_multi_instance(loop: etree._Element, findings: Findings) -> None:
             "multi-instance has no collection and no cardinality",
             "set Collection (e.g. ${units}) and Element variable, or a loop cardinality",
         )
+    _check_collection_references(loop, findings)
     expressions = {"collection": collection}
     for tag in ("loopCardinality", "completionCondition"):
         expressions[tag] = loop.findtext(f"bpmn:{tag}", None, NSMAP)
