@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install govflow with its test tools into .venv and run every check and test.
+# Install govflow with its test tools into .venv (plus Chromium from apt and bpmn-js from
+# npm for the browser tests) and run every check and test.
 # PostgreSQL tests use TEST_POSTGRES_URL (default: postgres@127.0.0.1:5432/test);
 # with CI=true a missing PostgreSQL fails the run instead of skipping.
 set -euo pipefail
@@ -8,6 +9,19 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+
+# Browser tests (tests/test_bpmn_js.py): Debian's Chromium, driven by Playwright, and
+# bpmn-js from npm at the version in package-lock.json.
+if [ ! -x /usr/bin/chromium ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -qq "$@" >/dev/null; }
+    if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || ! apt_get install chromium; then
+        apt_get update
+        apt_get install chromium
+    fi
+fi
+npm ci --no-audit --no-fund --silent
 
 echo "== ruff"
 .venv/bin/ruff check .
