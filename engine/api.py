@@ -150,6 +150,42 @@ class Engine:
             session.flush()
             return queries.instance_view(session, instance.id, instance)
 
+    def deliver_message(
+        self,
+        name: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        instance_id: int | None = None,
+        business_key: str | None = None,
+        actor: str = "system",
+    ) -> InstanceView:
+        """Deliver the message ``name``; its payload becomes variables.
+
+        It goes to the instance ``instance_id``, else to the running instance with
+        ``business_key``, which must be waiting for it (Conflict if not). With neither,
+        or when no instance has that business key, it starts the latest version of the
+        process whose start event is this message, with the business key.
+        """
+        with self._command() as session:
+            if instance_id is None and business_key is not None:
+                instance_id = queries.active_instance_with_key(session, business_key)
+            if instance_id is not None:
+                instance = self.runtime.deliver_message(
+                    session, instance_id, name, payload or {}, actor
+                )
+            else:
+                process_key = queries.process_started_by(session, name)
+                instance = self.runtime.start_instance(
+                    session,
+                    process_key,
+                    payload or {},
+                    actor,
+                    business_key=business_key,
+                    message=name,
+                )
+            session.flush()
+            return queries.instance_view(session, instance.id, instance)
+
     def instance(self, instance_id: int) -> InstanceView:
         with self.db.reading() as session:
             return queries.instance_view(session, instance_id)

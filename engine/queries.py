@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound
+from engine.errors import Conflict, NotFound
 from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance
 from engine.views import EventView, IncidentView, InstanceView, TaskView
 
 __all__ = [
+    "active_instance_with_key",
     "find_tasks",
     "instance_view",
     "latest_definition",
@@ -21,6 +22,7 @@ __all__ = [
     "list_events",
     "list_instances",
     "open_incidents",
+    "process_started_by",
     "task_view",
 ]
 
@@ -33,6 +35,7 @@ _OPEN_TASKS_OF = (
 )
 """Prebuilt: every command's answer lists the instance's open tasks."""
 _definitions = ProcessDefinition.__table__
+_instances = ProcessInstance.__table__
 _LATEST_VERSION = (
     select(_definitions.c.id, _definitions.c.version)
     .where(_definitions.c.process_key == bindparam("b_key"))
@@ -53,6 +56,41 @@ def latest_definition(session: Session, process_key: str) -> ProcessDefinition |
 def latest_version(session: Session, process_key: str) -> Row[Any] | None:
     """``(id, version)`` of the newest version of a process, without loading its spec."""
     return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
+
+
+def process_started_by(session: Session, message: str) -> str:
+    """The process whose latest version starts on ``message``; NotFound or Conflict."""
+    latest: dict[str, dict[str, Any]] = {}
+    query = select(_definitions.c.process_key, _definitions.c.meta).order_by(
+        _definitions.c.process_key, _definitions.c.version
+    )
+    for process_key, meta in session.execute(query):
+        latest[process_key] = meta or {}
+    starting = sorted(k for k, meta in latest.items() if message in meta.get("start_messages", []))
+    if not starting:
+        raise NotFound(f"no deployed process starts on message '{message}'", message_name=message)
+    if len(starting) > 1:
+        raise Conflict(
+            f"message '{message}' starts several processes ({', '.join(starting)}); "
+            "deliver it to an instance instead",
+            message_name=message,
+        )
+    return starting[0]
+
+
+def active_instance_with_key(session: Session, business_key: str) -> int | None:
+    """The running (or incident) instance with this business key; Conflict if several."""
+    query = select(_instances.c.id).where(
+        _instances.c.business_key == business_key,
+        _instances.c.status.in_(("running", "incident")),
+    )
+    ids = list(session.scalars(query))
+    if len(ids) > 1:
+        raise Conflict(
+            f"{len(ids)} running instances have business key '{business_key}'",
+            business_key=business_key,
+        )
+    return ids[0] if ids else None
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:

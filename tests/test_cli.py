@@ -63,3 +63,14 @@ def test_health_endpoint_reports_the_database(db_url: str) -> None:
     engine_of(app).close()
     assert response.status_code == 200
     assert response.get_json()["database"] in {"sqlite", "postgresql"}
+
+
+def test_messages_from_the_command_line(run) -> None:
+    run("deploy", str(BPMN_DIR / "messages.bpmn"))
+    out = run("message", "feedback_received", "--business-key", "FB-9", "--var", "text=hi")
+    assert "instance 1 of feedback_by_message is running" in out
+    assert "Answer the feedback unit=ITC" in out
+    task_id = run("tasks", "--unit", "ITC").split()[0]
+    run("complete", task_id, "--actor", "itc")
+    out = run("message", "citizen_reply", "--business-key", "FB-9", "--var", "reply=ok")
+    assert "instance 1 of feedback_by_message is completed" in out

@@ -412,6 +412,15 @@ CASES = [
         ),
         "loopDataOutputRef 'answers' refers to no element",
     ),
+    case(
+        "message_not_declared",
+        around(
+            '<bpmn:intermediateCatchEvent id="t" name="Reply">\n'
+            f'<bpmn:messageEventDefinition id="t_def" messageRef="reply"/>{MARK}\n'
+            "</bpmn:intermediateCatchEvent>"
+        ),
+        "names message 'reply', which is not declared",
+    ),
     # -- Camunda dialect, units and unsupported constructs ----------------------------
     case(
         "unknown_field_type",

@@ -124,6 +124,32 @@ def start(process_key: str, variables: tuple[str, ...], business_key: str | None
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--instance", "instance_id", type=int, default=None, help="deliver to this instance")
+@click.option("--business-key", default=None, help="deliver to the running instance with it")
+@click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable: the payload")
+@click.option("--actor", default="cli", show_default=True)
+def message(
+    name: str,
+    instance_id: int | None,
+    business_key: str | None,
+    variables: tuple[str, ...],
+    actor: str,
+) -> None:
+    """Deliver the message NAME to a waiting instance, or start the process it starts."""
+    instance = _engine().deliver_message(
+        name,
+        _parse_vars(variables),
+        instance_id=instance_id,
+        business_key=business_key,
+        actor=actor,
+    )
+    click.echo(f"instance {instance.id} of {instance.process_key} is {instance.status}")
+    for task in instance.open_tasks:
+        click.echo(f"  open task {task.id} {task.name} unit={task.unit or '-'}")
+
+
+@cli.command()
 @click.option("--unit", default=None)
 @click.option("--assignee", default=None)
 def tasks(unit: str | None, assignee: str | None) -> None:

@@ -112,6 +112,7 @@ def read_process_meta(process: etree._Element) -> dict[str, Any]:
     return {
         "tasks": tasks,
         "start_timer": _start_timer(process),
+        "start_messages": _start_messages(process),
         "properties": _process_properties(process),
     }
 
@@ -173,6 +174,18 @@ def _form_field(field: etree._Element) -> dict[str, Any]:
         ],
         "line": field.sourceline,
     }
+
+
+def _start_messages(process: etree._Element) -> list[str]:
+    """Names of the messages that start the process (its message start events)."""
+    names = {
+        message.get("id"): message.get("name") or message.get("id")
+        for message in process.getroottree().getroot().findall("bpmn:message", NSMAP)
+    }
+    return [
+        names.get(definition.get("messageRef", ""), definition.get("messageRef", ""))
+        for definition in process.iterfind("bpmn:startEvent/bpmn:messageEventDefinition", NSMAP)
+    ]
 
 
 def _start_timer(process: etree._Element) -> dict[str, Any] | None:

@@ -17,6 +17,9 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
@@ -76,13 +79,20 @@ class Runtime:
         actor: str,
         *,
         business_key: str | None = None,
+        message: str | None = None,
     ) -> InstanceRecord:
+        """Start the latest version; ``message`` names the message its start event catches
+        (``variables`` are then the message's payload)."""
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
         variables = clean_submission([], variables)
         workflow = new_workflow(compiled, self.script_engine)
         fire_start_timers(workflow)
+        if message is not None:
+            with spiff_time(now):
+                workflow.do_engine_steps()  # up to the message start event, which waits
+            _send_message(workflow, message, variables, f"process '{process_key}'", now)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
         values = {
@@ -100,9 +110,26 @@ class Runtime:
         }
         instance = InstanceRecord.of_values(rows.create_instance(session, values), values)
         work = UnitOfWork(session, instance, compiled, workflow, actor, now)
-        work.record("instance_started", data={"variables": variables})
+        work.record("instance_started", data={"variables": variables, "message": message})
         self._advance(work)
         return instance
+
+    def deliver_message(
+        self,
+        session: Session,
+        instance_id: int,
+        name: str,
+        payload: Mapping[str, Any],
+        actor: str,
+    ) -> InstanceRecord:
+        """Hand the message ``name`` to the instance's catch event, receive task or boundary
+        event waiting for it; its payload becomes variables."""
+        work = self._restore(session, instance_id, actor)
+        payload = clean_submission([], payload)
+        _send_message(work.workflow, name, payload, f"instance {instance_id}", work.now)
+        work.record("message_received", data={"message": name, "payload": payload})
+        self._advance(work)
+        return work.instance
 
     def complete_task(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
@@ -355,6 +382,19 @@ def _spiff_task(workflow: BpmnWorkflow, task_id: str) -> Any:
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {task_id} is not ready in the workflow", task_id=task_id)
     return task
+
+
+def _send_message(
+    workflow: BpmnWorkflow, name: str, payload: dict[str, Any], receiver: str, now: datetime
+) -> None:
+    event = BpmnEvent(MessageEventDefinition(name), payload)
+    with spiff_time(now):
+        try:
+            workflow.send_event(event)
+        except WorkflowException as exc:  # Spiff's way of saying nothing caught it
+            raise Conflict(
+                f"{receiver} is not waiting for message '{name}'", message_name=name
+            ) from exc
 
 
 def _collect_into_output_item(task: Any, submitted: dict[str, Any]) -> None:
