@@ -421,6 +421,26 @@ CASES = [
         ),
         "names message 'reply', which is not declared",
     ),
+    case(
+        "escalation_reminder_not_an_offset",
+        user_task(
+            'camunda:candidateGroups="ITC" camunda:dueDate="P5D"',
+            "\n<bpmn:extensionElements><camunda:properties>\n"
+            f'<camunda:property name="reminder" value="3 days"/>{MARK}\n'
+            "</camunda:properties></bpmn:extensionElements>\n",
+        ),
+        "reminder '3 days' is not an offset",
+    ),
+    case(
+        "escalation_step_unknown_unit",
+        user_task(
+            'camunda:candidateGroups="ITC" camunda:dueDate="P5D"',
+            "\n<bpmn:extensionElements><camunda:properties>\n"
+            f'<camunda:property name="escalation" value="head,NOPE"/>{MARK}\n'
+            "</camunda:properties></bpmn:extensionElements>\n",
+        ),
+        "escalation step 'NOPE' is neither 'head' nor a known unit",
+    ),
     # -- Camunda dialect, units and unsupported constructs ----------------------------
     case(
         "unknown_field_type",

@@ -16,6 +16,8 @@ from lxml import etree
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, expression_of, unit_from_lane
 from engine.definitions.findings import Findings
 from engine.definitions.graph import local_name
+from engine.durations import parse_offset
+from engine.errors import InvalidInput
 from engine.forms import FIELD_TYPES
 
 __all__ = ["check_extensions"]
@@ -47,6 +49,10 @@ def check_extensions(
     if known_units is not None:
         for lane in root.iterfind(".//bpmn:lane", NSMAP):
             _check_lane(lane, findings, known_units)
+    for prop in root.iterfind(
+        ".//bpmn:extensionElements/camunda:properties/camunda:property", NSMAP
+    ):
+        _check_escalation_property(prop, findings, known_units)
     _check_unsupported(root, findings)
 
 
@@ -170,6 +176,34 @@ def _check_lane(lane: etree._Element, findings: Findings, known_units: frozenset
             )
     elif code not in known_units:
         findings.add(lane, f"lane unit '{code}' is not a known unit", _UNIT_HINT)
+
+
+# -- escalation properties (see engine/escalation.py) ----------------------------------
+
+_OFFSET_HINT = "write a number of working days such as 3WD, an ISO duration such as P2D"
+
+
+def _check_escalation_property(
+    prop: etree._Element, findings: Findings, known_units: frozenset[str] | None
+) -> None:
+    name, value = prop.get("name"), (prop.get("value") or "").strip()
+    if name in ("reminder", "escalation_interval"):
+        if name == "reminder" and value.lower() == "none":
+            return
+        try:
+            parse_offset(value, field=name)
+        except InvalidInput:
+            extra = ", or none" if name == "reminder" else ""
+            findings.add(prop, f"{name} {value!r} is not an offset", _OFFSET_HINT + extra)
+    elif name == "escalation" and value.lower() != "none":
+        for step in (part.strip() for part in value.split(",")):
+            if not step or (step != "head" and known_units is not None and step not in known_units):
+                findings.add(
+                    prop,
+                    f"escalation step {step!r} is neither 'head' nor a known unit",
+                    "list the chain as head,ITC,LEAD (unit codes from processes/units.yaml), "
+                    "or none",
+                )
 
 
 def _tasks_without_group(lane: etree._Element) -> list[str]:
