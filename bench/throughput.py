@@ -19,12 +19,16 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import create_engine, text
 
 from engine.api import Engine, read_files
 
@@ -83,15 +87,19 @@ def compare(process_key: str, url: str, instances: int, rounds: int) -> tuple[fl
     return spiff_best, govflow_best
 
 
-def _fresh_postgres_schema(url: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_{int(time.time() * 1000)}"
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A URL whose connections work in a fresh schema, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
-    admin.dispose()
-    return f"{url}?options=-csearch_path%3D{schema}"
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def main() -> None:
@@ -106,10 +114,11 @@ def main() -> None:
     print(f"{'process':18} {'database':10} {'plain Spiff':>12} {'govflow':>9} {'ratio':>6}")
     ratios = {}
     for process_key in CASES:
-        with tempfile.TemporaryDirectory() as folder:
+        with ExitStack() as stack:
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
             urls = {"sqlite": f"sqlite:///{folder}/bench.db"}
             if args.postgres:
-                urls["postgresql"] = _fresh_postgres_schema(args.postgres)
+                urls["postgresql"] = stack.enter_context(postgres_schema(args.postgres))
             for database, url in urls.items():
                 spiff, govflow = compare(process_key, url, args.instances, args.rounds)
                 ratios[process_key, database] = govflow / spiff

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import queries
+from engine import attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import validate_files
@@ -32,7 +32,7 @@ from engine.scripting import script_functions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.units import load_organisation
-from engine.views import DefinitionView, EventView, InstanceView, TaskView
+from engine.views import AttachmentView, DefinitionView, EventView, InstanceView, TaskView
 
 __all__ = ["Engine", "read_files"]
 
@@ -257,6 +257,41 @@ class Engine:
             instance = self.runtime.complete_task(session, task_id, data or {}, actor)
             session.flush()
             return queries.instance_view(session, instance.id, instance)
+
+    # -- documents ------------------------------------------------------------------
+
+    def attach(
+        self,
+        task_id: str,
+        filename: str,
+        content: bytes,
+        *,
+        content_type: str | None = None,
+        actor: str,
+    ) -> AttachmentView:
+        """Upload a document to an open task; its id goes into one of the task's ``file``
+        fields when the task is completed."""
+        with self._command() as session:
+            return self.runtime.attach_file(
+                session,
+                task_id,
+                filename,
+                content,
+                content_type,
+                actor,
+                self.settings.max_upload_bytes,
+            )
+
+    def attachment(self, attachment_id: str) -> tuple[AttachmentView, bytes]:
+        """A document and its bytes."""
+        with self.db.reading() as session:
+            stored = attachments.load(session, attachment_id)
+            return AttachmentView.of(stored), stored.content
+
+    def attachments(self, instance_id: int) -> list[AttachmentView]:
+        """The documents uploaded to an instance's tasks, oldest first."""
+        with self.db.reading() as session:
+            return attachments.instance_attachments(session, instance_id)
 
     # -- timers ---------------------------------------------------------------------
 

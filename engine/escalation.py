@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, insert, select, update
@@ -209,7 +210,8 @@ class Escalations:
                 .order_by(Deadline.due_at, Deadline.id)
             )
 
-        return drain(self.db, due, lambda s, i: self._fire(s, i, now), lock_of=Deadline)
+        fire = partial(self._fire, now=now)
+        return drain(self.db, due, fire, lock_of=Deadline, batch=self.settings.scheduler_batch)
 
     def next_due_at(self, session: Session) -> datetime | None:
         return session.scalar(

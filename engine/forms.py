@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from engine.errors import InvalidInput
 
@@ -63,6 +64,13 @@ def _to_string(value: Any) -> str:
     return str(value)
 
 
+def _to_attachment_id(value: Any) -> str:
+    try:
+        return str(UUID(str(value).strip()))
+    except ValueError:
+        raise ValueError("the id of a file uploaded to this task is expected") from None
+
+
 FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "string": _to_string,
     "long": _to_long,
@@ -70,8 +78,11 @@ FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "boolean": _to_boolean,
     "date": _to_date,
     "enum": _to_string,
+    "file": _to_attachment_id,
 }
-"""Camunda's form field types, plus ``double``; a definition may use only these."""
+"""Camunda's form field types, plus ``double`` and ``file`` (a custom type in the
+modeler: a document uploaded to the task, see :mod:`engine.attachments`); a
+definition may use only these."""
 
 
 def clean_submission(form: list[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, Any]:

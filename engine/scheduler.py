@@ -83,6 +83,7 @@ class Ticker:
         self.db = db
         self.runtime = runtime
         self.clock = clock
+        self.settings = settings
         self.notifier = Notifier(db, settings, directory)
         self.escalations = Escalations(db, settings, calendar, self.notifier)
         self.periods = PeriodStarter(db, runtime, settings, script_functions(clock, calendar))
@@ -96,7 +97,7 @@ class Ticker:
         return TickReport(periods, timers, deadlines, mail.sent, mail.failed)
 
     def fire_due_timers(self, limit: int | None = None) -> int:
-        """Fire the due timers of active instances, one transaction each; the count fired."""
+        """Fire the due timers of active instances, in batches; the count fired."""
         now = self.clock.now()
 
         def due(excluded: set[int]) -> Select[tuple[int]]:
@@ -108,7 +109,14 @@ class Ticker:
                 .order_by(Timer.due_at)
             )
 
-        return drain(self.db, due, self.runtime.fire_timer, lock_of=Timer, limit=limit)
+        return drain(
+            self.db,
+            due,
+            self.runtime.fire_timer,
+            lock_of=Timer,
+            limit=limit,
+            batch=self.settings.scheduler_batch,
+        )
 
     def next_due_at(self) -> datetime | None:
         """The earliest moment anything is due (possibly already past), or None."""

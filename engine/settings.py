@@ -28,6 +28,8 @@ class Settings:
     script_timeout_s: float = 1.0
     lock_timeout_s: float = 10.0
     live_workflows: int = 256
+    max_upload_bytes: int = 20 * 1024 * 1024
+    """The largest document a unit may upload to a task."""
     """Workflows kept in memory between commands (0: restore every command from the row)."""
     smtp_host: str = ""
     smtp_port: int = 25
@@ -38,6 +40,8 @@ class Settings:
     catch_up_grace_s: float = 300.0
     """A period started later than this after its start counts as missed (and late)."""
     scheduler_recheck_s: float = 5.0
+    scheduler_batch: int = 20
+    """Timers or deadlines a scheduler claims and settles per transaction."""
     """The longest the scheduler sleeps: other nodes may add timers it has not seen."""
     reminder: str = "3WD"
     escalation: str = "head,ITC,LEAD"
@@ -54,6 +58,7 @@ class Settings:
             script_timeout_s=float(_env("GOVFLOW_SCRIPT_TIMEOUT", "1.0")),
             lock_timeout_s=float(_env("GOVFLOW_LOCK_TIMEOUT", "10")),
             live_workflows=int(_env("GOVFLOW_LIVE_WORKFLOWS", "256")),
+            max_upload_bytes=int(_env("GOVFLOW_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
             smtp_host=_env("GOVFLOW_SMTP_HOST", ""),
             smtp_port=int(_env("GOVFLOW_SMTP_PORT", "25")),
             smtp_sender=_env("GOVFLOW_SMTP_SENDER", "govflow@localhost"),
@@ -61,6 +66,7 @@ class Settings:
             catch_up=_env("GOVFLOW_CATCH_UP", "each"),
             catch_up_grace_s=float(_env("GOVFLOW_CATCH_UP_GRACE", "300")),
             scheduler_recheck_s=float(_env("GOVFLOW_SCHEDULER_RECHECK", "5")),
+            scheduler_batch=int(_env("GOVFLOW_SCHEDULER_BATCH", "20")),
             reminder=_env("GOVFLOW_REMINDER", "3WD"),
             escalation=_env("GOVFLOW_ESCALATION", "head,ITC,LEAD"),
             escalation_interval=_env("GOVFLOW_ESCALATION_INTERVAL", "2WD"),

@@ -171,10 +171,22 @@ class _Run:
                 task = self.engine.task(task_id)
                 if task.status == "open":
                     actor = f"{task.unit or 'unit'}.staff"
-                    self.engine.complete(task_id, answers(task), actor=actor)
+                    data = {**answers(task), **self._upload_documents(task, actor)}
+                    self.engine.complete(task_id, data, actor=actor)
             except Conflict:
                 pass  # cancelled by an interrupting event in the meantime
             del self.completions[task_id]
+
+    def _upload_documents(self, task: TaskView, actor: str) -> dict[str, str]:
+        """A unit uploads a (generated) document for each ``file`` field of the form."""
+        uploaded = {}
+        for form_field in task.form.get("fields", []):
+            if form_field.get("type") == "file":
+                name = form_field["id"]
+                text = f"{form_field.get('label', name)}: {task.name} ({task.unit or '-'})"
+                document = self.engine.attach(task.id, f"{name}.txt", text.encode(), actor=actor)
+                uploaded[name] = document.id
+        return uploaded
 
     def report(self, start: date, end: date) -> SimulationReport:
         report = SimulationReport(start, end, escalations=self.escalations)
@@ -199,7 +211,7 @@ def answers(task: TaskView) -> dict[str, Any]:
     return {
         field["id"]: _answer(field, task)
         for field in task.form.get("fields", [])
-        if not field.get("readonly")
+        if not field.get("readonly") and field.get("type") != "file"
     }
 
 

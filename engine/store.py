@@ -59,7 +59,6 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
         event.listen(self._write, "after_commit", _run_after_commit)
-        event.listen(self._write, "after_rollback", _drop_after_commit)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -74,8 +73,24 @@ class Database:
             yield session
 
     def after_commit(self, session: Session, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the transaction of ``session`` has committed, never if not."""
+        """Run ``callback`` once the transaction of ``session`` has committed, never if not.
+
+        (A session of :meth:`writing` lives for one transaction: after a rollback it is
+        closed with its callbacks, so nothing needs to forget them.)"""
         session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+    @contextmanager
+    def savepoint(self, session: Session) -> Iterator[None]:
+        """A savepoint: an error inside rolls back only its work, and forgets the
+        :meth:`after_commit` callbacks registered inside it."""
+        callbacks = session.info.setdefault(_AFTER_COMMIT, [])
+        registered = len(callbacks)
+        try:
+            with session.begin_nested():
+                yield
+        except BaseException:
+            del callbacks[registered:]
+            raise
 
     def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
         """Load the instance row for update; raise Conflict if another command holds it too long."""
@@ -115,10 +130,6 @@ def _run_after_commit(session: Session) -> None:
             callback()
         except Exception:  # the transaction is committed: a failing follow-up must not undo that
             log.exception("after-commit callback %r failed", callback)
-
-
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:

@@ -6,9 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer
+from engine.models import (
+    Attachment,
+    Event,
+    HumanTask,
+    Incident,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+)
 
 __all__ = [
+    "AttachmentView",
     "DefinitionView",
     "EventView",
     "IncidentView",
@@ -61,6 +70,35 @@ class TaskView:
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status == "open" and self.due_at is not None and self.due_at < now
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """A document uploaded to a task (its bytes come separately)."""
+
+    id: str
+    instance_id: int
+    task_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+    @classmethod
+    def of(cls, row: Attachment) -> AttachmentView:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+    def description(self) -> dict[str, Any]:
+        """What a ``file`` form field holds in the workflow's data once submitted."""
+        return {
+            "id": self.id,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
 
 
 @dataclass(frozen=True)

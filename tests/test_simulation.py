@@ -76,6 +76,19 @@ def test_inspection_deadlines_are_25_and_31_december_in_hanoi_time(year_2021) ->
     assert ministry_reports == {datetime(2021, 12, 30, 17, 0, tzinfo=UTC)}  # 31/12 00:00 +07
 
 
+def test_unit_reports_come_with_their_documents(year_2021) -> None:
+    _, engine, _ = year_2021
+    (inspection,) = engine.instances(process_key="data_quality_inspection")
+    reports = engine.tasks(instance_id=inspection.id, status=None)
+    uploaded = {(a.task_id, a.filename) for a in engine.attachments(inspection.id)}
+    unit_reports = [t for t in reports if t.element_id == "inspect" and t.status == "completed"]
+    assert unit_reports
+    assert {(t.id, "unit_report_file.txt") for t in unit_reports} <= uploaded
+    (ministry,) = [t for t in reports if t.element_id == "report_to_ministry"]
+    assert (ministry.id, "ministry_report_file.txt") in uploaded
+    assert inspection.data["ministry_report_file"]["filename"] == "ministry_report_file.txt"
+
+
 def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
     report, _, _ = year_2021
     late = report.lateness["DBO:NOIP"]

@@ -23,6 +23,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
+from engine import attachments
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
@@ -36,7 +37,7 @@ from engine.runtime.start_events import fire_start_timers
 from engine.runtime.task_attributes import resolve_task_attributes
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.store import Database
-from engine.views import TaskView
+from engine.views import AttachmentView, TaskView
 from engine.workflow import make_script_engine, spiff_time
 
 __all__ = ["Runtime"]
@@ -139,7 +140,10 @@ class Runtime:
         row = _open_task(session, task_id, row if self.db.locks_on_begin else None)
         if row.assignee and row.assignee != actor:
             raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
-        cleaned = clean_submission(row.form.get("fields", []), data)
+        fields = row.form.get("fields", [])
+        cleaned = attachments.describe_submitted(
+            session, task_id, fields, clean_submission(fields, data)
+        )
         task = _spiff_task(work.workflow, task_id)
         task.set_data(**cleaned)
         _collect_into_output_item(task, cleaned)
@@ -212,6 +216,36 @@ class Runtime:
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
 
+    def attach_file(
+        self,
+        session: Session,
+        task_id: str,
+        filename: str,
+        content: bytes,
+        content_type: str | None,
+        actor: str,
+        max_bytes: int,
+    ) -> AttachmentView:
+        """Keep a document for an open task, to be named by one of its ``file`` fields."""
+        row, instance = self._lock_task(session, task_id)
+        if row.assignee and row.assignee != actor:
+            raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
+        now = self.clock.now()
+        stored = attachments.store(
+            session, row, filename, content, content_type, actor, now, max_bytes
+        )
+        event = history_row(
+            instance.id,
+            now,
+            actor,
+            "file_attached",
+            element_id=row.element_id,
+            task_id=row.id,
+            data=stored.description(),
+        )
+        rows.append_history(session, [event])
+        return stored
+
     def set_status(self, session: Session, instance_id: int, status: str, actor: str) -> None:
         """Suspend, resume or cancel an instance."""
         instance = self.db.lock_instance(session, instance_id)
@@ -265,11 +299,11 @@ class Runtime:
             work.write_back(lambda ready: self._open_human_task(work, ready))
         self._update_status(work)
         work.save()
+        if work.changes:
+            self._tasks_changed(work.session, work.instance, work.changes, work.now)
         if work.instance.status in _ACTIVE:
             keep = partial(self.live.put, work.instance.id, work.committed())
             self.db.after_commit(work.session, keep)
-        if work.changes:
-            self._tasks_changed(work.session, work.instance, work.changes, work.now)
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance
