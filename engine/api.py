@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import attachments, queries
+from engine import accounts, attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files
-from engine.errors import Conflict, DefinitionProblem
+from engine.errors import Conflict, DefinitionProblem, InvalidInput, NotFound
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
@@ -31,7 +31,7 @@ from engine.scheduler import Ticker, TickReport
 from engine.scripting import script_functions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
-from engine.units import load_organisation
+from engine.units import User, load_organisation
 from engine.views import AttachmentView, DefinitionView, EventView, InstanceView, TaskView
 
 __all__ = ["Engine", "read_files"]
@@ -77,6 +77,39 @@ class Engine:
             self.db, self.runtime, self.clock, self.settings, self.calendar, directory
         )
         self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
+
+    # -- users ----------------------------------------------------------------------
+
+    def user(self, username: str) -> User | None:
+        """A user of the organisation (units.yaml), or None."""
+        return self.organisation.users.get(username)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user, if ``password`` is theirs; None for a wrong password or user."""
+        user = self.user(username)
+        with self.db.reading() as session:
+            matches = accounts.password_matches(session, username, password)
+        return user if matches and user is not None else None
+
+    def set_password(self, username: str, password: str) -> None:
+        if self.user(username) is None:
+            raise NotFound(f"no user '{username}' in the organisation", field="username")
+        with self.db.writing() as session:
+            accounts.set_password(session, username, password, self.clock.now())
+
+    def seed_demo_passwords(self) -> list[str]:
+        """Give every user without a password the organisation's demo password (demo
+        databases only); the users that got it."""
+        demo = self.organisation.demo_password
+        if not demo:
+            raise InvalidInput("the organisation file sets no demo_password", field="demo_password")
+        seeded = []
+        with self.db.writing() as session:
+            for username in self.organisation.users:
+                if not accounts.has_password(session, username):
+                    accounts.set_password(session, username, demo, self.clock.now())
+                    seeded.append(username)
+        return seeded
 
     def upgrade_schema(self) -> None:
         upgrade_schema(self.db.url.render_as_string(hide_password=False))

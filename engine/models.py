@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "Account",
     "Attachment",
     "Base",
     "Deadline",
@@ -304,3 +305,12 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime]
+
+
+class Account(Base):
+    """A user's password; who the user is (name, units, roles) is in units.yaml."""
+
+    __tablename__ = "account"
+    username: Mapped[str] = mapped_column(String(120), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime]

@@ -10,6 +10,7 @@ python3 -m venv .venv
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
 .venv/bin/govflow db upgrade
+.venv/bin/govflow users seed-demo   # demo users of processes/units.yaml, demo password
 if compgen -G "processes/*.bpmn" > /dev/null; then
   .venv/bin/govflow deploy processes
 fi

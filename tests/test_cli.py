@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine.api import Engine
 from web import create_app, engine_of
 from web.cli import cli
 
@@ -18,8 +19,8 @@ def run(db_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
+    def invoke(*args: str, code: int = 0, input: str | None = None) -> str:
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
         assert result.exit_code == code, result.output
         return result.output
 
@@ -74,3 +75,22 @@ def test_messages_from_the_command_line(run) -> None:
     run("complete", task_id, "--actor", "itc")
     out = run("message", "citizen_reply", "--business-key", "FB-9", "--var", "reply=ok")
     assert "instance 1 of feedback_by_message is completed" in out
+
+
+def test_passwords_from_the_command_line(run, db_url: str) -> None:
+    password = "a long enough secret"
+    out = run("users", "set-password", "itc.staff", input=f"{password}\n{password}\n")
+    assert "password of itc.staff is set" in out
+    refused = run("users", "set-password", "itc.head", input="short\nshort\n", code=1)
+    assert "at least 8 characters" in refused
+    seeded = run("users", "seed-demo")
+    assert int(seeded.split("given to ")[1].split()[0]) > 1
+    assert "demo password given to 0 user(s)" in run("users", "seed-demo")
+
+    engine = Engine(db_url)
+    try:
+        assert engine.authenticate("itc.staff", password) is not None
+        assert engine.authenticate("itc.staff", "govflow-demo") is None  # kept its own
+        assert engine.authenticate("itc.head", "govflow-demo").username == "itc.head"
+    finally:
+        engine.close()

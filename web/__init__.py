@@ -21,17 +21,27 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     """
     app = Flask(__name__)
     settings = Settings.from_env()
-    app.config.update(SECRET_KEY=settings.secret_key, DATABASE_URL=settings.database_url)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + _MULTIPART_MARGIN,
+    )
     app.config.from_prefixed_env("GOVFLOW")
     if config:
         app.config.update(config)
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import errors, health
+    from web import api, auth, errors, health
 
+    auth.init_auth(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(api.blueprint)
     return app
+
+
+_MULTIPART_MARGIN = 64 * 1024
+"""Room for the multipart envelope around the largest document a unit may upload."""
 
 
 def engine_of(app: Flask) -> Engine:

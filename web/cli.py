@@ -12,6 +12,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import DBAPIError
 
 from engine.api import Engine, read_files
 from engine.calendar import to_local
@@ -42,7 +43,24 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, Any]:
     return variables
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+class _Commands(FlaskGroup):
+    """Engine and database errors end a command with a message and exit status 1, not a
+    traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GovflowError as exc:
+            raise click.ClickException(exc.message) from exc
+        except DBAPIError as exc:  # most often: a database never upgraded, or unreachable
+            reason = str(exc.orig).strip().splitlines()[0]
+            raise click.ClickException(
+                f"database error: {reason} (is DATABASE_URL right, and did `govflow db "
+                "upgrade` run?)"
+            ) from exc
+
+
+@click.group(cls=_Commands, create_app=create_app, add_default_commands=False)
 def cli() -> None:
     """govflow: runs the ministry's data-management plan as BPMN processes."""
 
@@ -57,6 +75,27 @@ def db_upgrade() -> None:
     """Create or migrate the schema to the latest version."""
     _engine().upgrade_schema()
     click.echo("database schema is up to date")
+
+
+@cli.group()
+def users() -> None:
+    """Passwords of the users in the organisation file (units.yaml)."""
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.password_option()
+def users_set_password(username: str, password: str) -> None:
+    """Set USERNAME's password (asked twice, not echoed)."""
+    _engine().set_password(username, password)
+    click.echo(f"password of {username} is set")
+
+
+@users.command("seed-demo")
+def users_seed_demo() -> None:
+    """Give every user without a password the demo password (a demo database only)."""
+    seeded = _engine().seed_demo_passwords()
+    click.echo(f"demo password given to {len(seeded)} user(s)")
 
 
 @cli.command()
@@ -257,8 +296,4 @@ def _problem_line(problem: Any) -> str:
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="govflow")
-    except GovflowError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        sys.exit(2)
+    cli.main(prog_name="govflow")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import GovflowError
 
 __all__ = ["STATUS_BY_CODE", "register"]
 
 STATUS_BY_CODE = {
+    "unauthenticated": 401,
     "not_found": 404,
     "conflict": 409,
     "forbidden": 403,
@@ -20,8 +24,22 @@ STATUS_BY_CODE = {
 
 def problem(error: GovflowError) -> tuple[Response, int]:
     status = STATUS_BY_CODE.get(error.code, 500)
-    body = {"type": f"about:blank#{error.code}", "title": error.message, "status": status}
-    body.update(error.to_dict())
+    return _problem_document(status, error.message, error.to_dict())
+
+
+def _http_problem(error: HTTPException) -> ResponseReturnValue:
+    """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/."""
+    if not request.path.startswith("/api/"):
+        return error
+    code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
+    message = error.description or error.name or "error"
+    return _problem_document(error.code or 500, message, {"code": code.replace(" ", "_")})
+
+
+def _problem_document(status: int, title: str, details: dict) -> tuple[Response, int]:
+    body = {"type": f"about:blank#{details.get('code', 'error')}", "title": title}
+    body.update(details)
+    body["status"] = status
     response = jsonify(body)
     response.mimetype = "application/problem+json"
     return response, status
@@ -29,3 +47,4 @@ def problem(error: GovflowError) -> tuple[Response, int]:
 
 def register(app: Flask) -> None:
     app.register_error_handler(GovflowError, problem)
+    app.register_error_handler(HTTPException, _http_problem)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from engine.metrics import render_metrics
 from web import engine_of
 
 __all__ = ["blueprint"]
@@ -21,3 +22,10 @@ def healthz() -> ResponseReturnValue:
     except Exception as exc:  # any database failure means not ready
         return jsonify(status="unavailable", error=str(exc)), 503
     return jsonify(status="ok", database=engine.db.url.get_backend_name())
+
+
+@blueprint.get("/metrics")
+def metrics() -> ResponseReturnValue:
+    """Prometheus text format: due timers, firing lateness, fired counts."""
+    text = render_metrics(engine_of(current_app))
+    return Response(text, mimetype="text/plain; version=0.0.4")

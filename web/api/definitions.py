@@ -1,0 +1,48 @@
+"""Process definitions: ``/api/v1/definitions``, ``/api/v1/deployments``."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from engine.errors import InvalidInput
+from web import engine_of
+from web.access import require_role
+from web.api import blueprint
+from web.api.schemas import DefinitionSchema
+from web.auth import caller
+
+_MAX_FILES = 100
+
+
+@blueprint.get("/definitions")
+def list_definitions() -> ResponseReturnValue:
+    return jsonify(DefinitionSchema(many=True).dump(engine_of(current_app).definitions()))
+
+
+@blueprint.post("/definitions/validate")
+def validate() -> ResponseReturnValue:
+    """Every problem of the uploaded ``files`` (multipart), each with file, line, element."""
+    require_role(caller(), "designer")
+    problems = engine_of(current_app).validate(_uploaded_files())
+    return jsonify(problems=[problem.__dict__ for problem in problems])
+
+
+@blueprint.post("/deployments")
+def deploy() -> ResponseReturnValue:
+    """Deploy the uploaded ``files`` together, or nothing (422 with every problem)."""
+    require_role(caller(), "designer")
+    result = engine_of(current_app).deploy(_uploaded_files(), actor=caller().username)
+    created = [{"process_key": key, "version": version} for key, version in result.created]
+    unchanged = [{"process_key": key, "version": version} for key, version in result.unchanged]
+    status = 201 if created else 200
+    return jsonify(deployment_id=result.deployment_id, created=created, unchanged=unchanged), status
+
+
+def _uploaded_files() -> dict[str, bytes]:
+    uploads = request.files.getlist("files")
+    if not uploads:
+        raise InvalidInput("send the BPMN files as multipart parts named 'files'", field="files")
+    if len(uploads) > _MAX_FILES:
+        raise InvalidInput(f"at most {_MAX_FILES} files at once", field="files")
+    return {upload.filename or f"file{i}.bpmn": upload.read() for i, upload in enumerate(uploads)}

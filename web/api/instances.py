@@ -1,0 +1,101 @@
+"""Process instances, their history and messages: ``/api/v1/instances``, ``/messages``."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from web import engine_of
+from web.access import require_instance_access, require_role
+from web.api import blueprint
+from web.api.schemas import (
+    AttachmentSchema,
+    CompleteRequest,
+    EventSchema,
+    InstanceSchema,
+    MessageRequest,
+    StartRequest,
+    load,
+)
+from web.auth import caller
+
+
+@blueprint.get("/instances")
+def list_instances() -> ResponseReturnValue:
+    """Every instance, newest first (supervisors); query ``process_key``, ``status``."""
+    require_role(caller(), "supervisor", "designer")
+    found = engine_of(current_app).instances(
+        process_key=request.args.get("process_key"), status=request.args.get("status")
+    )
+    return jsonify(InstanceSchema(many=True).dump(found))
+
+
+@blueprint.post("/instances")
+def start() -> ResponseReturnValue:
+    require_role(caller(), "supervisor")
+    body = load(StartRequest())
+    instance = engine_of(current_app).start(
+        body["process_key"],
+        body["variables"],
+        actor=caller().username,
+        business_key=body["business_key"],
+    )
+    return jsonify(InstanceSchema().dump(instance)), 201
+
+
+@blueprint.get("/instances/<int:instance_id>")
+def get_instance(instance_id: int) -> ResponseReturnValue:
+    engine = engine_of(current_app)
+    instance = engine.instance(instance_id)
+    require_instance_access(engine, caller(), instance_id)
+    return jsonify(InstanceSchema().dump(instance))
+
+
+@blueprint.get("/instances/<int:instance_id>/history")
+def history(instance_id: int) -> ResponseReturnValue:
+    engine = engine_of(current_app)
+    events = engine.history(instance_id)
+    require_instance_access(engine, caller(), instance_id)
+    return jsonify(EventSchema(many=True).dump(events))
+
+
+@blueprint.get("/instances/<int:instance_id>/attachments")
+def attachments(instance_id: int) -> ResponseReturnValue:
+    engine = engine_of(current_app)
+    engine.instance(instance_id)  # NotFound first
+    require_instance_access(engine, caller(), instance_id)
+    return jsonify(AttachmentSchema(many=True).dump(engine.attachments(instance_id)))
+
+
+@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel):action>")
+def change_status(instance_id: int, action: str) -> ResponseReturnValue:
+    require_role(caller(), "supervisor")
+    engine = engine_of(current_app)
+    command = {"suspend": engine.suspend, "resume": engine.resume, "cancel": engine.cancel}
+    instance = command[action](instance_id, actor=caller().username)
+    return jsonify(InstanceSchema().dump(instance))
+
+
+@blueprint.post("/instances/<int:instance_id>/retry")
+def retry(instance_id: int) -> ResponseReturnValue:
+    """Run the failed task again, after merging ``data`` (the fix) into its data."""
+    require_role(caller(), "supervisor")
+    body = load(CompleteRequest())
+    instance = engine_of(current_app).retry(instance_id, body["data"], actor=caller().username)
+    return jsonify(InstanceSchema().dump(instance))
+
+
+@blueprint.post("/messages")
+def deliver_message() -> ResponseReturnValue:
+    """To the instance waiting for it (``instance_id`` or ``business_key``), or starting
+    the process it starts."""
+    require_role(caller(), "supervisor")
+    body = load(MessageRequest())
+    instance = engine_of(current_app).deliver_message(
+        body["name"],
+        body["payload"],
+        instance_id=body["instance_id"],
+        business_key=body["business_key"],
+        actor=caller().username,
+    )
+    return jsonify(InstanceSchema().dump(instance))

@@ -1,0 +1,142 @@
+"""Human tasks and their documents: ``/api/v1/tasks``, ``/api/v1/attachments``."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, jsonify, request, send_file
+from flask.typing import ResponseReturnValue
+
+from engine.errors import Forbidden, InvalidInput
+from engine.views import TaskView
+from web import engine_of
+from web.access import (
+    require_instance_access,
+    require_role,
+    require_task_access,
+    sees_every_unit,
+)
+from web.api import blueprint
+from web.api.schemas import (
+    AssignRequest,
+    AttachmentSchema,
+    CompleteRequest,
+    InstanceSchema,
+    TaskSchema,
+    load,
+)
+from web.auth import caller
+
+_STATUSES = {"open", "completed", "cancelled", "all"}
+
+
+@blueprint.get("/tasks")
+def list_tasks() -> ResponseReturnValue:
+    """Tasks of the caller's units (any unit for a supervisor), soonest due first.
+
+    Query: ``unit``, ``assignee``, ``status`` (open by default, or ``all``),
+    ``overdue=true`` for the overdue ones only.
+    """
+    engine, who = engine_of(current_app), caller()
+    status = request.args.get("status", "open")
+    if status not in _STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(sorted(_STATUSES))}", field="status")
+    unit = request.args.get("unit")
+    if unit is not None and not (sees_every_unit(who) or who.works_for(unit)):
+        raise Forbidden(f"you do not work for unit {unit}", unit=unit)
+    units = [unit] if unit is not None or sees_every_unit(who) else list(who.user.units)
+    found = _tasks_of(units, request.args.get("assignee"), None if status == "all" else status)
+    now = engine.clock.now()
+    if request.args.get("overdue") == "true":
+        found = [task for task in found if task.is_overdue(now)]
+    return jsonify([_task_document(task, now) for task in found])
+
+
+@blueprint.get("/tasks/<task_id>")
+def get_task(task_id: str) -> ResponseReturnValue:
+    task = _accessible_task(task_id)
+    return jsonify(_task_document(task, engine_of(current_app).clock.now()))
+
+
+@blueprint.post("/tasks/<task_id>/claim")
+def claim(task_id: str) -> ResponseReturnValue:
+    _accessible_task(task_id)
+    task = engine_of(current_app).claim(task_id, actor=caller().username)
+    return jsonify(TaskSchema().dump(task))
+
+
+@blueprint.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str) -> ResponseReturnValue:
+    _accessible_task(task_id)
+    task = engine_of(current_app).unclaim(task_id, actor=caller().username)
+    return jsonify(TaskSchema().dump(task))
+
+
+@blueprint.post("/tasks/<task_id>/assign")
+def assign(task_id: str) -> ResponseReturnValue:
+    require_role(caller(), "supervisor")
+    body = load(AssignRequest())
+    task = engine_of(current_app).assign(task_id, body["assignee"], actor=caller().username)
+    return jsonify(TaskSchema().dump(task))
+
+
+@blueprint.post("/tasks/<task_id>/complete")
+def complete(task_id: str) -> ResponseReturnValue:
+    _accessible_task(task_id)
+    body = load(CompleteRequest())
+    instance = engine_of(current_app).complete(task_id, body["data"], actor=caller().username)
+    return jsonify(InstanceSchema().dump(instance))
+
+
+@blueprint.post("/tasks/<task_id>/attachments")
+def upload(task_id: str) -> ResponseReturnValue:
+    """Multipart upload, the document in the part named ``file``."""
+    _accessible_task(task_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("send the document as the multipart part 'file'", field="file")
+    stored = engine_of(current_app).attach(
+        task_id,
+        upload.filename or "",
+        upload.read(),
+        content_type=upload.mimetype,
+        actor=caller().username,
+    )
+    return jsonify(AttachmentSchema().dump(stored)), 201
+
+
+@blueprint.get("/attachments/<attachment_id>")
+def download(attachment_id: str) -> ResponseReturnValue:
+    engine = engine_of(current_app)
+    stored, content = engine.attachment(attachment_id)
+    require_instance_access(engine, caller(), stored.instance_id)
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=stored.content_type,
+        as_attachment=True,  # never rendered by the browser in govflow's origin
+        download_name=stored.filename,
+        etag=stored.sha256,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _tasks_of(units: list[str | None], assignee: str | None, status: str | None) -> list[TaskView]:
+    engine = engine_of(current_app)
+    seen: dict[str, TaskView] = {}
+    for unit in units:
+        for task in engine.tasks(unit=unit, assignee=assignee, status=status):
+            seen[task.id] = task
+    return sorted(seen.values(), key=lambda t: (t.due_at is None, t.due_at or t.created_at))
+
+
+def _accessible_task(task_id: str) -> TaskView:
+    task = engine_of(current_app).task(task_id)
+    require_task_access(caller(), task)
+    return task
+
+
+def _task_document(task: TaskView, now: datetime) -> dict[str, Any]:
+    return {**TaskSchema().dump(task), "overdue": task.is_overdue(now)}
