@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e .
+.venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
 .venv/bin/govflow db upgrade

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+.venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
 
 # Browser tests (tests/test_bpmn_js.py): Debian's Chromium, driven by Playwright, and
 # bpmn-js from npm at the version in package-lock.json.

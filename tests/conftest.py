@@ -16,6 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from environment import CHROMIUM, require
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import create_engine, text
 
 from engine.api import Engine, read_files
@@ -43,11 +45,19 @@ def _postgres_available() -> str | None:
 @pytest.fixture(scope="session")
 def postgres_ready() -> None:
     problem = _postgres_available()
-    if problem is not None:
-        message = f"no PostgreSQL at {POSTGRES_URL}: {problem}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(f"no PostgreSQL at {POSTGRES_URL}: {problem}" if problem else None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (``apt-get install chromium``)."""
+    require(None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

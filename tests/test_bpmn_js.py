@@ -8,7 +8,6 @@ skipped. ``./scripts/test.sh`` installs both.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -17,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from environment import require
+from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
 VIEWER_JS = ROOT / "node_modules" / "bpmn-js" / "dist" / "bpmn-viewer.production.min.js"
-CHROMIUM = Path(os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium"))
 PROCESS_FILES = sorted(path.name for path in PROCESSES.glob("*.bpmn"))
 
 PAGE = b"""<!doctype html>
@@ -128,21 +127,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not VIEWER_JS.exists():
-        return f"no bpmn-js at {VIEWER_JS.relative_to(ROOT)} (npm ci)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def bpmn_js_ready() -> None:
-    problem = _missing()
-    if problem is not None:
-        if os.environ.get("CI"):
-            pytest.fail(problem)
-        pytest.skip(problem)
+    require(None if VIEWER_JS.exists() else f"no bpmn-js at {VIEWER_JS} (npm ci)")
 
 
 @pytest.fixture(scope="module")
@@ -155,16 +142,6 @@ def base_url(bpmn_js_ready: None) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser(bpmn_js_ready: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -31,12 +31,14 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         app.config.update(config)
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import api, auth, errors, health
+    from web import api, auth, errors, health, i18n, pages
 
     auth.init_auth(app)
+    i18n.init_i18n(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
     return app
 
 

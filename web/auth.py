@@ -8,7 +8,8 @@ the API.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -62,5 +63,7 @@ def init_auth(app: Flask) -> None:
         return Caller(user) if user is not None else None
 
     @manager.unauthorized_handler
-    def unauthorized() -> None:
-        raise Unauthenticated(f"log in to use {request.path}")
+    def unauthorized() -> ResponseReturnValue:
+        if request.path.startswith("/api/"):
+            raise Unauthenticated(f"log in to use {request.path}")
+        return redirect(url_for("pages.login", next=request.full_path))

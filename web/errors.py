@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,15 +22,18 @@ STATUS_BY_CODE = {
 }
 
 
-def problem(error: GovflowError) -> tuple[Response, int]:
+def problem(error: GovflowError) -> ResponseReturnValue:
     status = STATUS_BY_CODE.get(error.code, 500)
+    if not _wants_json():
+        return render_template("error.html", status=status, message=error.message), status
     return _problem_document(status, error.message, error.to_dict())
 
 
 def _http_problem(error: HTTPException) -> ResponseReturnValue:
     """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/."""
-    if not request.path.startswith("/api/"):
-        return error
+    if not _wants_json():
+        message = error.description or error.name
+        return render_template("error.html", status=error.code, message=message), error.code
     code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
     message = error.description or error.name or "error"
     return _problem_document(error.code or 500, message, {"code": code.replace(" ", "_")})
@@ -43,6 +46,11 @@ def _problem_document(status: int, title: str, details: dict) -> tuple[Response,
     response = jsonify(body)
     response.mimetype = "application/problem+json"
     return response, status
+
+
+def _wants_json() -> bool:
+    """API calls get problem documents; pages get an error page."""
+    return request.path.startswith("/api/") or request.path in {"/healthz", "/metrics"}
 
 
 def register(app: Flask) -> None:

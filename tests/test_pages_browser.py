@@ -1,0 +1,99 @@
+"""Unit staff's pages in a real browser: log-in, inbox, task form, documents, languages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from werkzeug.serving import make_server
+
+from engine.api import Engine, read_files
+from web import create_app
+
+BPMN_DIR = Path(__file__).parent / "bpmn"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
+    """govflow served over real HTTP on a free port, with two tasks waiting for ITC."""
+    plan_engine.set_password("itc.staff", PASSWORD)
+    plan_engine.deploy(
+        read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
+    )
+    plan_engine.start("five_tasks", actor="test")
+    app = create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def log_in(page: Page, site: str, password: str = PASSWORD) -> None:
+    page.goto(f"{site}/tasks")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()  # sent to log in
+    page.get_by_label("Tên đăng nhập").fill("itc.staff")
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: str) -> None:
+    log_in(page, site, password="wrong password")
+    expect(page.get_by_role("status")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+    log_in(page, site)
+
+    expect(page.get_by_role("heading", name="Nhiệm vụ đang mở của đơn vị")).to_be_visible()
+    row = page.get_by_role("row", name="Step 1")
+    expect(row).to_contain_text("05/01/2021 08:00")  # due P1D after 04/01 08:00, Hà Nội time
+    row.get_by_role("link", name="Step 1").click()
+
+    page.get_by_role("button", name="Nhận xử lý").click()
+    expect(page.get_by_text("Người nhận xử lý: itc.staff")).to_be_visible()
+    page.get_by_label("Score *").fill("11")
+    page.get_by_role("button", name="Hoàn thành nhiệm vụ").click()
+    expect(page.get_by_role("alert")).to_contain_text("must be at most 10")
+    page.get_by_label("Score *").fill("7")
+    page.get_by_role("button", name="Hoàn thành nhiệm vụ").click()
+
+    expect(page.get_by_role("status")).to_have_text("Đã hoàn thành nhiệm vụ “Step 1”.")
+    expect(page.get_by_role("row", name="Step 2")).to_be_visible()
+    expect(page.get_by_role("row", name="Step 1")).to_have_count(0)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_document_is_uploaded_with_the_form_and_english_is_one_click_away(
+    page: Page, site: str, plan_engine: Engine, tmp_path: Path
+) -> None:
+    instance = plan_engine.start("report_upload", actor="test")
+    report = tmp_path / "báo cáo.pdf"
+    report.write_bytes(b"%PDF-1.7 signed report")
+    log_in(page, site)
+
+    page.get_by_role("link", name="EN").click()
+    expect(page.get_by_role("heading", name="Open tasks of my units")).to_be_visible()
+    page.get_by_role("link", name="Submit the unit report").click()
+    page.get_by_label("Report number *").fill("12/BC-TTCNTT")
+    page.get_by_label("Signed report *").set_input_files(report)
+    page.get_by_role("button", name="Complete the task").click()
+
+    expect(page.get_by_role("status")).to_have_text("Task “Submit the unit report” completed.")
+    (document,) = plan_engine.attachments(instance.id)
+    assert (document.filename, document.uploaded_by) == ("báo cáo.pdf", "itc.staff")
+    assert plan_engine.instance(instance.id).data["report_file"]["id"] == document.id

@@ -1,0 +1,176 @@
+"""The HTML pages of unit staff: log-in, their units' inbox, a task with its form.
+
+Server-rendered (Jinja), plain HTML forms with a CSRF token; every page calls only
+the engine's API, through the same access rules as the REST API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from engine.errors import GovflowError, InvalidInput
+from engine.views import TaskView
+from web import engine_of
+from web.access import require_task_access, sees_every_unit
+from web.auth import Caller, caller
+from web.i18n import LANGUAGES
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("pages", __name__)
+
+
+@blueprint.get("/")
+def home() -> ResponseReturnValue:
+    return redirect(url_for("pages.inbox"))
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if request.method == "GET":
+        return render_template("login.html")
+    user = engine_of(current_app).authenticate(
+        request.form.get("username", ""), request.form.get("password", "")
+    )
+    if user is None:
+        flash(_("Wrong username or password."), "error")
+        return render_template("login.html", username=request.form.get("username", "")), 401
+    login_user(Caller(user))
+    return redirect(_safe_next(request.args.get("next")) or url_for("pages.inbox"))
+
+
+@blueprint.post("/logout")
+def logout() -> ResponseReturnValue:
+    logout_user()
+    return redirect(url_for("pages.login"))
+
+
+@blueprint.get("/lang/<code>")
+def choose_language(code: str) -> ResponseReturnValue:
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")) or url_for("pages.inbox"))
+
+
+@blueprint.get("/tasks")
+@login_required
+def inbox() -> ResponseReturnValue:
+    """Open tasks of the caller's units (every unit for a supervisor), overdue first."""
+    engine, who = engine_of(current_app), caller()
+    units = [None] if sees_every_unit(who) else list(who.user.units)
+    found = {task.id: task for unit in units for task in engine.tasks(unit=unit)}
+    now = engine.clock.now()
+    tasks = sorted(
+        found.values(),
+        key=lambda t: (not t.is_overdue(now), t.due_at is None, t.due_at or t.created_at),
+    )
+    return render_template("inbox.html", tasks=tasks, now=now)
+
+
+@blueprint.get("/tasks/<task_id>")
+@login_required
+def task_page(task_id: str) -> ResponseReturnValue:
+    return _render_task(_accessible_task(task_id))
+
+
+@blueprint.post("/tasks/<task_id>/<any(claim, unclaim):action>")
+@login_required
+def claim(task_id: str, action: str) -> ResponseReturnValue:
+    _accessible_task(task_id)
+    engine = engine_of(current_app)
+    command = engine.claim if action == "claim" else engine.unclaim
+    try:
+        command(task_id, actor=caller().username)
+    except GovflowError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("pages.task_page", task_id=task_id))
+
+
+@blueprint.post("/tasks/<task_id>/complete")
+@login_required
+def complete(task_id: str) -> ResponseReturnValue:
+    task = _accessible_task(task_id)
+    engine = engine_of(current_app)
+    try:
+        data = _submitted(task)
+        engine.complete(task_id, data, actor=caller().username)
+    except InvalidInput as exc:
+        field = str(exc.details.get("field", ""))
+        return _render_task(task, errors={field: exc.message}, values=request.form), 422
+    except GovflowError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("pages.task_page", task_id=task_id))
+    flash(_("Task “%(name)s” completed.", name=task.name), "success")
+    return redirect(url_for("pages.inbox"))
+
+
+def _submitted(task: TaskView) -> dict[str, Any]:
+    """The form's values as the engine takes them; documents are uploaded first."""
+    data: dict[str, Any] = {}
+    for field in task.form.get("fields", []):
+        name, kind = field["id"], field["type"]
+        if field.get("readonly"):
+            continue
+        if kind == "boolean":
+            data[name] = name in request.form
+        elif kind == "file":
+            upload = request.files.get(name)
+            if upload is not None and upload.filename:
+                stored = engine_of(current_app).attach(
+                    task.id,
+                    upload.filename,
+                    upload.read(),
+                    content_type=upload.mimetype,
+                    actor=caller().username,
+                )
+                data[name] = stored.id
+        elif request.form.get(name, "") != "":
+            data[name] = request.form[name]
+    return data
+
+
+def _render_task(
+    task: TaskView, errors: dict[str, str] | None = None, values: Any = None
+) -> ResponseReturnValue:
+    who, errors = caller(), errors or {}
+    field_ids = {field["id"] for field in task.form.get("fields", [])}
+    return render_template(
+        "task.html",
+        task=task,
+        now=engine_of(current_app).clock.now(),
+        may_work=task.status == "open" and task.assignee in (None, who.username),
+        errors=errors,
+        general_error=" ".join(m for f, m in errors.items() if f not in field_ids),
+        values=values or {},
+    )
+
+
+def _accessible_task(task_id: str) -> TaskView:
+    task = engine_of(current_app).task(task_id)
+    require_task_access(caller(), task)
+    return task
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path of this site: never redirect a user elsewhere after log-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
