@@ -96,7 +96,10 @@ def describe_submitted(
         attachment = session.get(Attachment, submitted[name])
         if attachment is None or attachment.task_id != task_id:
             raise InvalidInput(
-                f"{field['label']}: no such file was uploaded to this task", field=name
+                f"{field['label']}: no such file was uploaded to this task",
+                field=name,
+                rule="file",
+                label=field["label"],
             )
         described[name] = AttachmentView.of(attachment).description()
     return described

@@ -86,16 +86,25 @@ definition may use only these."""
 
 
 def clean_submission(form: list[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check ``data`` against ``form`` and return it converted; InvalidInput names the field."""
+    """Check ``data`` against ``form`` and return it converted.
+
+    An InvalidInput names the ``field``, the ``rule`` it broke (``required``,
+    ``type:long``, ``max``, ``choice``, …), the field's ``label`` and the ``limit``, so
+    that the pages can say it in the user's language.
+    """
     for key in data:
         if not isinstance(key, str) or not _IDENTIFIER.match(key):
-            raise InvalidInput(f"'{key}' is not a valid variable name", field=str(key))
+            raise InvalidInput(
+                f"'{key}' is not a valid variable name", field=str(key), rule="variable_name"
+            )
     if not form:
         return dict(data)
     fields = {f["id"]: f for f in form}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise InvalidInput(f"'{unknown[0]}' is not a field of this form", field=unknown[0])
+        raise InvalidInput(
+            f"'{unknown[0]}' is not a field of this form", field=unknown[0], rule="unknown_field"
+        )
     cleaned: dict[str, Any] = {}
     for field in form:
         value = _clean_field(field, data.get(field["id"]))
@@ -108,12 +117,19 @@ def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
     name = field["id"]
     if raw is None or (isinstance(raw, str) and raw.strip() == "" and field["type"] != "boolean"):
         if field.get("required"):
-            raise InvalidInput(f"{field['label']} is required", field=name)
+            raise InvalidInput(
+                f"{field['label']} is required", field=name, rule="required", label=field["label"]
+            )
         return None
     try:
         value = FIELD_TYPES[field["type"]](raw)
     except ValueError as exc:
-        raise InvalidInput(f"{field['label']}: {exc}", field=name) from None
+        raise InvalidInput(
+            f"{field['label']}: {exc}",
+            field=name,
+            rule=f"type:{field['type']}",
+            label=field["label"],
+        ) from None
     _check_options(field, value)
     _check_constraints(field, value)
     return value
@@ -123,7 +139,11 @@ def _check_options(field: Mapping[str, Any], value: Any) -> None:
     options = [o["id"] for o in field.get("options", [])]
     if field["type"] == "enum" and value not in options:
         raise InvalidInput(
-            f"{field['label']}: choose one of {', '.join(options)}", field=field["id"]
+            f"{field['label']}: choose one of {', '.join(options)}",
+            field=field["id"],
+            rule="choice",
+            label=field["label"],
+            limit=", ".join(options),
         )
 
 
@@ -135,7 +155,13 @@ def _check_constraints(field: Mapping[str, Any], value: Any) -> None:
         limit = _limit_value(field, name, constraints[name])
         subject = len(value) if name.endswith("length") else value
         if not compare(subject, limit):
-            raise InvalidInput(f"{field['label']} {words} {limit}", field=field["id"])
+            raise InvalidInput(
+                f"{field['label']} {words} {limit}",
+                field=field["id"],
+                rule=name,
+                label=field["label"],
+                limit=limit,
+            )
 
 
 def _limit_value(field: Mapping[str, Any], name: str, config: Any) -> Any:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, session
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
 
 from engine.calendar import to_local
+from engine.errors import InvalidInput
 
-__all__ = ["LANGUAGES", "init_i18n", "local_time"]
+__all__ = ["LANGUAGES", "init_i18n", "input_problem", "local_time"]
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -35,3 +36,31 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["current_language"] = chosen_language
+
+
+_INPUT_RULES = {
+    "required": lazy_gettext("%(label)s is required."),
+    "type:long": lazy_gettext("%(label)s: enter a whole number."),
+    "type:double": lazy_gettext("%(label)s: enter a number."),
+    "type:date": lazy_gettext("%(label)s: enter a date as YYYY-MM-DD."),
+    "type:boolean": lazy_gettext("%(label)s: yes or no is expected."),
+    "type:file": lazy_gettext("%(label)s: upload the document again."),
+    "file": lazy_gettext("%(label)s: upload the document again."),
+    "choice": lazy_gettext("%(label)s: choose one of the options."),
+    "min": lazy_gettext("%(label)s must be at least %(limit)s."),
+    "max": lazy_gettext("%(label)s must be at most %(limit)s."),
+    "minlength": lazy_gettext("%(label)s needs at least %(limit)s characters."),
+    "maxlength": lazy_gettext("%(label)s allows at most %(limit)s characters."),
+}
+
+
+def input_problem(error: InvalidInput) -> str:
+    """What was wrong with a form's input, in the page's language (the engine's own
+    English message when the rule has no translation)."""
+    template = _INPUT_RULES.get(str(error.details.get("rule", "")))
+    if template is None:
+        return error.message
+    limit = error.details.get("limit")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    return str(template) % {"label": error.details.get("label", ""), "limit": limit}

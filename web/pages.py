@@ -28,7 +28,7 @@ from engine.views import TaskView
 from web import engine_of
 from web.access import require_task_access, sees_every_unit
 from web.auth import Caller, caller
-from web.i18n import LANGUAGES
+from web.i18n import LANGUAGES, input_problem
 
 __all__ = ["blueprint"]
 
@@ -111,7 +111,7 @@ def complete(task_id: str) -> ResponseReturnValue:
         engine.complete(task_id, data, actor=caller().username)
     except InvalidInput as exc:
         field = str(exc.details.get("field", ""))
-        return _render_task(task, errors={field: exc.message}, values=request.form), 422
+        return _render_task(task, errors={field: input_problem(exc)}, values=request.form), 422
     except GovflowError as exc:
         flash(exc.message, "error")
         return redirect(url_for("pages.task_page", task_id=task_id))
