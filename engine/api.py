@@ -162,6 +162,11 @@ class Engine:
         codes = frozenset(self.organisation.units) | frozenset(self.organisation.sets)
         return codes or None
 
+    def definition_source(self, process_key: str, version: int) -> str:
+        """The BPMN XML of one version, as deployed (the diagram of its instances)."""
+        with self.db.reading() as session:
+            return queries.definition_source(session, process_key, version)
+
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
             return [DefinitionView.of(d) for d in queries.list_definitions(session)]

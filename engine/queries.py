@@ -14,6 +14,7 @@ from engine.views import EventView, IncidentView, InstanceView, TaskView
 
 __all__ = [
     "active_instance_with_key",
+    "definition_source",
     "find_tasks",
     "instance_view",
     "latest_definition",
@@ -91,6 +92,18 @@ def active_instance_with_key(session: Session, business_key: str) -> int | None:
             business_key=business_key,
         )
     return ids[0] if ids else None
+
+
+def definition_source(session: Session, process_key: str, version: int) -> str:
+    """The BPMN file a process version was deployed from (for its diagram)."""
+    definition = session.scalars(
+        select(ProcessDefinition).where(
+            ProcessDefinition.process_key == process_key, ProcessDefinition.version == version
+        )
+    ).first()
+    if definition is None:
+        raise NotFound(f"no version {version} of process '{process_key}'", process_key=process_key)
+    return definition.file.content
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:

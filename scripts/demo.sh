@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install govflow into .venv, create the SQLite database, deploy the shipped
-# processes and serve the application with its scheduler on http://127.0.0.1:8080/.
+# Install govflow into .venv (and bpmn-js from npm), create the SQLite database, deploy
+# the shipped processes and serve the application with its scheduler on
+# http://127.0.0.1:8080/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,7 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e .
 .venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
+npm ci --no-audit --no-fund --silent                 # bpmn-js, for the process diagrams
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
 .venv/bin/govflow db upgrade

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from engine.api import Engine, read_files
+from engine.clock import ManualClock
 from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
@@ -21,6 +23,7 @@ PASSWORD = "correct horse battery"
 def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
     """govflow served over real HTTP on a free port, with two tasks waiting for ITC."""
     plan_engine.set_password("itc.staff", PASSWORD)
+    plan_engine.set_password("itc.head", PASSWORD)
     plan_engine.deploy(
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
@@ -45,10 +48,10 @@ def page(browser: Browser) -> Iterator[Page]:
     assert errors == [], errors
 
 
-def log_in(page: Page, site: str, password: str = PASSWORD) -> None:
+def log_in(page: Page, site: str, password: str = PASSWORD, user: str = "itc.staff") -> None:
     page.goto(f"{site}/tasks")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()  # sent to log in
-    page.get_by_label("Tên đăng nhập").fill("itc.staff")
+    page.get_by_label("Tên đăng nhập").fill(user)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
 
@@ -97,3 +100,40 @@ def test_a_document_is_uploaded_with_the_form_and_english_is_one_click_away(
     (document,) = plan_engine.attachments(instance.id)
     assert (document.filename, document.uploaded_by) == ("báo cáo.pdf", "itc.staff")
     assert plan_engine.instance(instance.id).data["report_file"]["id"] == document.id
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_see_who_is_behind_and_each_instances_diagram(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+) -> None:
+    plan_engine.deploy(read_files([BPMN_DIR / "valid" / "catalogue_review.bpmn"]))
+    (draft,) = plan_engine.start("catalogue_review", actor="test").open_tasks
+    plan_engine.complete(draft.id, {"title": "2021", "kind": "sector"}, actor="itc.staff")
+    clock.set(clock.now() + timedelta(days=10))  # five_tasks' first task is now overdue
+    log_in(page, site, user="itc.head")
+
+    page.get_by_role("link", name="Quá hạn").click()
+    expect(page.get_by_role("heading", name="ITC: 1")).to_be_visible()
+    expect(page.get_by_role("row", name="Step 1")).to_contain_text("05/01/2021 08:00")
+    page.get_by_role("link", name="Hồ sơ quy trình").click()
+    page.get_by_label("Trạng thái").select_option("running")
+    page.get_by_role("button", name="Lọc").click()
+    row = page.get_by_role("row", name="catalogue_review v1")
+    expect(row).to_contain_text("đang chạy")
+    row.get_by_role("link").first.click()
+
+    expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
+    expect(page.locator('g.active-task[data-element-id="Task_review"]')).to_have_count(1)
+    expect(page.locator('g.completed-task[data-element-id="Task_draft"]')).to_have_count(1)
+    history = page.get_by_role("table").last
+    expect(history).to_contain_text("task_completed")
+    expect(history).to_contain_text("itc.staff")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_staff_do_not_reach_the_supervisors_pages(page: Page, site: str) -> None:
+    log_in(page, site)
+    expect(page.get_by_role("link", name="Hồ sơ quy trình")).to_have_count(0)
+    response = page.goto(f"{site}/overdue")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("supervisor")

@@ -1,0 +1,105 @@
+"""The supervisors' pages: every instance, what is overdue by unit, one instance's story.
+
+An instance's page shows its diagram (bpmn-js, from npm, served from
+``node_modules``) with the open tasks and the completed ones marked, its open tasks,
+incidents, documents and history, times on the Hà Nội clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from engine.views import InstanceView, TaskView
+from web import engine_of
+from web.access import require_instance_access, require_role
+from web.auth import caller
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("supervision", __name__)
+
+BPMN_VIEWER = (
+    Path(__file__).resolve().parent.parent
+    / "node_modules/bpmn-js/dist/bpmn-viewer.production.min.js"
+)
+"""Installed by ``npm ci`` (package.json pins the version)."""
+
+
+@blueprint.get("/instances")
+@login_required
+def instances() -> ResponseReturnValue:
+    require_role(caller(), "supervisor", "designer")
+    engine = engine_of(current_app)
+    process_key = request.args.get("process_key") or None
+    status = request.args.get("status") or None
+    found = engine.instances(process_key=process_key, status=status)
+    now = engine.clock.now()
+    overdue = {i.id: sum(t.is_overdue(now) for t in i.open_tasks) for i in found}
+    keys = sorted({d.process_key for d in engine.definitions()})
+    return render_template(
+        "instances.html",
+        instances=found,
+        overdue=overdue,
+        process_keys=keys,
+        chosen={"process_key": process_key, "status": status},
+    )
+
+
+@blueprint.get("/overdue")
+@login_required
+def overdue() -> ResponseReturnValue:
+    """Which unit is behind: its overdue tasks, the most overdue first."""
+    require_role(caller(), "supervisor")
+    engine = engine_of(current_app)
+    now = engine.clock.now()
+    by_unit: dict[str, list[TaskView]] = defaultdict(list)
+    for task in engine.tasks():
+        if task.is_overdue(now):
+            by_unit[task.unit or "-"].append(task)
+    units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
+    return render_template("overdue.html", units=units, now=now)
+
+
+@blueprint.get("/instances/<int:instance_id>")
+@login_required
+def instance_page(instance_id: int) -> ResponseReturnValue:
+    engine, instance = engine_of(current_app), _visible_instance(instance_id)
+    history = engine.history(instance_id)
+    completed = sorted({e.element_id for e in history if e.kind == "task_completed"})
+    return render_template(
+        "instance.html",
+        instance=instance,
+        history=history,
+        documents=engine.attachments(instance_id),
+        active=[t.element_id for t in instance.open_tasks],
+        completed=[e for e in completed if e],
+        now=engine.clock.now(),
+        has_viewer=BPMN_VIEWER.exists(),
+    )
+
+
+@blueprint.get("/instances/<int:instance_id>/diagram.bpmn")
+@login_required
+def diagram(instance_id: int) -> ResponseReturnValue:
+    instance = _visible_instance(instance_id)
+    xml = engine_of(current_app).definition_source(instance.process_key, instance.version)
+    return Response(xml, mimetype="application/xml")
+
+
+@blueprint.get("/vendor/bpmn-viewer.js")
+def bpmn_viewer() -> ResponseReturnValue:
+    if not BPMN_VIEWER.exists():
+        abort(404, "bpmn-js is not installed here (npm ci)")
+    return send_file(BPMN_VIEWER, mimetype="text/javascript", max_age=86400)
+
+
+def _visible_instance(instance_id: int) -> InstanceView:
+    engine = engine_of(current_app)
+    instance = engine.instance(instance_id)
+    require_instance_access(engine, caller(), instance_id)
+    return instance
