@@ -24,6 +24,7 @@ def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
     """govflow served over real HTTP on a free port, with two tasks waiting for ITC."""
     plan_engine.set_password("itc.staff", PASSWORD)
     plan_engine.set_password("itc.head", PASSWORD)
+    plan_engine.set_password("itc.designer", PASSWORD)
     plan_engine.deploy(
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
@@ -137,3 +138,30 @@ def test_staff_do_not_reach_the_supervisors_pages(page: Page, site: str) -> None
     response = page.goto(f"{site}/overdue")
     assert response is not None and response.status == 403
     expect(page.get_by_role("alert")).to_contain_text("supervisor")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_designers_validate_deploy_and_see_the_diagram(
+    page: Page, site: str, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions xmlns:bpmn='x'>\n  <oops>\n</bpmn:definitions>\n")
+    log_in(page, site, user="itc.designer")
+    page.get_by_role("link", name="Quy trình", exact=True).click()
+    page.get_by_role("link", name="Kiểm tra hoặc triển khai tệp BPMN").click()
+
+    page.get_by_label("Các tệp BPMN").set_input_files(broken)
+    page.get_by_role("button", name="Kiểm tra").click()
+    expect(page.get_by_role("alert")).to_have_text("Có 1 lỗi: chưa triển khai tệp nào.")
+    problem = page.get_by_role("row", name="broken.bpmn")
+    expect(problem).to_contain_text("not well-formed XML")
+    expect(problem.get_by_role("cell").nth(1)).to_have_text("3")  # the line
+
+    page.get_by_label("Các tệp BPMN").set_input_files(BPMN_DIR / "valid" / "report_check.bpmn")
+    page.get_by_role("button", name="Triển khai", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Đã triển khai report_check phiên bản 1.")
+
+    page.get_by_role("link", name="Quy trình", exact=True).click()
+    page.get_by_role("row", name="report_check").get_by_role("link", name="v1").click()
+    expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
+    expect(page.locator('g[data-element-id="Task_check"]')).to_have_count(1)

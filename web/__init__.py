@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         app.config.update(config)
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import api, auth, errors, health, i18n, pages, supervision
+    from web import api, auth, design, errors, health, i18n, pages, supervision
 
     auth.init_auth(app)
     i18n.init_i18n(app)
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(supervision.blueprint)
+    app.register_blueprint(design.blueprint)
     return app
 
 
