@@ -16,7 +16,7 @@ __all__ = ["blueprint"]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-_OPEN_ENDPOINTS = {"api.login"}
+_OPEN_ENDPOINTS = {"api.login", "api.openapi"}
 
 
 @blueprint.before_request
@@ -26,3 +26,6 @@ def _require_login() -> None:
 
 
 from web.api import definitions, instances, session, tasks  # noqa: E402,F401  (routes)
+from web.api.openapi import serve_openapi  # noqa: E402
+
+blueprint.add_url_rule("/openapi.json", "openapi", serve_openapi)

@@ -9,6 +9,7 @@ from engine.errors import InvalidInput
 from web import engine_of
 from web.access import require_role
 from web.api import blueprint
+from web.api.openapi import documented
 from web.api.schemas import DefinitionSchema
 from web.auth import caller
 
@@ -16,11 +17,13 @@ _MAX_FILES = 100
 
 
 @blueprint.get("/definitions")
+@documented(returns=DefinitionSchema, many=True)
 def list_definitions() -> ResponseReturnValue:
     return jsonify(DefinitionSchema(many=True).dump(engine_of(current_app).definitions()))
 
 
 @blueprint.post("/definitions/validate")
+@documented(upload="files")
 def validate() -> ResponseReturnValue:
     """Every problem of the uploaded ``files`` (multipart), each with file, line, element."""
     require_role(caller(), "designer")
@@ -29,6 +32,7 @@ def validate() -> ResponseReturnValue:
 
 
 @blueprint.post("/deployments")
+@documented(upload="files", status=201)
 def deploy() -> ResponseReturnValue:
     """Deploy the uploaded ``files`` together, or nothing (422 with every problem)."""
     require_role(caller(), "designer")

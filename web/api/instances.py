@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from web import engine_of
 from web.access import require_instance_access, require_role
 from web.api import blueprint
+from web.api.openapi import documented
 from web.api.schemas import (
     AttachmentSchema,
     CompleteRequest,
@@ -21,6 +22,7 @@ from web.auth import caller
 
 
 @blueprint.get("/instances")
+@documented(returns=InstanceSchema, many=True)
 def list_instances() -> ResponseReturnValue:
     """Every instance, newest first (supervisors); query ``process_key``, ``status``."""
     require_role(caller(), "supervisor", "designer")
@@ -31,6 +33,7 @@ def list_instances() -> ResponseReturnValue:
 
 
 @blueprint.post("/instances")
+@documented(body=StartRequest, returns=InstanceSchema, status=201)
 def start() -> ResponseReturnValue:
     require_role(caller(), "supervisor")
     body = load(StartRequest())
@@ -44,6 +47,7 @@ def start() -> ResponseReturnValue:
 
 
 @blueprint.get("/instances/<int:instance_id>")
+@documented(returns=InstanceSchema)
 def get_instance(instance_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
     instance = engine.instance(instance_id)
@@ -52,6 +56,7 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
 
 
 @blueprint.get("/instances/<int:instance_id>/history")
+@documented(returns=EventSchema, many=True)
 def history(instance_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
     events = engine.history(instance_id)
@@ -60,6 +65,7 @@ def history(instance_id: int) -> ResponseReturnValue:
 
 
 @blueprint.get("/instances/<int:instance_id>/attachments")
+@documented(returns=AttachmentSchema, many=True)
 def attachments(instance_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
     engine.instance(instance_id)  # NotFound first
@@ -68,6 +74,7 @@ def attachments(instance_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel):action>")
+@documented(returns=InstanceSchema)
 def change_status(instance_id: int, action: str) -> ResponseReturnValue:
     require_role(caller(), "supervisor")
     engine = engine_of(current_app)
@@ -77,6 +84,7 @@ def change_status(instance_id: int, action: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/instances/<int:instance_id>/retry")
+@documented(body=CompleteRequest, returns=InstanceSchema)
 def retry(instance_id: int) -> ResponseReturnValue:
     """Run the failed task again, after merging ``data`` (the fix) into its data."""
     require_role(caller(), "supervisor")
@@ -86,6 +94,7 @@ def retry(instance_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post("/messages")
+@documented(body=MessageRequest, returns=InstanceSchema)
 def deliver_message() -> ResponseReturnValue:
     """To the instance waiting for it (``instance_id`` or ``business_key``), or starting
     the process it starts."""

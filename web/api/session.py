@@ -9,12 +9,14 @@ from flask_wtf.csrf import generate_csrf
 
 from web import engine_of
 from web.api import blueprint
+from web.api.openapi import documented
 from web.api.schemas import LoginRequest, load
 from web.auth import Caller, Unauthenticated, caller, csrf
 
 
 @blueprint.post("/session")
 @csrf.exempt  # nothing to forge before a session exists; the body must be JSON
+@documented(body=LoginRequest)
 def login() -> ResponseReturnValue:
     body = load(LoginRequest())
     user = engine_of(current_app).authenticate(body["username"], body["password"])
@@ -25,11 +27,13 @@ def login() -> ResponseReturnValue:
 
 
 @blueprint.get("/session")
+@documented()
 def whoami() -> ResponseReturnValue:
     return _describe(caller())
 
 
 @blueprint.delete("/session")
+@documented(status=204)
 def logout() -> ResponseReturnValue:
     logout_user()
     return "", 204

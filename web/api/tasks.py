@@ -19,6 +19,7 @@ from web.access import (
     sees_every_unit,
 )
 from web.api import blueprint
+from web.api.openapi import documented
 from web.api.schemas import (
     AssignRequest,
     AttachmentSchema,
@@ -33,6 +34,7 @@ _STATUSES = {"open", "completed", "cancelled", "all"}
 
 
 @blueprint.get("/tasks")
+@documented(returns=TaskSchema, many=True)
 def list_tasks() -> ResponseReturnValue:
     """Tasks of the caller's units (any unit for a supervisor), soonest due first.
 
@@ -55,12 +57,14 @@ def list_tasks() -> ResponseReturnValue:
 
 
 @blueprint.get("/tasks/<task_id>")
+@documented(returns=TaskSchema)
 def get_task(task_id: str) -> ResponseReturnValue:
     task = _accessible_task(task_id)
     return jsonify(_task_document(task, engine_of(current_app).clock.now()))
 
 
 @blueprint.post("/tasks/<task_id>/claim")
+@documented(returns=TaskSchema)
 def claim(task_id: str) -> ResponseReturnValue:
     _accessible_task(task_id)
     task = engine_of(current_app).claim(task_id, actor=caller().username)
@@ -68,6 +72,7 @@ def claim(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/tasks/<task_id>/unclaim")
+@documented(returns=TaskSchema)
 def unclaim(task_id: str) -> ResponseReturnValue:
     _accessible_task(task_id)
     task = engine_of(current_app).unclaim(task_id, actor=caller().username)
@@ -75,6 +80,7 @@ def unclaim(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/tasks/<task_id>/assign")
+@documented(body=AssignRequest, returns=TaskSchema)
 def assign(task_id: str) -> ResponseReturnValue:
     require_role(caller(), "supervisor")
     body = load(AssignRequest())
@@ -83,6 +89,7 @@ def assign(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/tasks/<task_id>/complete")
+@documented(body=CompleteRequest, returns=InstanceSchema)
 def complete(task_id: str) -> ResponseReturnValue:
     _accessible_task(task_id)
     body = load(CompleteRequest())
@@ -91,6 +98,7 @@ def complete(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/tasks/<task_id>/attachments")
+@documented(upload="file", returns=AttachmentSchema, status=201)
 def upload(task_id: str) -> ResponseReturnValue:
     """Multipart upload, the document in the part named ``file``."""
     _accessible_task(task_id)
@@ -108,6 +116,7 @@ def upload(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/attachments/<attachment_id>")
+@documented()
 def download(attachment_id: str) -> ResponseReturnValue:
     engine = engine_of(current_app)
     stored, content = engine.attachment(attachment_id)
