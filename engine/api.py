@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import accounts, attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
+from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem, InvalidInput, NotFound
@@ -256,6 +257,12 @@ class Engine:
             self.runtime.retry(session, instance_id, data or {}, actor)
             session.flush()
             return queries.instance_view(session, instance_id)
+
+    def compliance(self, process_key: str) -> ComplianceTable:
+        """Each unit's punctuality in each cycle (instance) of ``process_key``."""
+        cycles = sorted(self.instances(process_key=process_key), key=lambda i: (i.started_at, i.id))
+        tasks = [t for cycle in cycles for t in self.tasks(instance_id=cycle.id, status=None)]
+        return compliance_table(process_key, cycles, tasks, self.clock.now())
 
     # -- human tasks ----------------------------------------------------------------
 

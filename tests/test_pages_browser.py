@@ -165,3 +165,27 @@ def test_designers_validate_deploy_and_see_the_diagram(
     page.get_by_role("row", name="report_check").get_by_role("link", name="v1").click()
     expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
     expect(page.locator('g[data-element-id="Task_check"]')).to_have_count(1)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_see_which_unit_is_behind_and_export_it(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+) -> None:
+    plan_engine.deploy(read_files([BPMN_DIR / "units_review.bpmn"]))
+    cycle = plan_engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="test")
+    on_time, late = sorted(cycle.open_tasks, key=lambda t: t.unit or "")
+    plan_engine.complete(on_time.id, {"changes": 1}, actor="nasati.staff")
+    clock.set(late.due_at + timedelta(days=2, hours=3))
+    plan_engine.complete(late.id, {"changes": 2}, actor="pfd.staff")
+    log_in(page, site, user="itc.head")
+
+    page.get_by_role("link", name="Tình hình thực hiện").click()
+    page.get_by_label("Quy trình").select_option("units_review")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("row", name="NASATI")).to_contain_text("đúng hạn")
+    expect(page.get_by_role("row", name="PFD")).to_contain_text("chậm 3 ngày")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Đơn vị,#") and lines[1:] == ["NASATI,đúng hạn", "PFD,chậm 3 ngày"]

@@ -7,17 +7,22 @@ incidents, documents and history, times on the Hà Nội clock.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine.compliance import Cell
 from engine.views import InstanceView, TaskView
 from web import engine_of
 from web.access import require_instance_access, require_role
 from web.auth import caller
+from web.i18n import local_time
 
 __all__ = ["blueprint"]
 
@@ -63,6 +68,53 @@ def overdue() -> ResponseReturnValue:
             by_unit[task.unit or "-"].append(task)
     units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
     return render_template("overdue.html", units=units, now=now)
+
+
+@blueprint.get("/compliance")
+@login_required
+def compliance() -> ResponseReturnValue:
+    """Each unit's punctuality in each cycle of one process (?process_key=)."""
+    require_role(caller(), "supervisor")
+    engine = engine_of(current_app)
+    keys = sorted({d.process_key for d in engine.definitions()})
+    chosen = request.args.get("process_key") or None
+    table = engine.compliance(chosen) if chosen else None
+    return render_template(
+        "compliance.html", table=table, process_keys=keys, chosen=chosen, describe=describe_cell
+    )
+
+
+@blueprint.get("/compliance.csv")
+@login_required
+def compliance_csv() -> ResponseReturnValue:
+    """The same table as CSV (UTF-8 with BOM, so spreadsheet programs read the accents)."""
+    require_role(caller(), "supervisor")
+    process_key = request.args.get("process_key", "")
+    table = engine_of(current_app).compliance(process_key)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Unit"), *(cycle_label(c) for c in table.cycles)])
+    for unit in table.units:
+        cells = (table.cells.get((unit, c.id)) for c in table.cycles)
+        writer.writerow([unit, *(describe_cell(cell) if cell else "" for cell in cells)])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    filename = f"compliance-{process_key}.csv"
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+def describe_cell(cell: Cell) -> str:
+    if cell.state == "on_time":
+        return _("on time")
+    if cell.state == "pending":
+        return _("in progress")
+    if cell.state == "late":
+        return _("%(days)s day(s) late", days=cell.days_late)
+    return _("overdue %(days)s day(s)", days=cell.days_late)
+
+
+def cycle_label(cycle: InstanceView) -> str:
+    return f"#{cycle.id} {cycle.business_key or local_time(cycle.started_at)[:10]}"
 
 
 @blueprint.get("/instances/<int:instance_id>")
