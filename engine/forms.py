@@ -85,8 +85,11 @@ modeler: a document uploaded to the task, see :mod:`engine.attachments`); a
 definition may use only these."""
 
 
-def clean_submission(form: list[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check ``data`` against ``form`` and return it converted.
+def clean_submission(
+    form: list[Mapping[str, Any]], data: Mapping[str, Any], *, extra: bool = False
+) -> dict[str, Any]:
+    """Check ``data`` against ``form`` and return it converted; with ``extra``, variables
+    the form does not name pass as they are (a start form names only what it checks).
 
     An InvalidInput names the ``field``, the ``rule`` it broke (``required``,
     ``type:long``, ``max``, ``choice``, …), the field's ``label`` and the ``limit``, so
@@ -101,11 +104,11 @@ def clean_submission(form: list[Mapping[str, Any]], data: Mapping[str, Any]) -> 
         return dict(data)
     fields = {f["id"]: f for f in form}
     unknown = sorted(set(data) - set(fields))
-    if unknown:
+    if unknown and not extra:
         raise InvalidInput(
             f"'{unknown[0]}' is not a field of this form", field=unknown[0], rule="unknown_field"
         )
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {name: data[name] for name in unknown}
     for field in form:
         value = _clean_field(field, data.get(field["id"]))
         if value is not None:

@@ -441,6 +441,15 @@ CASES = [
         ),
         "escalation step 'NOPE' is neither 'head' nor a known unit",
     ),
+    case(
+        "start_form_unknown_type",
+        '<bpmn:startEvent id="start">\n<bpmn:extensionElements><camunda:formData>\n'
+        f'<camunda:formField id="year" type="integer"/>{MARK}\n'
+        "</camunda:formData></bpmn:extensionElements>\n</bpmn:startEvent>\n"
+        '<bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end"/>\n'
+        '<bpmn:endEvent id="end"/>',
+        "unknown type 'integer'",
+    ),
     # -- Camunda dialect, units and unsupported constructs ----------------------------
     case(
         "unknown_field_type",

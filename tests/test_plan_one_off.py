@@ -20,6 +20,7 @@ from plan_driving import (
 
 from engine.api import Engine
 from engine.calendar import load_calendar
+from engine.errors import InvalidInput
 
 TASKS = plan_tasks()
 DECISION_TASKS = [code for code, task in TASKS.items() if task["process"] == "one_off_decision"]
@@ -147,3 +148,17 @@ def test_returning_a_unit_that_did_not_submit_is_an_incident(engine: Engine) -> 
     stuck = engine.instance(instance.id)
     assert stuck.status == "incident"
     assert "LEGAL did not submit" in stuck.incidents[0].message
+
+
+def test_a_start_without_the_variables_the_start_form_requires_is_refused(
+    plan_engine: Engine,
+) -> None:
+    deploy_processes(plan_engine, "one_off_decision")
+    with pytest.raises(InvalidInput) as missing:
+        plan_engine.start("one_off_decision", {"task_code": "I.4"}, actor="itc.head")
+    assert (missing.value.details["field"], missing.value.details["rule"]) == ("title", "required")
+    assert plan_engine.instances(process_key="one_off_decision") == []  # nothing started
+
+    variables = TASKS["I.4"]["variables"]
+    started = plan_engine.start("one_off_decision", variables, actor="itc.head")
+    assert started.status == "running" and started.data["cooperating"] == ["DBO"]  # passed on

@@ -111,6 +111,7 @@ def read_process_meta(process: etree._Element) -> dict[str, Any]:
     }
     return {
         "tasks": tasks,
+        "start_form": _start_form(process),
         "start_timer": _start_timer(process),
         "start_messages": _start_messages(process),
         "properties": _process_properties(process),
@@ -174,6 +175,15 @@ def _form_field(field: etree._Element) -> dict[str, Any]:
         ],
         "line": field.sourceline,
     }
+
+
+def _start_form(process: etree._Element) -> list[dict[str, Any]]:
+    """The form of the process's start event: the variables a caller must give it."""
+    for start in process.findall("bpmn:startEvent", NSMAP):
+        fields = start.findall("bpmn:extensionElements/camunda:formData/camunda:formField", NSMAP)
+        if fields:
+            return [_form_field(field) for field in fields]
+    return []
 
 
 def _start_messages(process: etree._Element) -> list[str]:

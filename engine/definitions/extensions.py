@@ -42,6 +42,8 @@ def check_extensions(
     root: etree._Element, findings: Findings, known_units: frozenset[str] | None
 ) -> None:
     """Report Camunda extensions govflow cannot honour, bad forms and unknown units."""
+    for start in root.iterfind(".//bpmn:startEvent", NSMAP):
+        _check_form(start, findings)
     for user_task in root.iterfind(".//bpmn:userTask", NSMAP):
         _check_form(user_task, findings)
         if known_units is not None:
@@ -59,9 +61,9 @@ def check_extensions(
 # -- forms ------------------------------------------------------------------------------
 
 
-def _check_form(user_task: etree._Element, findings: Findings) -> None:
+def _check_form(element: etree._Element, findings: Findings) -> None:
     seen: set[str] = set()
-    for form_field in user_task.iterfind(".//camunda:formField", NSMAP):
+    for form_field in element.iterfind(".//camunda:formField", NSMAP):
         field_id = form_field.get("id") or ""
         if not _IDENTIFIER.match(field_id):
             findings.add(

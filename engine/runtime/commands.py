@@ -87,7 +87,7 @@ class Runtime:
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
-        variables = clean_submission([], variables)
+        variables = clean_submission(compiled.meta.get("start_form", []), variables, extra=True)
         workflow = new_workflow(compiled, self.script_engine)
         fire_start_timers(workflow)
         if message is not None:
