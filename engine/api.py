@@ -168,6 +168,25 @@ class Engine:
         with self.db.reading() as session:
             return queries.definition_source(session, process_key, version)
 
+    def start_form(self, process_key: str) -> list[dict[str, Any]]:
+        """The fields the latest version's start event asks for (may be none)."""
+        with self.db.reading() as session:
+            definition = queries.latest_definition(session, process_key)
+            if definition is None:
+                raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
+            return list((definition.meta or {}).get("start_form", []))
+
+    def startable(self) -> list[DefinitionView]:
+        """The latest version of each process a person starts (not by a timer or a message)."""
+        with self.db.reading() as session:
+            latest = {d.process_key: d for d in queries.list_definitions(session)}
+            return [
+                DefinitionView.of(d)
+                for d in latest.values()
+                if not (d.meta or {}).get("start_timer")
+                and not (d.meta or {}).get("start_messages")
+            ]
+
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
             return [DefinitionView.of(d) for d in queries.list_definitions(session)]

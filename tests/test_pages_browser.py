@@ -189,3 +189,27 @@ def test_supervisors_see_which_unit_is_behind_and_export_it(
         page.get_by_role("link", name="Xuất CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Đơn vị,#") and lines[1:] == ["NASATI,đúng hạn", "PFD,chậm 3 ngày"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_start_a_process_through_its_start_form(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    processes = Path(__file__).resolve().parent.parent / "processes"
+    plan_engine.deploy(read_files([processes / "one_off_status_review.bpmn"]))
+    log_in(page, site, user="itc.head")
+
+    page.get_by_role("link", name="Khởi tạo quy trình").click()
+    page.get_by_label("Quy trình").select_option("one_off_status_review")
+    page.get_by_role("button", name="Chọn").click()
+    page.get_by_label("Thời hạn hoàn thành").fill("2026-12-31T00:00:00+07:00")
+    page.get_by_label("Mã hồ sơ").fill("I.3-2026")
+    page.get_by_role("button", name="Khởi tạo", exact=True).click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Đã khởi tạo one_off_status_review")
+    (started,) = plan_engine.instances(process_key="one_off_status_review")
+    assert started.business_key == "I.3-2026"
+    assert started.data["due_at"] == "2026-12-31T00:00:00+07:00"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"one_off_status_review #{started.id} (v1)"
+    )

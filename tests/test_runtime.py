@@ -225,3 +225,11 @@ def test_a_commands_answer_equals_a_fresh_read(engine: Engine, deploy) -> None:
         answer = engine.complete(answer.open_tasks[0].id, {"score": score}, actor="an")
     assert answer == engine.instance(answer.id)
     assert answer.status == "completed" and answer.open_tasks == []
+
+
+def test_processes_a_person_starts_and_what_their_start_asks(engine: Engine, deploy) -> None:
+    deploy("five_tasks.bpmn", "periodic_annual.bpmn", "messages.bpmn")
+    assert [d.process_key for d in engine.startable()] == ["five_tasks"]  # not timer/message
+    assert engine.start_form("five_tasks") == []
+    with pytest.raises(NotFound):
+        engine.start_form("nothing_deployed")

@@ -10,19 +10,32 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.compliance import Cell
+from engine.errors import InvalidInput
 from engine.views import InstanceView, TaskView
 from web import engine_of
 from web.access import require_instance_access, require_role
 from web.auth import caller
-from web.i18n import local_time
+from web.i18n import input_problem, local_time
 
 __all__ = ["blueprint"]
 
@@ -53,6 +66,35 @@ def instances() -> ResponseReturnValue:
         process_keys=keys,
         chosen={"process_key": process_key, "status": status},
     )
+
+
+@blueprint.route("/start", methods=["GET", "POST"])
+@login_required
+def start() -> ResponseReturnValue:
+    """Start a process by hand: choose it, fill its start form."""
+    require_role(caller(), "supervisor")
+    engine = engine_of(current_app)
+    startable = sorted(engine.startable(), key=lambda d: d.process_key)
+    process_key = request.values.get("process_key") or None
+    fields = engine.start_form(process_key) if process_key else []
+    page = partial(
+        render_template, "start.html", startable=startable, chosen=process_key, fields=fields
+    )
+    if request.method == "GET" or process_key is None:
+        return page(values={}, errors={})
+    variables = {f["id"]: request.form[f["id"]] for f in fields if request.form.get(f["id"])}
+    try:
+        instance = engine.start(
+            process_key,
+            variables,
+            actor=caller().username,
+            business_key=request.form.get("business_key") or None,
+        )
+    except InvalidInput as exc:
+        errors = {str(exc.details.get("field", "")): input_problem(exc)}
+        return page(values=request.form, errors=errors), 422
+    flash(_("Started %(key)s #%(id)s.", key=process_key, id=instance.id), "success")
+    return redirect(url_for("supervision.instance_page", instance_id=instance.id))
 
 
 @blueprint.get("/overdue")
