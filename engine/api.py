@@ -24,7 +24,7 @@ from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem, InvalidInput, NotFound
-from engine.models import ProcessInstance, Timer
+from engine.models import Notification, ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
 from engine.runtime.migration import MigrationReport, migrate_instances
@@ -33,7 +33,14 @@ from engine.scripting import script_functions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.units import User, load_organisation
-from engine.views import AttachmentView, DefinitionView, EventView, InstanceView, TaskView
+from engine.views import (
+    AttachmentView,
+    DefinitionView,
+    EventView,
+    InstanceView,
+    NotificationView,
+    TaskView,
+)
 
 __all__ = ["Engine", "read_files"]
 
@@ -321,6 +328,31 @@ class Engine:
             instance = self.runtime.complete_task(session, task_id, data or {}, actor)
             session.flush()
             return queries.instance_view(session, instance.id, instance)
+
+    # -- notifications --------------------------------------------------------------
+
+    def notifications(self, username: str, *, limit: int = 100) -> list[NotificationView]:
+        """The user's in-app notifications and their units', unread first, newest first."""
+        user = self.user(username)
+        recipients = [username, *(user.units if user is not None else ())]
+        with self.db.reading() as session:
+            query = (
+                select(Notification)
+                .where(Notification.recipient.in_(recipients))
+                .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
+                .limit(limit)
+            )
+            return [NotificationView.of(n) for n in session.scalars(query)]
+
+    def mark_read(self, notification_id: int, username: str) -> None:
+        """Mark one of the user's (or their units') notifications read."""
+        user = self.user(username)
+        recipients = {username, *(user.units if user is not None else ())}
+        with self._command() as session:
+            notification = session.get(Notification, notification_id)
+            if notification is None or notification.recipient not in recipients:
+                raise NotFound(f"no notification {notification_id} for {username}")
+            notification.read_at = notification.read_at or self.clock.now()
 
     # -- documents ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from engine.models import (
     Event,
     HumanTask,
     Incident,
+    Notification,
     ProcessDefinition,
     ProcessInstance,
     Timer,
@@ -22,6 +23,7 @@ __all__ = [
     "EventView",
     "IncidentView",
     "InstanceView",
+    "NotificationView",
     "TaskView",
     "TimerView",
 ]
@@ -204,3 +206,21 @@ class DefinitionView:
     @classmethod
     def of(cls, row: ProcessDefinition) -> DefinitionView:
         return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file.name)
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """A reminder, overdue mark or escalation in someone's in-app inbox."""
+
+    id: int
+    recipient: str
+    kind: str
+    instance_id: int | None
+    task_id: str | None
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Notification) -> NotificationView:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})

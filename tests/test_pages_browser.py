@@ -213,3 +213,22 @@ def test_supervisors_start_a_process_through_its_start_form(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"one_off_status_review #{started.id} (v1)"
     )
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_staff_read_their_notifications_in_vietnamese(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+) -> None:
+    (step,) = plan_engine.tasks(unit="ITC")
+    clock.set(step.due_at + timedelta(minutes=1))
+    assert plan_engine.tick().deadlines_fired >= 1  # the overdue mark
+    log_in(page, site)
+
+    page.get_by_role("link", name="Thông báo").click()
+    row = page.get_by_role("row", name="Quá hạn: “Step 1” (ITC)")
+    expect(row).to_contain_text("đã đến hạn lúc 05/01/2021 08:00")
+    row.get_by_role("button", name="Đánh dấu đã đọc").click()
+    expect(page.get_by_role("row", name="Quá hạn: “Step 1” (ITC)")).to_be_visible()
+    expect(page.get_by_role("button", name="Đánh dấu đã đọc")).to_have_count(0)
+    unread = [n for n in plan_engine.notifications("itc.staff") if n.read_at is None]
+    assert unread == []

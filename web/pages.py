@@ -24,11 +24,11 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from engine.errors import GovflowError, InvalidInput
-from engine.views import TaskView
+from engine.views import NotificationView, TaskView
 from web import engine_of
 from web.access import require_task_access, sees_every_unit
 from web.auth import Caller, caller
-from web.i18n import LANGUAGES, input_problem
+from web.i18n import LANGUAGES, input_problem, local_time
 
 __all__ = ["blueprint"]
 
@@ -117,6 +117,38 @@ def complete(task_id: str) -> ResponseReturnValue:
         return redirect(url_for("pages.task_page", task_id=task_id))
     flash(_("Task “%(name)s” completed.", name=task.name), "success")
     return redirect(url_for("pages.inbox"))
+
+
+@blueprint.get("/notifications")
+@login_required
+def notifications() -> ResponseReturnValue:
+    """Reminders, overdue marks and escalations for the caller and their units."""
+    engine = engine_of(current_app)
+    found = engine.notifications(caller().username)
+    tasks = {n.task_id: engine.task(n.task_id) for n in found if n.task_id}
+    texts = {n.id: _notification_text(n, tasks.get(n.task_id)) for n in found}
+    return render_template("notifications.html", notifications=found, texts=texts)
+
+
+@blueprint.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int) -> ResponseReturnValue:
+    engine_of(current_app).mark_read(notification_id, caller().username)
+    return redirect(url_for("pages.notifications"))
+
+
+def _notification_text(notification: NotificationView, task: TaskView | None) -> str:
+    """The notification in the page's language (the stored English text as a fallback)."""
+    if task is None:
+        return notification.message
+    params = {"name": task.name, "unit": task.unit or "-", "due": local_time(task.due_at)}
+    if notification.kind == "task_reminder_sent":
+        return _("Reminder: “%(name)s” (%(unit)s) is due on %(due)s.", **params)
+    if notification.kind == "task_overdue":
+        return _("Overdue: “%(name)s” (%(unit)s) was due on %(due)s.", **params)
+    if notification.kind == "task_escalated":
+        return _("Escalated: “%(name)s” (%(unit)s) is still not done, due %(due)s.", **params)
+    return notification.message
 
 
 def _submitted(task: TaskView) -> dict[str, Any]:
