@@ -232,3 +232,23 @@ def test_staff_read_their_notifications_in_vietnamese(
     expect(page.get_by_role("button", name="Đánh dấu đã đọc")).to_have_count(0)
     unread = [n for n in plan_engine.notifications("itc.staff") if n.read_at is None]
     assert unread == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_suspend_resume_and_cancel_an_instance(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    (instance,) = plan_engine.instances(process_key="five_tasks")
+    log_in(page, site, user="itc.head")
+    page.goto(f"{site}/instances/{instance.id}")
+    status = page.get_by_text("Trạng thái:")
+
+    page.get_by_role("button", name="Tạm dừng").click()
+    expect(status).to_contain_text("tạm dừng")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(status).to_contain_text("đang chạy")
+    page.get_by_role("button", name="Hủy").click()
+    expect(status).to_contain_text("đã hủy")
+    expect(page.get_by_role("button", name="Tiếp tục")).to_have_count(0)
+    kinds = [e.kind for e in plan_engine.history(instance.id)]
+    assert kinds[-3:] == ["instance_suspended", "instance_resumed", "instance_cancelled"]

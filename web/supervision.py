@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.compliance import Cell
-from engine.errors import InvalidInput
+from engine.errors import GovflowError, InvalidInput
 from engine.views import InstanceView, TaskView
 from web import engine_of
 from web.access import require_instance_access, require_role
@@ -175,6 +175,25 @@ def instance_page(instance_id: int) -> ResponseReturnValue:
         now=engine.clock.now(),
         has_viewer=BPMN_VIEWER.exists(),
     )
+
+
+@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
+@login_required
+def instance_action(instance_id: int, action: str) -> ResponseReturnValue:
+    """Suspend, resume, cancel, or retry the failed step (after the data was fixed)."""
+    require_role(caller(), "supervisor")
+    engine, actor = engine_of(current_app), caller().username
+    commands = {
+        "suspend": engine.suspend,
+        "resume": engine.resume,
+        "cancel": engine.cancel,
+        "retry": engine.retry,
+    }
+    try:
+        commands[action](instance_id, actor=actor)
+    except GovflowError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("supervision.instance_page", instance_id=instance_id))
 
 
 @blueprint.get("/instances/<int:instance_id>/diagram.bpmn")
