@@ -1,4 +1,4 @@
-"""Passwords of the organisation's users.
+"""Passwords and API tokens of the organisation's users.
 
 Who a user is (name, e-mail, units, roles) is read from ``processes/units.yaml``;
 only the password hash is kept in the database. Hashing is werkzeug's (scrypt),
@@ -8,15 +8,26 @@ once at log-in, never per request.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import InvalidInput
-from engine.models import Account
+from engine.models import Account, ApiToken
 
-__all__ = ["MIN_LENGTH", "has_password", "password_matches", "set_password"]
+__all__ = [
+    "MIN_LENGTH",
+    "create_token",
+    "has_password",
+    "password_matches",
+    "revoke_token",
+    "set_password",
+    "token_owner",
+]
 
 MIN_LENGTH = 8
 
@@ -45,3 +56,37 @@ def password_matches(session: Session, username: str, password: str) -> bool:
 
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+_TOKEN_PREFIX = "gf_"
+
+
+def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[int, str]:
+    """A new token for ``username``: its id and the token itself (shown this once)."""
+    token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(username=username, name=name, token_hash=_digest(token), created_at=now)
+    session.add(row)
+    session.flush()
+    return row.id, token
+
+
+def token_owner(session: Session, token: str) -> str | None:
+    """The username a live token acts for. A token is random, so a plain hash suffices."""
+    if not token.startswith(_TOKEN_PREFIX):
+        return None
+    query = select(ApiToken.username).where(
+        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+    )
+    return session.scalar(query)
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> bool:
+    row = session.get(ApiToken, token_id)
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = now
+    return True
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

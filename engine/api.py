@@ -105,6 +105,23 @@ class Engine:
         with self.db.writing() as session:
             accounts.set_password(session, username, password, self.clock.now())
 
+    def create_token(self, username: str, name: str) -> tuple[int, str]:
+        """An API token acting for ``username``: (id, token). The token is not kept."""
+        if self.user(username) is None:
+            raise NotFound(f"no user '{username}' in the organisation", field="username")
+        with self.db.writing() as session:
+            return accounts.create_token(session, username, name, self.clock.now())
+
+    def user_of_token(self, token: str) -> User | None:
+        with self.db.reading() as session:
+            username = accounts.token_owner(session, token)
+        return self.user(username) if username else None
+
+    def revoke_token(self, token_id: int) -> None:
+        with self.db.writing() as session:
+            if not accounts.revoke_token(session, token_id, self.clock.now()):
+                raise NotFound(f"no live token {token_id}", token_id=token_id)
+
     def seed_demo_passwords(self) -> list[str]:
         """Give every user without a password the organisation's demo password (demo
         databases only); the users that got it."""

@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "Account",
+    "ApiToken",
     "Attachment",
     "Base",
     "Deadline",
@@ -314,3 +315,16 @@ class Account(Base):
     username: Mapped[str] = mapped_column(String(120), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A token another system (the National Data Portal, say) calls the API with, on
+    behalf of a user. Only its SHA-256 is kept; the token is shown once."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

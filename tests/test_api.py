@@ -222,3 +222,25 @@ def test_metrics_and_unknown_api_paths(app: Flask, login) -> None:
     assert metrics.status_code == 200 and "govflow_" in metrics.get_data(as_text=True)
     missing = login("itc.staff").get("/nothing-here")
     assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
+
+
+def test_another_system_calls_with_a_token_and_no_csrf(app: Flask, plan_engine: Engine) -> None:
+    plan_engine.deploy(read_files([BPMN_DIR / "messages.bpmn"]))
+    token_id, token = plan_engine.create_token("itc.head", "national-data-portal")
+    portal = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    feedback = portal.post(
+        "/api/v1/messages",
+        json={"name": "feedback_received", "payload": {"text": "hi"}, "business_key": "FB-7"},
+        headers=headers,
+    )
+    assert feedback.status_code == 200, feedback.json
+    history = plan_engine.history(feedback.json["id"])
+    assert history[0].actor == "itc.head"  # the token acts for its user
+
+    plan_engine.revoke_token(token_id)
+    revoked = portal.get("/api/v1/tasks", headers=headers)
+    assert (revoked.status_code, revoked.json["code"]) == (401, "unauthenticated")
+    forged = portal.get("/api/v1/tasks", headers={"Authorization": "Bearer gf_made_up"})
+    assert forged.status_code == 401

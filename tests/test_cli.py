@@ -94,3 +94,16 @@ def test_passwords_from_the_command_line(run, db_url: str) -> None:
         assert engine.authenticate("itc.head", "govflow-demo").username == "itc.head"
     finally:
         engine.close()
+
+
+def test_api_tokens_from_the_command_line(run, db_url: str) -> None:
+    out = run("tokens", "create", "itc.head", "national-data-portal")
+    token_id, token = out.split()[1], out.splitlines()[-1]
+    engine = Engine(db_url)
+    try:
+        assert engine.user_of_token(token).username == "itc.head"
+        assert f"token {token_id} is revoked" in run("tokens", "revoke", token_id)
+        assert engine.user_of_token(token) is None
+        assert "no live token" in run("tokens", "revoke", token_id, code=1)
+    finally:
+        engine.close()

@@ -1,9 +1,10 @@
 """Who is calling: log-in sessions (Flask-Login) for the users of units.yaml.
 
 A user logs in once with a password (checked against its scrypt hash); the signed
-session cookie then identifies them. Every state-changing request also carries the
-CSRF token (Flask-WTF), in the form for pages, in the ``X-CSRFToken`` header for
-the API.
+session cookie then identifies them, and every state-changing request also carries
+the CSRF token (Flask-WTF): in the form for pages, in ``X-CSRFToken`` for the API.
+Another system calls the API with ``Authorization: Bearer <token>`` instead (a token
+acts for one user, see ``govflow tokens``); such a request needs no CSRF token.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from engine.errors import GovflowError
 from engine.units import User
 from web import engine_of
 
-__all__ = ["Caller", "caller", "init_auth"]
+__all__ = ["CSRF_FREE_ENDPOINTS", "Caller", "bearer_token", "caller", "init_auth"]
 
 csrf = CSRFProtect()
+
+CSRF_FREE_ENDPOINTS = {"api.login"}
+"""Log-in over the API: there is no session to forge yet, and its body must be JSON."""
 
 
 class Unauthenticated(GovflowError):
@@ -51,16 +55,44 @@ def caller() -> Caller:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
+def bearer_token() -> str | None:
+    """The token of ``Authorization: Bearer …``, if the request carries one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def init_auth(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # CSRF is checked by hand below: only requests that rely on the session cookie need
+    # it; a browser never adds an Authorization header on its own.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     manager = LoginManager(app)
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method not in app.config["WTF_CSRF_METHODS"]:
+            return
+        if request.endpoint in CSRF_FREE_ENDPOINTS or bearer_token() is not None:
+            return
+        csrf.protect()
 
     @manager.user_loader
     def load_user(username: str) -> Caller | None:
         user = engine_of(current_app).user(username)
         return Caller(user) if user is not None else None
+
+    @manager.request_loader
+    def load_user_from_token(_request: object) -> Caller | None:
+        token = bearer_token()
+        if token is None:
+            return None
+        user = engine_of(current_app).user_of_token(token)
+        if user is None:
+            raise Unauthenticated("the API token is unknown or revoked")
+        return Caller(user)
 
     @manager.unauthorized_handler
     def unauthorized() -> ResponseReturnValue:

@@ -98,6 +98,29 @@ def users_seed_demo() -> None:
     click.echo(f"demo password given to {len(seeded)} user(s)")
 
 
+@cli.group()
+def tokens() -> None:
+    """API tokens: other systems calling the API on behalf of a user."""
+
+
+@tokens.command("create")
+@click.argument("username")
+@click.argument("name")
+def tokens_create(username: str, name: str) -> None:
+    """Create a token acting for USERNAME, named NAME (e.g. national-data-portal)."""
+    token_id, token = _engine().create_token(username, name)
+    click.echo(f"token {token_id} for {username} ({name}); keep it, it is not shown again:")
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke the token TOKEN_ID at once."""
+    _engine().revoke_token(token_id)
+    click.echo(f"token {token_id} is revoked")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def validate(paths: tuple[str, ...]) -> None:

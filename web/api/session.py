@@ -11,11 +11,10 @@ from web import engine_of
 from web.api import blueprint
 from web.api.openapi import documented
 from web.api.schemas import LoginRequest, load
-from web.auth import Caller, Unauthenticated, caller, csrf
+from web.auth import Caller, Unauthenticated, caller
 
 
 @blueprint.post("/session")
-@csrf.exempt  # nothing to forge before a session exists; the body must be JSON
 @documented(body=LoginRequest)
 def login() -> ResponseReturnValue:
     body = load(LoginRequest())
