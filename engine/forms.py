@@ -71,6 +71,17 @@ def _to_attachment_id(value: Any) -> str:
         raise ValueError("the id of a file uploaded to this task is expected") from None
 
 
+_UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9_:*-]*$")
+
+
+def _to_unit_codes(value: Any) -> list[str]:
+    codes = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
+    cleaned = [str(code).strip() for code in codes if str(code).strip()]
+    if not cleaned or not all(_UNIT_CODE.match(code) for code in cleaned):
+        raise ValueError("unit codes such as DBO, LEGAL are expected")
+    return cleaned
+
+
 FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "string": _to_string,
     "long": _to_long,
@@ -79,10 +90,12 @@ FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "date": _to_date,
     "enum": _to_string,
     "file": _to_attachment_id,
+    "units": _to_unit_codes,
 }
-"""Camunda's form field types, plus ``double`` and ``file`` (a custom type in the
-modeler: a document uploaded to the task, see :mod:`engine.attachments`); a
-definition may use only these."""
+"""Camunda's form field types, plus three custom ones (type "custom" in the modeler):
+``double``, ``file`` (a document uploaded to the task, see :mod:`engine.attachments`)
+and ``units`` (unit or set codes of units.yaml, a list or "LEGAL, DBO"); a definition
+may use only these."""
 
 
 def clean_submission(

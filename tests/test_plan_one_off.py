@@ -162,3 +162,15 @@ def test_a_start_without_the_variables_the_start_form_requires_is_refused(
     variables = TASKS["I.4"]["variables"]
     started = plan_engine.start("one_off_decision", variables, actor="itc.head")
     assert started.status == "running" and started.data["cooperating"] == ["DBO"]  # passed on
+
+
+def test_cooperating_units_typed_in_a_form_become_the_list_of_codes(
+    plan_engine: Engine,
+) -> None:
+    deploy_processes(plan_engine, "one_off_decision")
+    typed = {**TASKS["II.5"]["variables"], "cooperating": "LEGAL, OFFICE DBO"}
+    started = plan_engine.start("one_off_decision", typed, actor="itc.head")
+    assert started.data["cooperating"] == ["LEGAL", "OFFICE", "DBO"]
+    with pytest.raises(InvalidInput) as lowercase:
+        plan_engine.start("one_off_decision", {**typed, "cooperating": "legal"}, actor="x")
+    assert lowercase.value.details["rule"] == "type:units"

@@ -45,6 +45,7 @@ _INPUT_RULES = {
     "type:date": lazy_gettext("%(label)s: enter a date as YYYY-MM-DD."),
     "type:boolean": lazy_gettext("%(label)s: yes or no is expected."),
     "type:file": lazy_gettext("%(label)s: upload the document again."),
+    "type:units": lazy_gettext("%(label)s: enter unit codes such as LEGAL, DBO."),
     "file": lazy_gettext("%(label)s: upload the document again."),
     "choice": lazy_gettext("%(label)s: choose one of the options."),
     "min": lazy_gettext("%(label)s must be at least %(limit)s."),
