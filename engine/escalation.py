@@ -261,18 +261,27 @@ class Escalations:
 
 
 def _wording(deadline: Deadline, task: HumanTask) -> tuple[str, str]:
+    """Subject and body of a deadline's notification: Vietnamese, the ministry's
+    language, with the English text below it for the English-speaking staff."""
     due = to_local(task.due_at).strftime("%d/%m/%Y %H:%M") if task.due_at else "-"
-    what = f"'{task.name}' ({task.process_key} #{task.instance_id}, unit {task.unit or '-'})"
+    unit = task.unit or "-"
+    where = f"{task.process_key} #{task.instance_id}"
     if deadline.kind == "reminder":
-        subject = f"Reminder: {task.name} is due on {due}"
-        body = f"The task {what} is due on {due} (Hà Nội time)."
+        subject = f"Nhắc việc: {task.name} đến hạn lúc {due}"
+        vi = f"Nhiệm vụ “{task.name}” ({where}, đơn vị {unit}) đến hạn lúc {due} (giờ Hà Nội)."
+        en = f"The task '{task.name}' ({where}, unit {unit}) is due on {due} (Hà Nội time)."
     elif deadline.kind == "overdue":
-        subject = f"Overdue: {task.name}"
-        body = f"The task {what} was due on {due} and is not done."
+        subject = f"Quá hạn: {task.name}"
+        vi = f"Nhiệm vụ “{task.name}” ({where}, đơn vị {unit}) đã quá hạn ({due}) mà chưa xong."
+        en = f"The task '{task.name}' ({where}, unit {unit}) was due on {due} and is not done."
     else:
-        subject = f"Escalation {deadline.step}: {task.name} is overdue"
-        body = (
-            f"The task {what} was due on {due} and is still not done (escalation step "
-            f"{deadline.step})."
+        subject = f"Báo cáo cấp trên (bước {deadline.step}): {task.name} quá hạn"
+        vi = (
+            f"Nhiệm vụ “{task.name}” ({where}, đơn vị {unit}) hạn {due} vẫn chưa hoàn thành "
+            f"(báo cáo cấp trên bước {deadline.step})."
         )
-    return subject, body
+        en = (
+            f"The task '{task.name}' ({where}, unit {unit}) was due on {due} and is still "
+            f"not done (escalation step {deadline.step})."
+        )
+    return subject, f"{vi}\n\n{en}"

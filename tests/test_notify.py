@@ -6,6 +6,8 @@ import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -96,9 +98,11 @@ def test_reminder_is_mailed_once(
     (envelope,) = smtp_server.envelopes
     assert envelope.rcpt_tos == ["itc.staff@example.gov.vn"]
     assert envelope.mail_from == "govflow@most"
-    assert b"Subject: Reminder: Send the inspection report is due on 09/02/2021 17:00" in (
-        envelope.content
-    )
+    mail = message_from_bytes(envelope.content, policy=default)
+    assert mail["Subject"] == "Nhắc việc: Send the inspection report đến hạn lúc 09/02/2021 17:00"
+    text = mail.get_content()
+    assert "đến hạn lúc 09/02/2021 17:00 (giờ Hà Nội)" in text  # Vietnamese first,
+    assert "is due on 09/02/2021 17:00 (Hà Nội time)" in text  # then English
     assert outbox(mail_engine) == [("itc.staff@example.gov.vn", 1, True)]
 
 
