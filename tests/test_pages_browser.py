@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
@@ -169,7 +170,7 @@ def test_designers_validate_deploy_and_see_the_diagram(
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_supervisors_see_which_unit_is_behind_and_export_it(
-    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock, tmp_path: Path
 ) -> None:
     plan_engine.deploy(read_files([BPMN_DIR / "units_review.bpmn"]))
     cycle = plan_engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="test")
@@ -189,6 +190,13 @@ def test_supervisors_see_which_unit_is_behind_and_export_it(
         page.get_by_role("link", name="Xuất CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Đơn vị,#") and lines[1:] == ["NASATI,đúng hạn", "PFD,chậm 3 ngày"]
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất XLSX").click()
+    download.value.save_as(tmp_path / "compliance.xlsx")
+    sheet = load_workbook(tmp_path / "compliance.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[1:] == [["NASATI", "đúng hạn"], ["PFD", "chậm 3 ngày"]]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -28,6 +28,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from openpyxl import Workbook
 
 from engine.compliance import Cell
 from engine.errors import GovflowError, InvalidInput
@@ -126,23 +127,41 @@ def compliance() -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/compliance.csv")
+@blueprint.get("/compliance.<any(csv, xlsx):file_format>")
 @login_required
-def compliance_csv() -> ResponseReturnValue:
-    """The same table as CSV (UTF-8 with BOM, so spreadsheet programs read the accents)."""
+def compliance_export(file_format: str) -> ResponseReturnValue:
+    """The same table as a spreadsheet: CSV (UTF-8 with BOM, so spreadsheet programs
+    read the accents) or XLSX."""
     require_role(caller(), "supervisor")
     process_key = request.args.get("process_key", "")
     table = engine_of(current_app).compliance(process_key)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Unit"), *(cycle_label(c) for c in table.cycles)])
+    rows = [[_("Unit"), *(cycle_label(c) for c in table.cycles)]]
     for unit in table.units:
         cells = (table.cells.get((unit, c.id)) for c in table.cycles)
-        writer.writerow([unit, *(describe_cell(cell) if cell else "" for cell in cells)])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    filename = f"compliance-{process_key}.csv"
+        rows.append([unit, *(describe_cell(cell) if cell else "" for cell in cells)])
+    if file_format == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    else:
+        response = Response(_xlsx(rows, process_key), mimetype=_XLSX)
+    filename = f"compliance-{process_key}.{file_format}"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows: list[list[str]], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31] or "compliance"  # Excel's limit on sheet names
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def describe_cell(cell: Cell) -> str:
