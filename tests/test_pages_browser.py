@@ -81,6 +81,10 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
     expect(page.get_by_role("row", name="Step 2")).to_be_visible()
     expect(page.get_by_role("row", name="Step 1")).to_have_count(0)
 
+    page.get_by_role("row", name="Step 2").get_by_role("link", name="Step 2").click()
+    page.get_by_role("link", name="five_tasks #").click()  # staff see their instance's story
+    expect(page.get_by_role("table").last).to_contain_text("task_completed")
+
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_document_is_uploaded_with_the_form_and_english_is_one_click_away(
