@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import accounts, attachments, queries
-from engine.calendar import load_calendar
+from engine.calendar import load_calendar, to_local
 from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
@@ -121,6 +121,20 @@ class Engine:
         with self.db.writing() as session:
             if not accounts.revoke_token(session, token_id, self.clock.now()):
                 raise NotFound(f"no live token {token_id}", token_id=token_id)
+
+    def seed_demo_cycles(self) -> list[InstanceView]:
+        """Start, as of now, the current cycle of every periodic process that has no
+        instance yet, marked ``demo`` (a demo database only: the plan's own cycles
+        end in 2025, so at today's date the scheduler starts none)."""
+        started = []
+        for process_key, period in self.ticker.periods.current_periods(self.clock.now()):
+            if self.instances(process_key=process_key):
+                continue
+            business_key = f"demo {to_local(period.start).date().isoformat()}"
+            started.append(
+                self.start(process_key, period.variables(), actor="demo", business_key=business_key)
+            )
+        return started
 
     def seed_demo_passwords(self) -> list[str]:
         """Give every user without a password the organisation's demo password (demo

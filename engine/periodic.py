@@ -81,6 +81,15 @@ class Schedule:
             yield self.period(index)
             index += 1
 
+    def period_at(self, moment: datetime) -> Period:
+        """The period containing ``moment``, the schedule continued past its last
+        repetition (for demonstrations at today's date after the plan has ended)."""
+        unbounded = Schedule(self.start, self.every)
+        index = max(unbounded._first_index_at_or_after(moment) - 1, 0)
+        if unbounded._start_of(index + 1) <= moment:  # exactly at a boundary
+            index += 1
+        return unbounded.period(index)
+
     def next_start(self, since: datetime) -> datetime | None:
         index = self._first_index_at_or_after(since)
         return self._start_of(index) if self._exists(index) else None
@@ -278,6 +287,10 @@ class PeriodStarter:
             period.start.isoformat(),
             " (late)" if is_late else "",
         )
+
+    def current_periods(self, now: datetime) -> list[tuple[str, Period]]:
+        """Each periodic process with its period containing ``now`` (see period_at)."""
+        return [(p.process_key, p.schedule.period_at(now)) for p in self._periodic_processes()]
 
     def _periodic_processes(self) -> list[_Periodic]:
         """The latest version of each process, with its first deployment, if it has a schedule."""

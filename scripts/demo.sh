@@ -16,5 +16,6 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
 .venv/bin/govflow users seed-demo   # demo users of processes/units.yaml, demo password
 if compgen -G "processes/*.bpmn" > /dev/null; then
   .venv/bin/govflow deploy processes
+  .venv/bin/govflow demo seed       # this year's cycles, so the inboxes have work
 fi
 exec .venv/bin/govflow serve --host 127.0.0.1 --port "${PORT:-8080}"

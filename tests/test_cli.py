@@ -107,3 +107,13 @@ def test_api_tokens_from_the_command_line(run, db_url: str) -> None:
         assert "no live token" in run("tokens", "revoke", token_id, code=1)
     finally:
         engine.close()
+
+
+def test_demo_seed_starts_this_years_cycles_once(run) -> None:
+    run("deploy", str(Path(__file__).resolve().parent.parent / "processes"))
+    first = run("demo", "seed")
+    assert int(first.split()[1]) >= 9  # the plan's yearly and 6-monthly processes
+    assert "data_quality_inspection" in first and "(demo " in first
+    assert run("demo", "seed").startswith("started 0 demo cycle(s)")
+    listing = run("instances")
+    assert "incident" not in listing and "running" in listing

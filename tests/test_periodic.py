@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
@@ -186,3 +187,19 @@ def deploy_with():
         return engine.deploy(read_files(BPMN_DIR / name for name in names), actor="tester")
 
     return deploy
+
+
+def test_the_period_at_a_moment_continues_past_the_last_repetition() -> None:
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    yearly = Schedule(datetime(2021, 1, 1, tzinfo=hanoi), relativedelta(years=1), repetitions=5)
+    period = yearly.period_at(datetime(2026, 11, 25, tzinfo=hanoi))
+    assert (period.index, period.start, period.end) == (
+        5,
+        datetime(2026, 1, 1, tzinfo=hanoi),
+        datetime(2027, 1, 1, tzinfo=hanoi),
+    )
+    half = Schedule(datetime(2021, 1, 1, tzinfo=hanoi), relativedelta(months=6), repetitions=10)
+    assert half.period_at(datetime(2026, 7, 1, tzinfo=hanoi)).start == datetime(
+        2026, 7, 1, tzinfo=hanoi
+    )  # a boundary belongs to the period it starts
+    assert half.period_at(datetime(2021, 3, 1, tzinfo=hanoi)).index == 0

@@ -91,6 +91,20 @@ def users_set_password(username: str, password: str) -> None:
     click.echo(f"password of {username} is set")
 
 
+@cli.group()
+def demo() -> None:
+    """Demo data (a demo database only)."""
+
+
+@demo.command("seed")
+def demo_seed() -> None:
+    """Start the current cycle of every periodic process, so the demo has work to show."""
+    started = _engine().seed_demo_cycles()
+    click.echo(f"started {len(started)} demo cycle(s)")
+    for instance in started:
+        click.echo(f"  {instance.process_key} #{instance.id} ({instance.business_key})")
+
+
 @users.command("seed-demo")
 def users_seed_demo() -> None:
     """Give every user without a password the demo password (a demo database only)."""
