@@ -100,15 +100,13 @@ class Engine:
         return user if matches and user is not None else None
 
     def set_password(self, username: str, password: str) -> None:
-        if self.user(username) is None:
-            raise NotFound(f"no user '{username}' in the organisation", field="username")
+        self._known_user(username)
         with self.db.writing() as session:
             accounts.set_password(session, username, password, self.clock.now())
 
     def create_token(self, username: str, name: str) -> tuple[int, str]:
         """An API token acting for ``username``: (id, token). The token is not kept."""
-        if self.user(username) is None:
-            raise NotFound(f"no user '{username}' in the organisation", field="username")
+        self._known_user(username)
         with self.db.writing() as session:
             return accounts.create_token(session, username, name, self.clock.now())
 
@@ -121,6 +119,17 @@ class Engine:
         with self.db.writing() as session:
             if not accounts.revoke_token(session, token_id, self.clock.now()):
                 raise NotFound(f"no live token {token_id}", token_id=token_id)
+
+    def _known_user(self, username: str) -> User:
+        user = self.user(username)
+        if user is None:
+            raise NotFound(f"no user '{username}' in the organisation", field="username")
+        return user
+
+    def _inbox_of(self, username: str) -> set[str]:
+        """Whom a user's notifications are addressed to: the user and their units."""
+        user = self.user(username)
+        return {username, *(user.units if user is not None else ())}
 
     def seed_demo_cycles(self) -> list[InstanceView]:
         """Start, as of now, the current cycle of every periodic process that has no
@@ -318,7 +327,7 @@ class Engine:
     def compliance(self, process_key: str) -> ComplianceTable:
         """Each unit's punctuality in each cycle (instance) of ``process_key``."""
         cycles = sorted(self.instances(process_key=process_key), key=lambda i: (i.started_at, i.id))
-        tasks = [t for cycle in cycles for t in self.tasks(instance_id=cycle.id, status=None)]
+        tasks = self.tasks(process_key=process_key, status=None)
         return compliance_table(process_key, cycles, tasks, self.clock.now())
 
     # -- human tasks ----------------------------------------------------------------
@@ -329,11 +338,17 @@ class Engine:
         unit: str | None = None,
         assignee: str | None = None,
         instance_id: int | None = None,
+        process_key: str | None = None,
         status: str | None = "open",
     ) -> list[TaskView]:
         with self.db.reading() as session:
             return queries.find_tasks(
-                session, unit=unit, assignee=assignee, instance_id=instance_id, status=status
+                session,
+                unit=unit,
+                assignee=assignee,
+                instance_id=instance_id,
+                process_key=process_key,
+                status=status,
             )
 
     def task(self, task_id: str) -> TaskView:
@@ -364,12 +379,10 @@ class Engine:
 
     def notifications(self, username: str, *, limit: int = 100) -> list[NotificationView]:
         """The user's in-app notifications and their units', unread first, newest first."""
-        user = self.user(username)
-        recipients = [username, *(user.units if user is not None else ())]
         with self.db.reading() as session:
             query = (
                 select(Notification)
-                .where(Notification.recipient.in_(recipients))
+                .where(Notification.recipient.in_(self._inbox_of(username)))
                 .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
                 .limit(limit)
             )
@@ -377,11 +390,9 @@ class Engine:
 
     def mark_read(self, notification_id: int, username: str) -> None:
         """Mark one of the user's (or their units') notifications read."""
-        user = self.user(username)
-        recipients = {username, *(user.units if user is not None else ())}
         with self._command() as session:
             notification = session.get(Notification, notification_id)
-            if notification is None or notification.recipient not in recipients:
+            if notification is None or notification.recipient not in self._inbox_of(username):
                 raise NotFound(f"no notification {notification_id} for {username}")
             notification.read_at = notification.read_at or self.clock.now()
 

@@ -119,6 +119,7 @@ def find_tasks(
     unit: str | None = None,
     assignee: str | None = None,
     instance_id: int | None = None,
+    process_key: str | None = None,
     status: str | None = "open",
 ) -> list[TaskView]:
     """Tasks, soonest due first (tasks with no due date last)."""
@@ -129,6 +130,8 @@ def find_tasks(
         query = query.where(HumanTask.assignee == assignee)
     if instance_id is not None:
         query = query.where(HumanTask.instance_id == instance_id)
+    if process_key is not None:
+        query = query.where(HumanTask.process_key == process_key)
     if status is not None:
         query = query.where(HumanTask.status == status)
     query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)

@@ -65,6 +65,3 @@ class LiveWorkflows:
             self._items.move_to_end(instance_id)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
