@@ -226,10 +226,9 @@ class Engine:
     def startable(self) -> list[DefinitionView]:
         """The latest version of each process a person starts (not by a timer or a message)."""
         with self.db.reading() as session:
-            latest = {d.process_key: d for d in queries.list_definitions(session)}
             return [
                 DefinitionView.of(d)
-                for d in latest.values()
+                for d in queries.latest_definitions(session)
                 if not (d.meta or {}).get("start_timer")
                 and not (d.meta or {}).get("start_messages")
             ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.errors import Conflict, NotFound
 from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance
@@ -18,6 +18,7 @@ __all__ = [
     "find_tasks",
     "instance_view",
     "latest_definition",
+    "latest_definitions",
     "latest_version",
     "list_definitions",
     "list_events",
@@ -59,15 +60,24 @@ def latest_version(session: Session, process_key: str) -> Row[Any] | None:
     return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
 
 
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    """The latest version of every process, without loading the specs."""
+    query = (
+        select(ProcessDefinition)
+        .options(defer(ProcessDefinition.spec))
+        .order_by(ProcessDefinition.process_key, ProcessDefinition.version)
+    )
+    latest = {definition.process_key: definition for definition in session.scalars(query)}
+    return list(latest.values())
+
+
 def process_started_by(session: Session, message: str) -> str:
     """The process whose latest version starts on ``message``; NotFound or Conflict."""
-    latest: dict[str, dict[str, Any]] = {}
-    query = select(_definitions.c.process_key, _definitions.c.meta).order_by(
-        _definitions.c.process_key, _definitions.c.version
-    )
-    for process_key, meta in session.execute(query):
-        latest[process_key] = meta or {}
-    starting = sorted(k for k, meta in latest.items() if message in meta.get("start_messages", []))
+    starting = [
+        d.process_key
+        for d in latest_definitions(session)
+        if message in (d.meta or {}).get("start_messages", [])
+    ]
     if not starting:
         raise NotFound(f"no deployed process starts on message '{message}'", message_name=message)
     if len(starting) > 1:
