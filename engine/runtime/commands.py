@@ -137,9 +137,8 @@ class Runtime:
     ) -> InstanceRecord:
         row = _human_task(session, task_id)
         work = self._restore(session, row.instance_id, actor)
-        row = _open_task(session, task_id, row if self.db.locks_on_begin else None)
-        if row.assignee and row.assignee != actor:
-            raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
+        row = self._still_open(session, row)
+        _check_claimant(row, actor)
         fields = row.form.get("fields", [])
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
@@ -228,8 +227,7 @@ class Runtime:
     ) -> AttachmentView:
         """Keep a document for an open task, to be named by one of its ``file`` fields."""
         row, instance = self._lock_task(session, task_id)
-        if row.assignee and row.assignee != actor:
-            raise Conflict(f"task is claimed by {row.assignee}", task_id=task_id)
+        _check_claimant(row, actor)
         now = self.clock.now()
         stored = attachments.store(
             session, row, filename, content, content_type, actor, now, max_bytes
@@ -349,7 +347,21 @@ class Runtime:
         row = _human_task(session, task_id)
         instance = self.db.lock_instance(session, row.instance_id)
         _check_active(instance)
-        return _open_task(session, task_id, row if self.db.locks_on_begin else None), instance
+        return self._still_open(session, row), instance
+
+    def _still_open(self, session: Session, first_read: Any) -> Any:
+        """The task row as of the instance lock, which must be open.
+
+        Another worker may have finished the task between the first read and the lock,
+        so it is read again, unless the first read was already under the lock (SQLite's
+        write transactions hold it from their start).
+        """
+        row = first_read if self.db.locks_on_begin else rows.task_row(session, first_read.id)
+        if row is None or row.status != "open":
+            who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
+            state = row.status if row is not None else "gone"
+            raise Conflict(f"task {first_read.id} is already {state}{who}", task_id=first_read.id)
+        return row
 
     def _set_assignee(
         self,
@@ -397,18 +409,10 @@ def _human_task(session: Session, task_id: str) -> Any:
     return row
 
 
-def _open_task(session: Session, task_id: str, locked_row: Any = None) -> Any:
-    """The task as of the instance lock, which must be open.
-
-    Another worker may have finished it between the first read and the lock, so it is
-    read again, unless ``locked_row`` was already read under the lock.
-    """
-    row = locked_row if locked_row is not None else rows.task_row(session, task_id)
-    if row is None or row.status != "open":
-        who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
-        state = row.status if row is not None else "gone"
-        raise Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
-    return row
+def _check_claimant(row: Any, actor: str) -> None:
+    """A claimed task is worked only by whoever claimed it."""
+    if row.assignee and row.assignee != actor:
+        raise Conflict(f"task is claimed by {row.assignee}", task_id=row.id)
 
 
 def _spiff_task(workflow: BpmnWorkflow, task_id: str) -> Any:
