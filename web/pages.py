@@ -26,7 +26,7 @@ from flask_login import login_required, login_user, logout_user
 from engine.errors import GovflowError, InvalidInput
 from engine.views import NotificationView, TaskView
 from web import engine_of
-from web.access import require_task_access, sees_every_unit
+from web.access import accessible_task, visible_tasks
 from web.auth import Caller, caller
 from web.i18n import LANGUAGES, input_problem, local_time
 
@@ -71,14 +71,10 @@ def choose_language(code: str) -> ResponseReturnValue:
 @login_required
 def inbox() -> ResponseReturnValue:
     """Open tasks of the caller's units (every unit for a supervisor), overdue first."""
-    engine, who = engine_of(current_app), caller()
-    units = [None] if sees_every_unit(who) else list(who.user.units)
-    found = {task.id: task for unit in units for task in engine.tasks(unit=unit)}
+    engine = engine_of(current_app)
     now = engine.clock.now()
-    tasks = sorted(
-        found.values(),
-        key=lambda t: (not t.is_overdue(now), t.due_at is None, t.due_at or t.created_at),
-    )
+    found = visible_tasks(engine, caller())
+    tasks = sorted(found, key=lambda t: not t.is_overdue(now))  # stable: then soonest due
     return render_template("inbox.html", tasks=tasks, now=now)
 
 
@@ -193,9 +189,7 @@ def _render_task(
 
 
 def _accessible_task(task_id: str) -> TaskView:
-    task = engine_of(current_app).task(task_id)
-    require_task_access(caller(), task)
-    return task
+    return accessible_task(engine_of(current_app), caller(), task_id)
 
 
 def _safe_next(target: str | None) -> str | None:

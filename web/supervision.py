@@ -34,7 +34,7 @@ from engine.compliance import Cell
 from engine.errors import GovflowError, InvalidInput
 from engine.views import InstanceView, TaskView
 from web import engine_of
-from web.access import require_instance_access, require_role
+from web.access import require_role, visible_instance
 from web.auth import caller
 from web.i18n import input_problem, local_time
 
@@ -231,7 +231,4 @@ def bpmn_viewer() -> ResponseReturnValue:
 
 
 def _visible_instance(instance_id: int) -> InstanceView:
-    engine = engine_of(current_app)
-    instance = engine.instance(instance_id)
-    require_instance_access(engine, caller(), instance_id)
-    return instance
+    return visible_instance(engine_of(current_app), caller(), instance_id)

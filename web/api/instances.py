@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from web import engine_of
-from web.access import require_instance_access, require_role
+from web.access import require_role, visible_instance
 from web.api import blueprint
 from web.api.openapi import documented
 from web.api.schemas import (
@@ -49,9 +49,7 @@ def start() -> ResponseReturnValue:
 @blueprint.get("/instances/<int:instance_id>")
 @documented(returns=InstanceSchema)
 def get_instance(instance_id: int) -> ResponseReturnValue:
-    engine = engine_of(current_app)
-    instance = engine.instance(instance_id)
-    require_instance_access(engine, caller(), instance_id)
+    instance = visible_instance(engine_of(current_app), caller(), instance_id)
     return jsonify(InstanceSchema().dump(instance))
 
 
@@ -59,17 +57,15 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
 @documented(returns=EventSchema, many=True)
 def history(instance_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
-    events = engine.history(instance_id)
-    require_instance_access(engine, caller(), instance_id)
-    return jsonify(EventSchema(many=True).dump(events))
+    visible_instance(engine, caller(), instance_id)
+    return jsonify(EventSchema(many=True).dump(engine.history(instance_id)))
 
 
 @blueprint.get("/instances/<int:instance_id>/attachments")
 @documented(returns=AttachmentSchema, many=True)
 def attachments(instance_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
-    engine.instance(instance_id)  # NotFound first
-    require_instance_access(engine, caller(), instance_id)
+    visible_instance(engine, caller(), instance_id)
     return jsonify(AttachmentSchema(many=True).dump(engine.attachments(instance_id)))
 
 

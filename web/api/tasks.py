@@ -9,14 +9,14 @@ from typing import Any
 from flask import current_app, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import InvalidInput
 from engine.views import TaskView
 from web import engine_of
 from web.access import (
+    accessible_task,
     require_instance_access,
     require_role,
-    require_task_access,
-    sees_every_unit,
+    visible_tasks,
 )
 from web.api import blueprint
 from web.api.openapi import documented
@@ -45,11 +45,13 @@ def list_tasks() -> ResponseReturnValue:
     status = request.args.get("status", "open")
     if status not in _STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(sorted(_STATUSES))}", field="status")
-    unit = request.args.get("unit")
-    if unit is not None and not (sees_every_unit(who) or who.works_for(unit)):
-        raise Forbidden(f"you do not work for unit {unit}", unit=unit)
-    units = [unit] if unit is not None or sees_every_unit(who) else list(who.user.units)
-    found = _tasks_of(units, request.args.get("assignee"), None if status == "all" else status)
+    found = visible_tasks(
+        engine,
+        who,
+        unit=request.args.get("unit"),
+        assignee=request.args.get("assignee"),
+        status=None if status == "all" else status,
+    )
     now = engine.clock.now()
     if request.args.get("overdue") == "true":
         found = [task for task in found if task.is_overdue(now)]
@@ -132,19 +134,8 @@ def download(attachment_id: str) -> ResponseReturnValue:
     return response
 
 
-def _tasks_of(units: list[str | None], assignee: str | None, status: str | None) -> list[TaskView]:
-    engine = engine_of(current_app)
-    seen: dict[str, TaskView] = {}
-    for unit in units:
-        for task in engine.tasks(unit=unit, assignee=assignee, status=status):
-            seen[task.id] = task
-    return sorted(seen.values(), key=lambda t: (t.due_at is None, t.due_at or t.created_at))
-
-
 def _accessible_task(task_id: str) -> TaskView:
-    task = engine_of(current_app).task(task_id)
-    require_task_access(caller(), task)
-    return task
+    return accessible_task(engine_of(current_app), caller(), task_id)
 
 
 def _task_document(task: TaskView, now: datetime) -> dict[str, Any]:
