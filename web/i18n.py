@@ -32,10 +32,29 @@ def local_time(moment: datetime | None) -> str:
     return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
 
 
+INSTANCE_STATUSES = ("running", "incident", "suspended", "completed", "cancelled")
+_STATUS_LABELS = {
+    "open": lazy_gettext("open"),
+    "running": lazy_gettext("running"),
+    "incident": lazy_gettext("incident"),
+    "suspended": lazy_gettext("suspended"),
+    "completed": lazy_gettext("completed"),
+    "cancelled": lazy_gettext("cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    """An instance's or a task's status, in the page's language."""
+    label = _STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
+
+
 def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["status_label"] = status_label
     app.jinja_env.globals["current_language"] = chosen_language
+    app.jinja_env.globals["instance_statuses"] = INSTANCE_STATUSES
 
 
 _INPUT_RULES = {
