@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -69,14 +69,15 @@ class _ClockedDatetime(datetime):
     """What Spiff's timer module calls ``datetime``: ``now()`` answers the engine's clock."""
 
     @classmethod
-    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+    # A plain datetime, not this subclass: Spiff only does arithmetic with it.
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         moment = _now.get()
         if moment is None:
             return datetime.now(tz)
         return moment.astimezone(tz) if tz is not None else moment
 
 
-_spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+_spiff_timer.datetime = _ClockedDatetime
 
 
 @contextmanager
