@@ -164,7 +164,11 @@ class _TextDatesLoader(yaml.SafeLoader):
     """Keeps dates as text, so a bad date is reported with its field, not as a crash."""
 
 
-_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+def _date_as_text(loader: _TextDatesLoader, node: yaml.Node) -> str:
+    return loader.construct_yaml_str(node)
+
+
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 def _read_overrides(path: Path) -> dict[str, dict[date, str]]:

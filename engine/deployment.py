@@ -41,7 +41,9 @@ def deploy_files(
     models = load_models(files, known_units)
     latest = {model.key: latest_definition(session, model.key) for model in models}
     changed = [m for m in models if _is_new(m, latest[m.key])]
-    unchanged = [(m.key, latest[m.key].version) for m in models if m not in changed]
+    unchanged = [
+        (m.key, old.version) for m in models if m not in changed and (old := latest[m.key])
+    ]
     if not changed:
         return DeploymentResult(None, [], unchanged)
     deployment = Deployment(deployed_at=now, deployed_by=actor)
@@ -49,7 +51,8 @@ def deploy_files(
     stored_files = _store_files(session, deployment, files, {m.file_name for m in changed})
     created = []
     for model in changed:
-        version = latest[model.key].version + 1 if latest[model.key] else 1
+        previous = latest[model.key]
+        version = previous.version + 1 if previous else 1
         session.add(
             ProcessDefinition(
                 process_key=model.key,

@@ -32,8 +32,16 @@ def parse_duration(text: str, *, field: str = "duration") -> relativedelta:
     match = _ISO_DURATION.match(text.strip().upper())
     if match is None or text.strip().upper() in {"P", "PT"}:
         raise InvalidInput(f"{field}: {text!r} is not an ISO 8601 duration", field=field)
-    parts = {name: int(value) for name, value in match.groupdict().items() if value}
-    return relativedelta(**parts)
+    part = {name: int(value or 0) for name, value in match.groupdict().items()}
+    return relativedelta(
+        years=part["years"],
+        months=part["months"],
+        weeks=part["weeks"],
+        days=part["days"],
+        hours=part["hours"],
+        minutes=part["minutes"],
+        seconds=part["seconds"],
+    )
 
 
 @dataclass(frozen=True)

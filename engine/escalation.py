@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkCalendar, to_local
@@ -100,8 +100,9 @@ def plan_deadlines(
         if now < remind_at < due_at:
             planned.append(_deadline("reminder", 0, unit, remind_at))
     planned.append(_deadline("overdue", 0, unit or "ITC", due_at))
-    targets = [head_target(unit) if who == "head" else who for who in policy.chain]
-    steps = [t for t in targets if unit or not t.startswith("head:")]
+    head = head_target(unit) if unit else None
+    targets = [head if who == "head" else who for who in policy.chain]
+    steps = [t for t in targets if t is not None and (unit or not t.startswith("head:"))]
     for step, target in enumerate(steps, start=1):
         planned.append(
             _deadline("escalation", step, target, policy.interval.after(due_at, calendar, step))
@@ -113,7 +114,7 @@ def _deadline(kind: str, step: int, recipient: str, due_at: datetime) -> dict[st
     return {"kind": kind, "step": step, "recipient": recipient, "due_at": due_at}
 
 
-_deadline_table = Deadline.__table__
+_deadline_table = cast(Table, Deadline.__table__)  # a Table, typed as a FromClause
 _CANCEL_ALL_DEADLINES = (
     update(_deadline_table)
     .where(
@@ -200,7 +201,7 @@ class Escalations:
     # -- firing, one transaction per deadline ---------------------------------------
 
     def fire_due(self, now: datetime) -> int:
-        def due(excluded: set[int]) -> Select[tuple[int]]:
+        def due(excluded: set[int]) -> Select[int]:
             return (
                 select(Deadline.id)
                 .join(ProcessInstance, ProcessInstance.id == Deadline.instance_id)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from engine.models import Deadline, OutboxEmail, StartedPeriod, Timer
 
@@ -30,17 +30,21 @@ def render_metrics(engine: Engine) -> str:
     now = engine.clock.now()
     with engine.db.reading() as session:
         timers = _count_by(session, Timer.status)
-        due_now = session.scalar(
+        due_now = session.execute(
             select(func.count()).where(Timer.status == "pending", Timer.due_at <= now)
-        )
+        ).scalar_one()
         lateness = _recent_lateness(session)
         deadlines = _count_by(session, Deadline.kind, Deadline.status == "fired")
         periods = _count_by(session, StartedPeriod.status)
-        mail_sent = session.scalar(select(func.count()).where(OutboxEmail.sent_at.is_not(None)))
-        mail_failed = session.scalar(
+        mail_sent = session.execute(
+            select(func.count()).where(OutboxEmail.sent_at.is_not(None))
+        ).scalar_one()
+        mail_failed = session.execute(
             select(func.count()).where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts > 0)
-        )
-        mail_waiting = session.scalar(select(func.count()).where(OutboxEmail.sent_at.is_(None)))
+        ).scalar_one()
+        mail_waiting = session.execute(
+            select(func.count()).where(OutboxEmail.sent_at.is_(None))
+        ).scalar_one()
     lines: list[str] = []
     _metric(
         lines,
@@ -54,7 +58,7 @@ def render_metrics(engine: Engine) -> str:
         "govflow_timers_due",
         "gauge",
         "Pending timers whose due time has passed.",
-        [("", due_now or 0)],
+        [("", due_now)],
     )
     _metric(
         lines,
@@ -90,7 +94,9 @@ def render_metrics(engine: Engine) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _count_by(session: Session, column, *where) -> dict[str, int]:
+def _count_by(
+    session: Session, column: InstrumentedAttribute[str], *where: ColumnElement[bool]
+) -> dict[str, int]:
     query = select(column, func.count()).where(*where).group_by(column)
     return {key: count for key, count in session.execute(query)}
 
@@ -103,7 +109,9 @@ def _recent_lateness(session: Session) -> list[float]:
         .order_by(Timer.settled_at.desc())
         .limit(LATENESS_SAMPLE)
     )
-    return sorted(max(0.0, (settled - due).total_seconds()) for due, settled in rows)
+    return sorted(
+        max(0.0, (settled - due).total_seconds()) for due, settled in rows if settled is not None
+    )
 
 
 def _summary(lines: list[str], lateness: list[float]) -> None:

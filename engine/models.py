@@ -8,6 +8,7 @@ disagree and nobody has to deserialize a workflow to list an inbox.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -133,7 +134,7 @@ class ProcessInstance(Base):
     definition: Mapped[ProcessDefinition] = relationship()
 
     # A second guard beside the row lock: a write based on a stale read fails.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": lock_version}
 
 
 class HumanTask(Base):

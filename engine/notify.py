@@ -29,7 +29,7 @@ from engine.errors import GovflowError
 from engine.models import Notification, OutboxEmail
 from engine.settings import Settings
 from engine.store import Database
-from engine.units import Organisation
+from engine.units import Organisation, User
 
 __all__ = [
     "Directory",
@@ -72,7 +72,7 @@ class OrganisationDirectory:
         try:
             if target.startswith("head:"):
                 head = self.organisation.head_of(target.removeprefix("head:"))
-                users = (head,) if head else ()
+                users: tuple[User, ...] = (head,) if head else ()
             else:
                 users = self.organisation.members_of(target)
         except GovflowError as exc:
@@ -185,7 +185,7 @@ def _outbox_row(notification: Notification, email: str, subject: str, now: datet
     )
 
 
-def _due_mail(now: datetime, excluded: set[int]) -> Select[tuple[int]]:
+def _due_mail(now: datetime, excluded: set[int]) -> Select[int]:
     return (
         select(OutboxEmail.id)
         .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= now)

@@ -55,7 +55,7 @@ def latest_definition(session: Session, process_key: str) -> ProcessDefinition |
     ).first()
 
 
-def latest_version(session: Session, process_key: str) -> Row[Any] | None:
+def latest_version(session: Session, process_key: str) -> Row[int, int] | None:
     """``(id, version)`` of the newest version of a process, without loading its spec."""
     return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
 

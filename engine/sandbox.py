@@ -49,11 +49,11 @@ import operator
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from types import CodeType, FrameType, ModuleType
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from RestrictedPython import (
     PrintCollector,
@@ -72,6 +72,9 @@ from RestrictedPython.Guards import (
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from engine.errors import ScriptError
+
+if TYPE_CHECKING:
+    from RestrictedPython._types import T_pos_ast
 
 __all__ = ["DEFAULT_TIMEOUT", "check", "evaluate", "execute"]
 
@@ -174,9 +177,10 @@ def _inplacevar(op: str, target: Any, value: Any) -> Any:
 # --- compiling ------------------------------------------------------------------------
 
 
-class _Problem(NamedTuple):
-    line: int | None
-    message: str
+class _Problem(str):
+    """A policy error's message that keeps its line apart (RestrictedPython collects strings)."""
+
+    line: int | None = None
 
 
 _OPERATOR_GUARDS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_"}
@@ -188,24 +192,26 @@ class _Policy(RestrictingNodeTransformer):
     def error(self, node: ast.AST, info: str) -> None:
         # Keep the line apart from the message; RestrictedPython only checks that
         # the list of errors is empty and hands it back.
-        self.errors.append(_Problem(getattr(node, "lineno", None), info))
+        problem = _Problem(info)
+        problem.line = getattr(node, "lineno", None)
+        self.errors.append(problem)
 
     def check_name(
-        self, node: ast.AST, name: str | None, allow_magic_methods: bool = False
+        self, node: T_pos_ast, name: str | None, allow_magic_methods: bool = False
     ) -> None:
         if name is not None and name.startswith("_") and name != "_":
             self.error(node, f"'{name}' is not allowed: names starting with '_' are reserved")
         else:
             super().check_name(node, name, allow_magic_methods)
 
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST | Iterable[ast.AST] | None:
         if node.attr.startswith("_") or node.attr in INSPECT_ATTRIBUTES:
             self.node_contents_visit(node)  # report the leftmost problem first
             self.error(node, f"access to '{node.attr}' is not allowed")
             return node
         return super().visit_Attribute(node)
 
-    def visit_Import(self, node: ast.Import) -> ast.AST:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> ast.AST:
         self.error(node, "import is not allowed in scripts")
         return node
 
@@ -215,7 +221,7 @@ class _Policy(RestrictingNodeTransformer):
         self.error(node, "class definitions are not allowed in scripts")
         return node
 
-    def visit_Try(self, node: ast.Try) -> ast.AST:
+    def visit_Try(self, node: ast.Try) -> ast.AST | Iterable[ast.AST] | None:
         if node.finalbody:
             self.error(node, "'finally' is not allowed in scripts")
         return super().visit_Try(node)
@@ -226,7 +232,8 @@ class _Policy(RestrictingNodeTransformer):
         The condition comes first so that ``E`` itself is not evaluated once the time
         limit has fired. A bare ``except:`` catches ``Exception``.
         """
-        node = super().visit_ExceptHandler(node)
+        visited = super().visit_ExceptHandler(node)
+        assert visited is node  # RestrictedPython checks and changes the node in place
         guarded = ast.IfExp(
             test=ast.Call(func=ast.Name("_can_catch_", ast.Load()), args=[], keywords=[]),
             body=node.type or ast.Name("Exception", ast.Load()),
@@ -237,7 +244,8 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         """``a * b`` becomes ``_mul_(a, b)`` (likewise ``**`` and ``<<``) to check sizes."""
-        node = super().visit_BinOp(node)
+        visited = super().visit_BinOp(node)
+        assert visited is node  # RestrictedPython checks and changes the node in place
         guard = _OPERATOR_GUARDS.get(type(node.op))
         if guard is None:
             return node
@@ -254,11 +262,12 @@ def _compile(source: str, mode: Mode) -> CodeType:
         tree = ast.parse(text, _FILENAME, mode)
     except SyntaxError as exc:
         raise _error(f"syntax error: {exc.msg}", exc.lineno, source) from exc
+    assert isinstance(tree, ast.Module | ast.Expression)  # what modes "exec" and "eval" give
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     result = compiler(tree, filename=_FILENAME, policy=_Policy)
-    if result.errors:
-        problem: _Problem = result.errors[0]
-        raise _error(problem.message, problem.line, source)
+    if result.code is None:  # RestrictedPython compiles nothing once it has found an error
+        problem = result.errors[0]
+        raise _error(problem, problem.line if isinstance(problem, _Problem) else None, source)
     return result.code
 
 

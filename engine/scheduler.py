@@ -100,7 +100,7 @@ class Ticker:
         """Fire the due timers of active instances, in batches; the count fired."""
         now = self.clock.now()
 
-        def due(excluded: set[int]) -> Select[tuple[int]]:
+        def due(excluded: set[int]) -> Select[int]:
             return (
                 select(Timer.id)
                 .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)

@@ -143,7 +143,9 @@ def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: flo
     return engine
 
 
-def _configure_postgres_connection(lock_timeout_s: float, dbapi_connection: Any, _record: Any):
+def _configure_postgres_connection(
+    lock_timeout_s: float, dbapi_connection: Any, _record: Any
+) -> None:
     # Set once per connection, not per transaction: a command waits this long for an
     # instance another command holds, then fails with Conflict instead of hanging.
     cursor = dbapi_connection.cursor()

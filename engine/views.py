@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from engine.models import (
     Attachment,
     Event,
@@ -47,7 +49,8 @@ class TaskView:
     form: dict[str, Any] = field(repr=False)
 
     @classmethod
-    def of(cls, row: HumanTask) -> TaskView:
+    def of(cls, row: HumanTask | Row[Any]) -> TaskView:
+        """From the ORM object or a Core row of the task table (the same attribute names)."""
         return cls(
             id=row.id,
             instance_id=row.instance_id,

@@ -29,5 +29,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== import contracts"
 .venv/bin/lint-imports
+echo "== types"
+.venv/bin/mypy
 echo "== tests"
 .venv/bin/pytest "$@"

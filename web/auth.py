@@ -52,7 +52,7 @@ class Caller(UserMixin):
 
 def caller() -> Caller:
     """The logged-in user of this request (login_required has run)."""
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def bearer_token() -> str | None:

@@ -189,7 +189,9 @@ def migrate(
 @click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable")
 @click.option("--business-key", default=None)
 @click.option("--actor", default="cli", show_default=True)
-def start(process_key: str, variables: tuple[str, ...], business_key: str | None, actor: str):
+def start(
+    process_key: str, variables: tuple[str, ...], business_key: str | None, actor: str
+) -> None:
     """Start an instance of the latest version of PROCESS_KEY."""
     instance = _engine().start(
         process_key, _parse_vars(variables), actor=actor, business_key=business_key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -31,16 +33,17 @@ def problem(error: GovflowError) -> ResponseReturnValue:
 
 def _http_problem(error: HTTPException) -> ResponseReturnValue:
     """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/."""
+    status = error.code or 500
     if not _wants_json():
         message = error.description or error.name
-        return render_template("error.html", status=error.code, message=message), error.code
+        return render_template("error.html", status=status, message=message), status
     code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
     message = error.description or error.name or "error"
-    return _problem_document(error.code or 500, message, {"code": code.replace(" ", "_")})
+    return _problem_document(status, message, {"code": code.replace(" ", "_")})
 
 
 def _problem_document(status: int, title: str, details: dict) -> tuple[Response, int]:
-    body = {"type": f"about:blank#{details.get('code', 'error')}", "title": title}
+    body: dict[str, Any] = {"type": f"about:blank#{details.get('code', 'error')}", "title": title}
     body.update(details)
     body["status"] = status
     response = jsonify(body)

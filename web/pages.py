@@ -122,7 +122,9 @@ def notifications() -> ResponseReturnValue:
     engine = engine_of(current_app)
     found = engine.notifications(caller().username)
     tasks = {n.task_id: engine.task(n.task_id) for n in found if n.task_id}
-    texts = {n.id: _notification_text(n, tasks.get(n.task_id)) for n in found}
+    texts = {
+        n.id: _notification_text(n, tasks.get(n.task_id) if n.task_id else None) for n in found
+    }
     return render_template("notifications.html", notifications=found, texts=texts)
 
 
@@ -172,9 +174,7 @@ def _submitted(task: TaskView) -> dict[str, Any]:
     return data
 
 
-def _render_task(
-    task: TaskView, errors: dict[str, str] | None = None, values: Any = None
-) -> ResponseReturnValue:
+def _render_task(task: TaskView, errors: dict[str, str] | None = None, values: Any = None) -> str:
     who, errors = caller(), errors or {}
     field_ids = {field["id"] for field in task.form.get("fields", [])}
     return render_template(

@@ -155,7 +155,7 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _xlsx(rows: list[list[str]], title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook has exactly one
     sheet.title = title[:31] or "compliance"  # Excel's limit on sheet names
     for row in rows:
         sheet.append(row)
@@ -183,7 +183,9 @@ def cycle_label(cycle: InstanceView) -> str:
 def instance_page(instance_id: int) -> ResponseReturnValue:
     engine, instance = engine_of(current_app), _visible_instance(instance_id)
     history = engine.history(instance_id)
-    completed = sorted({e.element_id for e in history if e.kind == "task_completed"})
+    completed = sorted(
+        {e.element_id for e in history if e.kind == "task_completed" and e.element_id}
+    )
     return render_template(
         "instance.html",
         instance=instance,

@@ -29,9 +29,9 @@ from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
 from engine.definitions.schema import check_schema
+from engine.definitions.serializer import dump_spec
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
-from engine.workflow import dump_spec
 
 __all__ = ["ProcessModel", "load_models", "validate_files"]
 

@@ -9,7 +9,10 @@ config = context.config
 
 
 def run_migrations() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # a programming error: engine.store.upgrade_schema always sets it
+        raise RuntimeError("alembic needs sqlalchemy.url; run engine.store.upgrade_schema")
+    engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -33,12 +33,12 @@ from engine.runtime import rows
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import ReadyTask, errored_tasks
+from engine.runtime.spiff import make_script_engine, spiff_time
 from engine.runtime.start_events import fire_start_timers
 from engine.runtime.task_attributes import resolve_task_attributes
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.store import Database
 from engine.views import AttachmentView, TaskView
-from engine.workflow import make_script_engine, spiff_time
 
 __all__ = ["Runtime"]
 

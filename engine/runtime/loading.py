@@ -1,7 +1,7 @@
 """Turning stored rows back into live SpiffWorkflow objects, and back again.
 
 Specs are immutable per definition version, so they are restored once per process
-and cached; an instance row holds only its own state (see ``engine.workflow``).
+and cached; an instance row holds only its own state (see ``engine.definitions.serializer``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from sqlalchemy.orm import Session
 
+from engine.definitions.serializer import dump_state, load_spec, load_state
 from engine.models import ProcessDefinition
-from engine.workflow import dump_state, load_spec, load_state
 
 __all__ = [
     "CompiledDefinition",

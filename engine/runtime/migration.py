@@ -23,12 +23,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.definitions.serializer import SERIALIZER
 from engine.errors import InvalidInput, NotFound
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.runtime.loading import CompiledDefinition, restore, store_state
 from engine.runtime.rows import append_history
+from engine.runtime.spiff import spiff_time
 from engine.runtime.unit_of_work import history_row
-from engine.workflow import SERIALIZER, spiff_time
 
 __all__ = ["MigrationReport", "migrate_instances"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict
@@ -33,10 +33,11 @@ __all__ = [
     "task_row",
 ]
 
-_instance = ProcessInstance.__table__
-_task = HumanTask.__table__
-_timer = Timer.__table__
-_event = Event.__table__
+# Declarative maps each model to a Table; SQLAlchemy types ``__table__`` only as a FromClause.
+_instance = cast(Table, ProcessInstance.__table__)
+_task = cast(Table, HumanTask.__table__)
+_timer = cast(Table, Timer.__table__)
+_event = cast(Table, Event.__table__)
 
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
@@ -147,7 +148,9 @@ def insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
         _run(session, _INSERT_TIMERS, rows)
 
 
-def cancel_timer(session: Session, instance_id: int, task_id: str, due: datetime, at: datetime):
+def cancel_timer(
+    session: Session, instance_id: int, task_id: str, due: datetime, at: datetime
+) -> None:
     params = {"b_instance_id": instance_id, "b_task_id": task_id, "b_due": due, "b_at": at}
     _run(session, _CANCEL_TIMER, params)
 

@@ -68,7 +68,7 @@ class InstanceRecord:
 
     @classmethod
     def of_values(cls, instance_id: int, values: dict[str, Any]) -> InstanceRecord:
-        fields = {name: values.get(name) for name in _COLUMNS}
+        fields: dict[str, Any] = {name: values.get(name) for name in _COLUMNS}
         return cls(**{**fields, "id": instance_id, "lock_version": 1})
 
 

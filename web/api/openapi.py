@@ -93,16 +93,14 @@ def _paths(rule: str) -> list[tuple[str, dict[str, str]]]:
         if m.group("kind") == "any"
     ]
     if not choices:
-        return [(_CONVERTER.sub(lambda m: "{" + m.group("name") + "}", rule), {})]
+        return [(_openapi_path(rule, {}), {})]
     name, values = choices[0]
-    paths = []
-    for value in values:
-        fixed = _CONVERTER.sub(
-            lambda m, v=value: v if m.group("name") == name else "{" + m.group("name") + "}",
-            rule,
-        )
-        paths.append((fixed, {name: value}))
-    return paths
+    return [(_openapi_path(rule, {name: value}), {name: value}) for value in values]
+
+
+def _openapi_path(rule: str, fixed: dict[str, str]) -> str:
+    """The rule with each ``<converter:name>`` as ``{name}``, or as its value in ``fixed``."""
+    return _CONVERTER.sub(lambda m: fixed.get(m.group("name"), "{" + m.group("name") + "}"), rule)
 
 
 def _path_parameters(rule: str, fixed: dict[str, str]) -> list[dict[str, Any]]:

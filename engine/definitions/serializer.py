@@ -1,0 +1,73 @@
+"""Spiff's specs and workflow state as JSON, with the spec stored once per version.
+
+Spiff's JSON of a workflow embeds its spec, converted again on every save: our
+workflow converter leaves it out, and :func:`load_state` puts back the spec object
+cached per definition version, so an instance row holds only its own state and
+saving it costs only that. The runtime restores and saves state; definitions dump
+the specs they compile, so the one serializer lives here, below both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+
+__all__ = ["SERIALIZER", "dump_spec", "dump_state", "load_spec", "load_state"]
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """Spiff's workflow converter without the specs, which are stored once per version.
+
+    Spiff's own ``to_dict`` converts the whole spec on every call, only for us to drop
+    it: that was about 40% of the cost of saving an instance.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        state = WorkflowConverter.to_dict(self, workflow)
+        state["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        state["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return state
+
+
+SERIALIZER = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter})
+)
+
+
+def dump_spec(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, Any]:
+    """A definition's specs as JSON-ready data, stored once per version."""
+    return {
+        "spec": SERIALIZER.to_dict(spec),
+        "subprocess_specs": {name: SERIALIZER.to_dict(s) for name, s in subprocess_specs.items()},
+    }
+
+
+def load_spec(data: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    spec = SERIALIZER.from_dict(data["spec"])
+    subprocess_specs = {
+        name: SERIALIZER.from_dict(s) for name, s in data["subprocess_specs"].items()
+    }
+    return spec, subprocess_specs
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    return SERIALIZER.to_dict(workflow)
+
+
+def load_state(
+    state: dict[str, Any],
+    spec: Any,
+    subprocess_specs: Mapping[str, Any],
+    script_engine: PythonScriptEngine,
+) -> BpmnWorkflow:
+    # The registry passes objects that are not dicts through unchanged, so the
+    # cached spec objects go in where the serialized specs were.
+    workflow = SERIALIZER.from_dict({**state, "spec": spec, "subprocess_specs": subprocess_specs})
+    workflow.script_engine = script_engine
+    return workflow

@@ -1,0 +1,77 @@
+"""What Spiff does not do the way a testable, sandboxed engine needs: scripts, clock.
+
+* Its script engine ``exec``s Python: :class:`SandboxEnvironment` sends every script
+  and expression through :mod:`engine.sandbox`, and is set again after every restore
+  (Spiff does not serialize it).
+* Its timers read ``datetime.now()`` directly: :func:`spiff_time` sets, for the
+  current thread of work, the "now" that Spiff's timer module sees.
+
+How its specs and state are stored is :mod:`engine.definitions.serializer`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+
+from engine import sandbox
+
+__all__ = ["SandboxEnvironment", "make_script_engine", "spiff_time"]
+
+_now: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("spiff_now", default=None)
+
+
+class _ClockedDatetime(datetime):
+    """What Spiff's timer module calls ``datetime``: ``now()`` answers the engine's clock."""
+
+    @classmethod
+    # A plain datetime, not this subclass: Spiff only does arithmetic with it.
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        moment = _now.get()
+        if moment is None:
+            return datetime.now(tz)
+        return moment.astimezone(tz) if tz is not None else moment
+
+
+_spiff_timer.datetime = _ClockedDatetime
+
+
+@contextmanager
+def spiff_time(moment: datetime) -> Iterator[None]:
+    """Run Spiff with ``moment`` as its "now" (contextvar: threads do not see each other's)."""
+    token = _now.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _now.reset(token)
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """Spiff's script hooks, routed through the sandbox with govflow's helper functions."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]], timeout_s: float) -> None:
+        super().__init__()
+        self.functions = dict(functions)
+        self.timeout_s = timeout_s
+
+    def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+        names = {**self.functions, **(external_context or {}), **context}
+        return sandbox.evaluate(expression, names, timeout=self.timeout_s)
+
+    def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
+        functions = {**self.functions, **(external_context or {})}
+        sandbox.execute(script, context, functions=functions, timeout=self.timeout_s)
+        return True
+
+
+def make_script_engine(
+    functions: Mapping[str, Callable[..., Any]], timeout_s: float
+) -> PythonScriptEngine:
+    return PythonScriptEngine(environment=SandboxEnvironment(functions, timeout_s))
