@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import LoginManager, current_user
 
 from engine.api import Engine
 from engine.errors import Forbidden, NotFound
@@ -236,7 +236,8 @@ def _enforce() -> ResponseReturnValue | None:
     if rule.roles is None:
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+        manager: LoginManager = current_app.login_manager  # type: ignore[attr-defined]
+        return manager.unauthorized()
     who = caller()
     if who.via_token and not rule.tokens:
         raise Forbidden("an API token may not do this; log in in person", endpoint=endpoint)
@@ -247,7 +248,10 @@ def _enforce() -> ResponseReturnValue | None:
     return None
 
 
-def _checked(kind: type) -> Any:
+_Resource = TypeVar("_Resource")
+
+
+def _checked(kind: type[_Resource]) -> _Resource:
     resource = g.get("checked_resource")
     if not isinstance(resource, kind):
         raise Forbidden(f"no access rule checked the {kind.__name__} of {request.endpoint}")
@@ -256,15 +260,15 @@ def _checked(kind: type) -> Any:
 
 def checked_task() -> TaskView:
     """The route's task, as its rule checked it."""
-    return _checked(TaskView)  # type: ignore[no-any-return]
+    return _checked(TaskView)
 
 
 def checked_instance() -> InstanceView:
-    return _checked(InstanceView)  # type: ignore[no-any-return]
+    return _checked(InstanceView)
 
 
 def checked_document() -> Document:
-    return _checked(Document)  # type: ignore[no-any-return]
+    return _checked(Document)
 
 
 # -- what lists and pages show ------------------------------------------------------
