@@ -83,6 +83,18 @@ def test_every_route_has_an_access_rule(app: Flask) -> None:
     assert unknown == set(), f"rules without a row in this test's EXPECTED: {unknown}"
 
 
+def test_a_route_naming_a_resource_checks_it_unless_only_supervisors_call_it(app: Flask) -> None:
+    """Only supervisors (and admin) see every task, instance and document."""
+    unchecked = [
+        route.endpoint
+        for route in app.url_map.iter_rules()
+        if set(GHOSTS) & set(route.arguments)
+        and access.TABLE[route.endpoint].check is None
+        and access.TABLE[route.endpoint].roles != ("supervisor",)
+    ]
+    assert unchecked == []
+
+
 def test_a_route_without_a_rule_is_refused_even_to_admin(plan_engine: Engine) -> None:
     prepare(plan_engine)
     app = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine)
