@@ -358,11 +358,19 @@ class Engine:
         with self._command() as session:
             return self.runtime.claim_task(session, task_id, actor)
 
-    def unclaim(self, task_id: str, *, actor: str) -> TaskView:
+    def unclaim(self, task_id: str, *, actor: str, claimant: str | None = None) -> TaskView:
+        """Release ``claimant``'s claim (by default the actor's own).
+
+        Releasing another's claim, which the web lets a unit head or a supervisor do,
+        is recorded as ``claim_released`` naming whose claim it was; Conflict when the
+        task is no longer claimed by ``claimant``.
+        """
         with self._command() as session:
-            return self.runtime.unclaim_task(session, task_id, actor)
+            return self.runtime.unclaim_task(session, task_id, claimant or actor, actor)
 
     def assign(self, task_id: str, assignee: str, *, actor: str) -> TaskView:
+        """Give the task to ``assignee``, who must work for the task's unit."""
+        self.organisation.check_assignee(assignee, self.task(task_id).unit)
         with self._command() as session:
             return self.runtime.assign_task(session, task_id, assignee, actor)
 

@@ -122,6 +122,17 @@ class Organisation:
         head = self.units[code].head
         return self.users[head] if head else None
 
+    def check_assignee(self, username: str, unit: str | None) -> None:
+        """A task of ``unit`` may be given only to a user of the organisation who works
+        for that unit (any user for a task without a unit, or of a unit not declared
+        here). InvalidInput naming the field ``assignee`` otherwise."""
+        user = self.users.get(username)
+        if user is None:
+            raise InvalidInput(f"no user '{username}' in the organisation", field="assignee")
+        if unit in self.units and unit not in user.units:
+            message = f"{username} does not work for {unit}, the unit of this task"
+            raise InvalidInput(message, field="assignee")
+
     def database_owners(self) -> tuple[str, ...]:
         """Units that own at least one database, in the file's order."""
         return tuple(code for code, unit in self.units.items() if unit.databases)

@@ -98,16 +98,23 @@ def test_claims(engine: Engine, deploy) -> None:
         engine.claim(task.id, actor="binh")
     with pytest.raises(Conflict, match="claimed by an"):
         engine.complete(task.id, {"score": 1}, actor="binh")
+    with pytest.raises(Conflict, match="claimed by an, not binh"):
+        engine.unclaim(task.id, actor="binh")
     assert engine.unclaim(task.id, actor="an").assignee is None
-    assert engine.assign(task.id, "binh", actor="itc.head").assignee == "binh"
+    assert engine.assign(task.id, "itc.staff", actor="itc.head").assignee == "itc.staff"
+    released = engine.unclaim(task.id, actor="itc.head", claimant="itc.staff")
+    assert released.assignee is None
     engine.complete(task.id, {"score": 1}, actor="binh")
-    kinds = [e.kind for e in engine.history(instance.id)]
-    assert [k for k in kinds if k.startswith("task_") and k not in {"task_opened"}] == [
-        "task_claimed",
-        "task_unclaimed",
-        "task_assigned",
-        "task_completed",
+    events = [e for e in engine.history(instance.id) if e.kind != "task_opened"]
+    assert [(e.kind, e.actor) for e in events if e.kind.startswith(("task_", "claim_"))] == [
+        ("task_claimed", "an"),
+        ("task_unclaimed", "an"),
+        ("task_assigned", "itc.head"),
+        ("claim_released", "itc.head"),
+        ("task_completed", "binh"),
     ]
+    release = next(e for e in events if e.kind == "claim_released")
+    assert release.data == {"assignee": None, "was": "itc.staff"}
 
 
 def test_unknown_things_are_not_found(engine: Engine, deploy) -> None:

@@ -31,9 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         app.config.update(config)
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import api, auth, design, errors, health, i18n, pages, supervision
+    from web import access, api, auth, design, errors, health, i18n, pages, supervision
 
     auth.init_auth(app)
+    access.init_access(app)
     i18n.init_i18n(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)

@@ -1,65 +1,307 @@
-"""What each role may see and do; every check raises Forbidden with the reason.
+"""The one access rule: every route's rule in :data:`TABLE`, enforced before any view runs.
 
-* staff: the tasks of their units, and the instances those tasks belong to;
-* supervisor: every task and instance; start, suspend, resume, cancel, retry,
-  assign, deliver messages;
-* designer: validate, deploy and migrate process definitions;
-* admin: everything.
+Each Flask endpoint names a :class:`Rule`: who may call it (anyone, any logged-in
+user, or some roles; admin has every role), whether an API token may act, and which
+resource check applies (:mod:`web.policy` says who may see or work a task, an
+instance, a document). A route with no rule is refused, so a new route is closed
+until someone writes its line here. Adding a rule is one line:
+``"api.new_endpoint": SUPERVISOR,``.
+
+The answers, per resource and role (README, "Who may do what"):
+
+* a caller who is not logged in: 401 on the API, the log-in page on the pages;
+* a role the route does not admit: 403, before any resource is looked at;
+* a task, instance or document the caller may not see: 404, word for word the
+  answer for an id that does not exist, so outsiders cannot probe for ids;
+* a task the caller sees but may not do this to (a supervisor completing another
+  unit's task, staff assigning it): 403 with the reason.
+
+What the resource check loaded is handed to the view (:func:`checked_task`, ...),
+so a view never looks a resource up unchecked. API tokens act with their user's
+rules, except on account administration (:data:`ACCOUNT_ADMIN`), which needs the
+person logged in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, request
+from flask.typing import ResponseReturnValue
+from flask_login import LoginManager, current_user
+
 from engine.api import Engine
-from engine.errors import Forbidden
-from engine.views import InstanceView, TaskView
-from web.auth import Caller
+from engine.errors import Forbidden, NotFound
+from engine.units import Organisation
+from engine.views import AttachmentView, InstanceView, TaskView
+from web import engine_of, policy
+from web.auth import Caller, caller
 
 __all__ = [
-    "accessible_task",
-    "require_instance_access",
-    "require_role",
-    "require_task_access",
-    "sees_every_unit",
-    "visible_instance",
+    "TABLE",
+    "Document",
+    "Rule",
+    "TaskChoices",
+    "checked_document",
+    "checked_instance",
+    "checked_task",
+    "init_access",
+    "task_choices",
+    "visible_documents",
     "visible_tasks",
 ]
 
-
-def sees_every_unit(who: Caller) -> bool:
-    return who.has_role("supervisor")
-
-
-def require_role(who: Caller, *roles: str) -> None:
-    if not who.has_role(*roles):
-        raise Forbidden(f"this needs the role {' or '.join(roles)}", username=who.username)
+Check = Callable[[Engine, Caller, Mapping[str, Any]], object]
+"""Loads the resource a route names, refuses if the caller may not, returns it."""
 
 
-def require_task_access(who: Caller, task: TaskView) -> None:
-    """The task is for one of the caller's units, assigned to them, or they supervise."""
-    if sees_every_unit(who) or who.works_for(task.unit) or task.assignee == who.username:
-        return
-    raise Forbidden(f"task {task.id} is for unit {task.unit or '-'}", task_id=task.id)
+@dataclass(frozen=True)
+class Rule:
+    """Who may call an endpoint. ``roles``: None admits anyone, even not logged in;
+    empty admits any logged-in user; else any of them."""
+
+    name: str
+    roles: tuple[str, ...] | None = ()
+    check: Check | None = None
+    tokens: bool = True
 
 
-def require_instance_access(engine: Engine, who: Caller, instance_id: int) -> None:
-    if sees_every_unit(who) or who.has_role("designer"):
-        return
-    tasks = engine.tasks(instance_id=instance_id, status=None)
-    if any(who.works_for(t.unit) or t.assignee == who.username for t in tasks):
-        return
-    raise Forbidden(f"instance {instance_id} has no task of your units", instance_id=instance_id)
+@dataclass(frozen=True)
+class Document:
+    view: AttachmentView
+    content: bytes
 
 
-def accessible_task(engine: Engine, who: Caller, task_id: str) -> TaskView:
-    task = engine.task(task_id)  # NotFound before Forbidden
-    require_task_access(who, task)
+# -- the resource checks ------------------------------------------------------------
+
+
+def _hidden(kind: str, identifier: object) -> NotFound:
+    """The engine's own answer for an id that does not exist (engine/queries.py,
+    engine/attachments.py), so that a hidden resource and a missing one look alike."""
+    if kind == "task":
+        return NotFound(f"no task {identifier}", task_id=identifier)
+    if kind == "instance":
+        return NotFound(f"no process instance {identifier}", instance_id=identifier)
+    return NotFound(f"no file {identifier}", attachment_id=identifier)
+
+
+def _visible_task(engine: Engine, who: Caller, task_id: str) -> TaskView:
+    task = engine.task(task_id)
+    if not policy.sees_task(who, task):
+        raise _hidden("task", task_id)
     return task
 
 
-def visible_instance(engine: Engine, who: Caller, instance_id: int) -> InstanceView:
-    instance = engine.instance(instance_id)  # NotFound before Forbidden
-    require_instance_access(engine, who, instance_id)
+def _see_task(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
+    return _visible_task(engine, who, args["task_id"])
+
+
+def _on_task(may: Callable[[Organisation, Caller, TaskView], bool], refusal: str) -> Check:
+    """Checks a task the caller sees; ``refusal`` (formatted with the task) when they
+    see it but may not do this to it."""
+
+    def check(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
+        task = _visible_task(engine, who, args["task_id"])
+        if not may(engine.organisation, who, task):
+            raise Forbidden(refusal.format(task=task), task_id=task.id)
+        return task
+
+    return check
+
+
+def _see_instance(engine: Engine, who: Caller, args: Mapping[str, Any]) -> InstanceView:
+    instance_id = args["instance_id"]
+    instance = engine.instance(instance_id)
+    if not policy.sees_instance(who, engine.tasks(instance_id=instance_id, status=None)):
+        raise _hidden("instance", instance_id)
     return instance
+
+
+def _see_document(engine: Engine, who: Caller, args: Mapping[str, Any]) -> Document:
+    attachment_id = args["attachment_id"]
+    view, content = engine.attachment(attachment_id)
+    if not policy.sees_task(who, engine.task(view.task_id)):
+        raise _hidden("attachment", attachment_id)
+    return Document(view, content)
+
+
+# -- the rules ----------------------------------------------------------------------
+
+PUBLIC = Rule("public", roles=None)
+LOGGED_IN = Rule("logged_in")
+SUPERVISOR = Rule("supervisor", ("supervisor",))
+DESIGNER = Rule("designer", ("designer",))
+SUPERVISOR_OR_DESIGNER = Rule("supervisor_or_designer", ("supervisor", "designer"))
+ACCOUNT_ADMIN = Rule("account_admin", ("admin",), tokens=False)
+SEE_TASK = Rule("see_task", check=_see_task)
+WORK_TASK = Rule(
+    "work_task",
+    check=_on_task(
+        lambda _organisation, who, task: policy.works_on(who, task),
+        "task {task.id} is for unit {task.unit}: only its staff or assignee work it",
+    ),
+)
+RELEASE_CLAIM = Rule(
+    "release_claim",
+    check=_on_task(
+        policy.may_release,
+        "task {task.id} is claimed by {task.assignee}: only they, the head of "
+        "{task.unit} or a supervisor release it",
+    ),
+)
+ASSIGN_TASK = Rule(
+    "assign_task",
+    check=_on_task(
+        policy.manages, "only the head of {task.unit} or a supervisor assigns task {task.id}"
+    ),
+)
+SEE_INSTANCE = Rule("see_instance", check=_see_instance)
+SEE_DOCUMENT = Rule("see_document", check=_see_document)
+
+TABLE: dict[str, Rule] = {
+    # health; /metrics guards itself (see web/health.py)
+    "health.healthz": PUBLIC,
+    "health.metrics": PUBLIC,
+    # the REST API
+    "api.openapi": PUBLIC,
+    "api.login": PUBLIC,
+    "api.whoami": LOGGED_IN,
+    "api.logout": LOGGED_IN,
+    "api.list_tasks": LOGGED_IN,  # the caller's units' tasks; every unit's for supervisors
+    "api.get_task": SEE_TASK,
+    "api.claim": WORK_TASK,
+    "api.complete": WORK_TASK,
+    "api.upload": WORK_TASK,
+    "api.unclaim": RELEASE_CLAIM,
+    "api.assign": ASSIGN_TASK,
+    "api.download": SEE_DOCUMENT,
+    "api.list_instances": SUPERVISOR_OR_DESIGNER,
+    "api.get_instance": SEE_INSTANCE,
+    "api.history": SEE_INSTANCE,
+    "api.attachments": SEE_INSTANCE,  # only the documents the caller may see
+    "api.start": SUPERVISOR,
+    "api.change_status": SUPERVISOR,
+    "api.retry": SUPERVISOR,
+    "api.deliver_message": SUPERVISOR,
+    "api.list_definitions": LOGGED_IN,
+    "api.validate": DESIGNER,
+    "api.deploy": DESIGNER,
+    # staff's pages
+    "pages.home": PUBLIC,
+    "pages.login": PUBLIC,
+    "pages.logout": PUBLIC,
+    "pages.choose_language": PUBLIC,
+    "pages.inbox": LOGGED_IN,
+    "pages.notifications": LOGGED_IN,  # the caller's own, and their units'
+    "pages.mark_read": LOGGED_IN,
+    "pages.task_page": SEE_TASK,
+    "pages.claim": WORK_TASK,
+    "pages.complete": WORK_TASK,
+    "pages.unclaim": RELEASE_CLAIM,
+    # supervisors' pages
+    "supervision.instances": SUPERVISOR_OR_DESIGNER,
+    "supervision.instance_page": SEE_INSTANCE,
+    "supervision.diagram": SEE_INSTANCE,
+    "supervision.instance_action": SUPERVISOR,
+    "supervision.start": SUPERVISOR,
+    "supervision.overdue": SUPERVISOR,
+    "supervision.compliance": SUPERVISOR,
+    "supervision.compliance_export": SUPERVISOR,
+    "supervision.bpmn_viewer": PUBLIC,
+    # designers' pages
+    "design.processes": SUPERVISOR_OR_DESIGNER,
+    "design.process_version": SUPERVISOR_OR_DESIGNER,
+    "design.process_source": SUPERVISOR_OR_DESIGNER,
+    "design.deploy": DESIGNER,
+    "static": PUBLIC,
+}
+
+
+# -- enforcement --------------------------------------------------------------------
+
+
+def init_access(app: Flask) -> None:
+    app.before_request(_enforce)
+
+
+def _enforce() -> ResponseReturnValue | None:
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # no route matched: Flask answers 404 or 405
+    rule = TABLE.get(endpoint)
+    if rule is None:
+        raise Forbidden(f"no access rule for {endpoint}: refused", endpoint=endpoint)
+    if rule.roles is None:
+        return None
+    if not current_user.is_authenticated:
+        manager: LoginManager = current_app.login_manager  # type: ignore[attr-defined]
+        return manager.unauthorized()
+    who = caller()
+    if who.via_token and not rule.tokens:
+        raise Forbidden("an API token may not do this; log in in person", endpoint=endpoint)
+    if rule.roles and not who.has_role(*rule.roles):
+        raise Forbidden(f"this needs the role {' or '.join(rule.roles)}", username=who.username)
+    if rule.check is not None:
+        g.checked_resource = rule.check(engine_of(current_app), who, request.view_args or {})
+    return None
+
+
+_Resource = TypeVar("_Resource")
+
+
+def _checked(kind: type[_Resource]) -> _Resource:
+    resource = g.get("checked_resource")
+    if not isinstance(resource, kind):
+        raise Forbidden(f"no access rule checked the {kind.__name__} of {request.endpoint}")
+    return resource
+
+
+def checked_task() -> TaskView:
+    """The route's task, as its rule checked it."""
+    return _checked(TaskView)
+
+
+def checked_instance() -> InstanceView:
+    return _checked(InstanceView)
+
+
+def checked_document() -> Document:
+    return _checked(Document)
+
+
+# -- what lists and pages show ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskChoices:
+    """What the task's page offers the caller."""
+
+    claim: bool
+    release: bool
+    work: bool
+
+
+def task_choices(engine: Engine, who: Caller, task: TaskView) -> TaskChoices:
+    if task.status != "open":
+        return TaskChoices(claim=False, release=False, work=False)
+    works = policy.works_on(who, task)
+    return TaskChoices(
+        claim=works and task.assignee is None,
+        release=task.assignee is not None and policy.may_release(engine.organisation, who, task),
+        work=works and task.assignee in (None, who.username),
+    )
+
+
+def visible_documents(engine: Engine, who: Caller, instance_id: int) -> list[AttachmentView]:
+    """The instance's documents of the tasks the caller sees."""
+    tasks = {t.id: t for t in engine.tasks(instance_id=instance_id, status=None)}
+    return [
+        document
+        for document in engine.attachments(instance_id)
+        if document.task_id in tasks and policy.sees_task(who, tasks[document.task_id])
+    ]
 
 
 def visible_tasks(
@@ -72,9 +314,10 @@ def visible_tasks(
 ) -> list[TaskView]:
     """The tasks of ``unit``, else of every unit the caller works for (every unit for a
     supervisor), soonest due first."""
-    if unit is not None and not (sees_every_unit(who) or who.works_for(unit)):
+    every = policy.sees_every_task(who)
+    if unit is not None and not (every or who.works_for(unit)):
         raise Forbidden(f"you do not work for unit {unit}", unit=unit)
-    units = [unit] if unit is not None or sees_every_unit(who) else list(who.user.units)
+    units = [unit] if unit is not None or every else list(who.user.units)
     found = {
         task.id: task
         for code in units

@@ -31,10 +31,11 @@ class Unauthenticated(GovflowError):
 
 
 class Caller(UserMixin):
-    """The logged-in user, as Flask-Login wants it."""
+    """The logged-in user, as Flask-Login wants it; ``via_token``: an API token acts for them."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, *, via_token: bool = False) -> None:
         self.user = user
+        self.via_token = via_token
 
     def get_id(self) -> str:
         return self.user.username
@@ -92,7 +93,7 @@ def init_auth(app: Flask) -> None:
         user = engine_of(current_app).user_of_token(token)
         if user is None:
             raise Unauthenticated("the API token is unknown or revoked")
-        return Caller(user)
+        return Caller(user, via_token=True)
 
     @manager.unauthorized_handler
     def unauthorized() -> ResponseReturnValue:

@@ -1,11 +1,12 @@
 """The HTML pages of unit staff: log-in, their units' inbox, a task with its form.
 
 Server-rendered (Jinja), plain HTML forms with a CSRF token; every page calls only
-the engine's API, through the same access rules as the REST API.
+the engine's API, under the same access table as the REST API (web/access.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,12 +22,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from engine.errors import GovflowError, InvalidInput
 from engine.views import NotificationView, TaskView
 from web import engine_of
-from web.access import accessible_task, visible_tasks
+from web.access import checked_task, task_choices, visible_tasks
 from web.auth import Caller, caller
 from web.i18n import LANGUAGES, input_problem, local_time
 
@@ -68,7 +69,6 @@ def choose_language(code: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/tasks")
-@login_required
 def inbox() -> ResponseReturnValue:
     """Open tasks of the caller's units (every unit for a supervisor), overdue first."""
     engine = engine_of(current_app)
@@ -79,28 +79,37 @@ def inbox() -> ResponseReturnValue:
 
 
 @blueprint.get("/tasks/<task_id>")
-@login_required
 def task_page(task_id: str) -> ResponseReturnValue:
-    return _render_task(_accessible_task(task_id))
+    return _render_task(checked_task())
 
 
-@blueprint.post("/tasks/<task_id>/<any(claim, unclaim):action>")
-@login_required
-def claim(task_id: str, action: str) -> ResponseReturnValue:
-    _accessible_task(task_id)
+@blueprint.post("/tasks/<task_id>/claim")
+def claim(task_id: str) -> ResponseReturnValue:
     engine = engine_of(current_app)
-    command = engine.claim if action == "claim" else engine.unclaim
+    return _then_task_page(task_id, lambda: engine.claim(task_id, actor=caller().username))
+
+
+@blueprint.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str) -> ResponseReturnValue:
+    """Release the claim: one's own, or (a unit head, a supervisor) a colleague's."""
+    engine, claimant = engine_of(current_app), checked_task().assignee
+    return _then_task_page(
+        task_id, lambda: engine.unclaim(task_id, actor=caller().username, claimant=claimant)
+    )
+
+
+def _then_task_page(task_id: str, command: Callable[[], object]) -> ResponseReturnValue:
+    """Run the command, then back to the task's page (with the refusal, if any)."""
     try:
-        command(task_id, actor=caller().username)
+        command()
     except GovflowError as exc:
         flash(exc.message, "error")
     return redirect(url_for("pages.task_page", task_id=task_id))
 
 
 @blueprint.post("/tasks/<task_id>/complete")
-@login_required
 def complete(task_id: str) -> ResponseReturnValue:
-    task = _accessible_task(task_id)
+    task = checked_task()
     engine = engine_of(current_app)
     try:
         data = _submitted(task)
@@ -116,7 +125,6 @@ def complete(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/notifications")
-@login_required
 def notifications() -> ResponseReturnValue:
     """Reminders, overdue marks and escalations for the caller and their units."""
     engine = engine_of(current_app)
@@ -129,7 +137,6 @@ def notifications() -> ResponseReturnValue:
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")
-@login_required
 def mark_read(notification_id: int) -> ResponseReturnValue:
     engine_of(current_app).mark_read(notification_id, caller().username)
     return redirect(url_for("pages.notifications"))
@@ -175,21 +182,17 @@ def _submitted(task: TaskView) -> dict[str, Any]:
 
 
 def _render_task(task: TaskView, errors: dict[str, str] | None = None, values: Any = None) -> str:
-    who, errors = caller(), errors or {}
+    errors = errors or {}
     field_ids = {field["id"] for field in task.form.get("fields", [])}
     return render_template(
         "task.html",
         task=task,
         now=engine_of(current_app).clock.now(),
-        may_work=task.status == "open" and task.assignee in (None, who.username),
+        choices=task_choices(engine_of(current_app), caller(), task),
         errors=errors,
         general_error=" ".join(m for f, m in errors.items() if f not in field_ids),
         values=values or {},
     )
-
-
-def _accessible_task(task_id: str) -> TaskView:
-    return accessible_task(engine_of(current_app), caller(), task_id)
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -207,9 +207,15 @@ class Runtime:
             raise Conflict(f"task is already claimed by {row.assignee}", task_id=task_id)
         return self._set_assignee(session, instance, row, actor, actor, "task_claimed")
 
-    def unclaim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
+    def unclaim_task(self, session: Session, task_id: str, claimant: str, actor: str) -> TaskView:
+        """Release ``claimant``'s claim; another's claim released is ``claim_released``."""
         row, instance = self._lock_task(session, task_id)
-        return self._set_assignee(session, instance, row, None, actor, "task_unclaimed")
+        own = claimant == actor
+        if row.assignee != claimant and not (own and row.assignee is None):
+            claimed_by = row.assignee or "nobody"
+            raise Conflict(f"task is claimed by {claimed_by}, not {claimant}", task_id=task_id)
+        kind = "task_unclaimed" if own else "claim_released"
+        return self._set_assignee(session, instance, row, None, actor, kind)
 
     def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> TaskView:
         row, instance = self._lock_task(session, task_id)
