@@ -12,28 +12,37 @@ Spiff does not do the way a persistent, testable engine needs, and what we do:
   (Spiff does not serialize it).
 * Its timers read ``datetime.now()`` directly: :func:`spiff_time` sets, for the
   current thread of work, the "now" that Spiff's timer module sees.
+* Its service task runs nothing and its serializer has no converter for it: a
+  :class:`ConnectorTask` waits for the outbox to call its connector (see
+  ``engine.outbox``), and is stored with its connector and mappings.
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
 
 __all__ = [
     "SERIALIZER",
+    "ConnectorTask",
     "SandboxEnvironment",
     "dump_spec",
     "dump_state",
@@ -41,6 +50,7 @@ __all__ = [
     "load_state",
     "make_script_engine",
     "spiff_time",
+    "unstorable_specs",
 ]
 
 
@@ -58,9 +68,109 @@ class _StateConverter(BpmnWorkflowConverter):
         return state
 
 
+class ConnectorTask(ServiceTask):
+    """A service task that hands a call to a connector, and waits for its result.
+
+    Run the first time, it evaluates its inputs into ``internal_data['call']`` and
+    stays STARTED (Spiff's state for "the application finishes this"): the runtime
+    writes the call to the outbox in the same transaction. When the outbox settles the
+    call, :meth:`settle` makes the task READY again with the result or the error, and
+    the engine steps run it: the result goes into the data through the outputs, an
+    error becomes the task's error (an incident), whose retry evaluates and queues the
+    call again.
+    """
+
+    def __init__(
+        self,
+        wf_spec: Any,
+        bpmn_id: str,
+        connector: str = "",
+        input_parameters: list[list[str]] | None = None,
+        output_parameters: list[list[str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.connector = connector
+        self.input_parameters = [list(pair) for pair in input_parameters or []]
+        self.output_parameters = [list(pair) for pair in output_parameters or []]
+
+    def settle(self, task: Any, *, result: Any = None, error: str | None = None) -> None:
+        """Hand the call's outcome to the waiting task, to be run by the next engine steps."""
+        task.internal_data.pop("call", None)
+        task._set_internal_data(outcome={"result": result, "error": error})
+        task._set_state(TaskState.READY)
+
+    def _run_hook(self, task: Any) -> bool | None:
+        outcome = task.internal_data.pop("outcome", None)
+        if outcome is None:
+            task._set_internal_data(call=self._evaluate_inputs(task))
+            return None
+        if outcome["error"] is not None:
+            raise WorkflowTaskException(outcome["error"], task=task)
+        result = outcome["result"]
+        if not self.output_parameters:
+            task.data[f"{self.bpmn_id}_result"] = result
+        for name, expression in self.output_parameters:
+            task.data[name] = _evaluate(task, expression, {**task.data, "result": result})
+        return True
+
+    def _evaluate_inputs(self, task: Any) -> dict[str, Any]:
+        if self.input_parameters:
+            payload = {
+                name: _evaluate(task, expr, task.data) for name, expr in self.input_parameters
+            }
+        else:
+            payload = dict(task.data)
+        for name, value in payload.items():
+            try:
+                json.dumps(value, allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                raise WorkflowTaskException(
+                    f"input '{name}' of connector '{self.connector}' is a "
+                    f"{type(value).__name__}, which JSON cannot hold",
+                    task=task,
+                ) from exc
+        return payload
+
+
+def _evaluate(task: Any, expression: str, names: dict[str, Any]) -> Any:
+    environment = task.workflow.script_engine.environment
+    try:
+        return environment.evaluate(expression, names)
+    except Exception as exc:
+        raise WorkflowTaskException(f"expression {expression!r} failed", task=task) from exc
+
+
+class _ConnectorTaskConverter(BpmnTaskSpecConverter):
+    def to_dict(self, spec: ConnectorTask) -> dict[str, Any]:
+        return {
+            **self.get_default_attributes(spec),
+            "connector": spec.connector,
+            "input_parameters": spec.input_parameters,
+            "output_parameters": spec.output_parameters,
+        }
+
+
 SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter})
+    BpmnWorkflowSerializer.configure(
+        {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: _ConnectorTaskConverter}
+    )
 )
+
+
+def unstorable_specs(spec: Any) -> list[tuple[str, str]]:
+    """(element id, class) of each task spec the serializer has no converter for.
+
+    Without one, Spiff's registry passes the object through and storing the spec
+    fails at the database with a TypeError: deploy checks this first instead.
+    """
+    registry = SERIALIZER.registry
+    return [
+        (task_spec.bpmn_id or name, type(task_spec).__name__)
+        for name, task_spec in spec.task_specs.items()
+        if type(task_spec) not in registry.typenames
+    ]
+
 
 _now: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("spiff_now", default=None)
 

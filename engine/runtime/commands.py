@@ -27,7 +27,7 @@ from engine import attachments
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import Incident, ProcessInstance, Timer
+from engine.models import Incident, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
 from engine.runtime.live import LiveWorkflows
@@ -198,6 +198,38 @@ class Runtime:
         work.record("incident_retried", data=fixes)
         self._advance(work)
         return work.instance
+
+    def settle_call(
+        self, session: Session, outbox_id: int, *, result: Any = None, error: str | None = None
+    ) -> bool:
+        """Give a service task its call's result and move on, or make ``error`` its incident.
+
+        False when the call no longer matters: settled already (by a node whose lease
+        ran out first) or its task was left (the instance was cancelled, a boundary
+        event interrupted the task).
+        """
+        entry = session.get(OutboxEntry, outbox_id)
+        if entry is None:
+            raise NotFound(f"no outbox entry {outbox_id}", outbox_id=outbox_id)
+        instance = InstanceRecord.of(self.db.lock_instance_row(session, entry.instance_id))
+        session.refresh(entry)  # as of the instance lock, which every settling takes
+        if entry.status != "pending" or instance.status not in _ACTIVE:
+            return False
+        work = self._unit_of_work(session, instance, "engine")
+        task = work.workflow.get_task_from_id(UUID(entry.task_id))
+        if task is None or task.state != TaskState.STARTED:
+            entry.status, entry.settled_at = "cancelled", work.now
+            return False
+        task.task_spec.settle(task, result=result, error=error)
+        entry.status, entry.settled_at = ("sent" if error is None else "failed"), work.now
+        entry.last_error = error
+        work.settled_calls.add(entry.task_id)
+        details = {"connector": entry.target, "outbox_id": entry.id, "attempts": entry.attempts}
+        details.update({"result": result} if error is None else {"error": error})
+        kind = "call_answered" if error is None else "call_failed"
+        work.record(kind, element_id=entry.element_id, task_id=entry.task_id, data=details)
+        self._advance(work)
+        return True
 
     # -- commands on the derived rows only ------------------------------------------
 
