@@ -235,10 +235,19 @@ class BackgroundTicker:
     """The scheduler in a thread of the web process (``govflow serve`` on one machine)."""
 
     def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.scheduler = BackgroundScheduler(**_scheduler_options())
         self.job = _add_job(self.scheduler, engine)
         self.scheduler.start()
+        engine.runtime.on_calls_queued.append(self.wake)
         log.info("background scheduler started")
+
+    def wake(self) -> None:
+        """Tick now: a command of this process queued calls, which should not wait for the
+        re-check interval. (A tick already running sets its next run itself, which
+        includes the new calls.)"""
+        if self.scheduler.state != STATE_STOPPED:
+            self.scheduler.modify_job(_JOB_ID, next_run_time=self.engine.clock.now())
 
     def stop(self) -> None:
         """Stop, letting a running tick finish.
@@ -247,6 +256,7 @@ class BackgroundTicker:
         the worker thread, and a tick re-arms itself through that lock: it would
         deadlock. So: shut down without waiting, then wait for the tick ourselves.
         """
+        self.engine.runtime.on_calls_queued.remove(self.wake)
         self.scheduler.shutdown(wait=False)
         with self.job.running:
             pass

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.specs.defaults import NoneTask
 from sqlalchemy import select
 from test_notify import Sink, free_port
+from test_scheduler import _wait_for
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
@@ -31,6 +32,7 @@ from engine.definitions.services import GovflowParser
 from engine.errors import InvalidDefinition
 from engine.models import OutboxEntry
 from engine.outbox import LEASE
+from engine.scheduler import BackgroundTicker
 from engine.settings import Settings
 from engine.workflow import SERIALIZER
 
@@ -240,6 +242,22 @@ def test_a_cancelled_instance_sends_nothing(service_engine: Engine, portal: Rece
     assert entries(service_engine) == [("cancelled", 0)]
 
 
+def test_a_boundary_timer_that_interrupts_the_task_cancels_its_call(
+    service_engine: Engine, portal: Receiver, clock: ManualClock
+) -> None:
+    service_engine.deploy(read_files([BPMN_DIR / "service_deadline.bpmn"]), actor="tester")
+    portal.always = 500
+    instance = service_engine.start("portal_deadline", actor="itc.staff")
+    assert service_engine.tick().calls_failed == 1
+    clock.advance(timedelta(hours=1))
+    report = service_engine.tick()
+    assert (report.timers_fired, report.calls_settled, report.calls_failed) == (1, 0, 0)
+    assert entries(service_engine) == [("cancelled", 1)]
+    assert len(portal.requests) == 1
+    moved_on = service_engine.instance(instance.id)
+    assert [task.name for task in moved_on.open_tasks] == ["Phone the portal's office"]
+
+
 def test_an_input_that_fails_is_an_incident_of_the_task(
     service_engine: Engine, portal: Receiver
 ) -> None:
@@ -252,6 +270,23 @@ def test_an_input_that_fails_is_an_incident_of_the_task(
     assert fixed.status == "running"
     assert service_engine.tick().calls_settled == 1
     assert portal.requests[0]["body"]["datasets"] == 1
+
+
+def test_in_process_the_call_goes_out_right_after_the_commit(db_url: str, portal: Receiver) -> None:
+    """Real time, as the web process runs: the re-check interval is 60 s, yet the call
+    is answered at once, because the command that queued it wakes the scheduler."""
+    engine = Engine(db_url, settings=settings_for(portal.url, scheduler_recheck_s=60.0))
+    engine.upgrade_schema()
+    engine.deploy(read_files([BPMN_DIR / "service_call.bpmn"]), actor="tester")
+    ticker = BackgroundTicker(engine)
+    try:
+        instance = engine.start("portal_report", REPORT, actor="itc.staff")
+        _wait_for(lambda: "portal_receipt" in engine.instance(instance.id).data, 10.0)
+    finally:
+        ticker.stop()
+        engine.close()
+    assert len(portal.requests) == 1
+    assert engine.runtime.on_calls_queued == []
 
 
 def test_the_email_connector_sends_through_the_smtp_server(db_url: str, clock: ManualClock) -> None:

@@ -69,6 +69,8 @@ class Runtime:
         self.script_engine = make_script_engine(functions, script_timeout_s)
         self.on_tasks_changed: list[Callable[[Session, Any, TaskChanges, datetime], None]] = []
         """Hooks run in the command's transaction when tasks opened or closed (escalation)."""
+        self.on_calls_queued: list[Callable[[], None]] = []
+        """Hooks run after the commit of a command that queued calls (to send them now)."""
 
     # -- commands that run the workflow ---------------------------------------------
 
@@ -334,6 +336,9 @@ class Runtime:
         if work.instance.status in _ACTIVE:
             keep = partial(self.live.put, work.instance.id, work.committed())
             self.db.after_commit(work.session, keep)
+        if work.calls_queued:
+            for hook in self.on_calls_queued:
+                self.db.after_commit(work.session, hook)
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance

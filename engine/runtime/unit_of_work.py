@@ -95,6 +95,8 @@ class UnitOfWork:
     """Task ids of service tasks with a pending outbox entry before the command."""
     settled_calls: set[str] = field(default_factory=set)
     """Service tasks whose entry this command settled (it must not be cancelled)."""
+    calls_queued: int = 0
+    """Calls this command put in the outbox (set by write_back)."""
     events: list[dict[str, Any]] = field(default_factory=list)
     has_errors: bool = False
     """Whether a task of the workflow is in error after the command (set by write_back)."""
@@ -249,6 +251,7 @@ class UnitOfWork:
                 "payload": call.payload,
             }
             outbox_id = rows.queue_call(self.session, entry, self.now)
+            self.calls_queued += 1
             self.record(
                 "call_queued",
                 actor="engine",
