@@ -350,7 +350,8 @@ class OutboxEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
-    task_id: Mapped[str | None] = mapped_column(String(36))
+    task_id: Mapped[str] = mapped_column(String(36))
+    """The Spiff task that waits for the entry."""
     element_id: Mapped[str] = mapped_column(String(255))
     target: Mapped[str] = mapped_column(String(255))
     """The connector's name."""

@@ -77,7 +77,8 @@ class ConnectorTask(ServiceTask):
     call, :meth:`settle` makes the task READY again with the result or the error, and
     the engine steps run it: the result goes into the data through the outputs, an
     error becomes the task's error (an incident), whose retry evaluates and queues the
-    call again.
+    call again. An output that fails is an incident too, but its retry only evaluates
+    the outputs again: the call was made.
     """
 
     def __init__(
@@ -101,18 +102,22 @@ class ConnectorTask(ServiceTask):
         task._set_state(TaskState.READY)
 
     def _run_hook(self, task: Any) -> bool | None:
-        outcome = task.internal_data.pop("outcome", None)
+        outcome = task.internal_data.get("outcome")
         if outcome is None:
             task._set_internal_data(call=self._evaluate_inputs(task))
             return None
-        if outcome["error"] is not None:
+        if outcome["error"] is not None:  # its retry calls again
+            del task.internal_data["outcome"]
             raise WorkflowTaskException(outcome["error"], task=task)
-        result = outcome["result"]
+        self._store_result(task, outcome["result"])  # if it fails, its retry does not call
+        del task.internal_data["outcome"]
+        return True
+
+    def _store_result(self, task: Any, result: Any) -> None:
         if not self.output_parameters:
             task.data[f"{self.bpmn_id}_result"] = result
         for name, expression in self.output_parameters:
             task.data[name] = _evaluate(task, expression, {**task.data, "result": result})
-        return True
 
     def _evaluate_inputs(self, task: Any) -> dict[str, Any]:
         if self.input_parameters:

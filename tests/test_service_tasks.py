@@ -289,6 +289,27 @@ def test_in_process_the_call_goes_out_right_after_the_commit(db_url: str, portal
     assert engine.runtime.on_calls_queued == []
 
 
+def test_an_output_that_fails_is_retried_without_calling_again(
+    service_engine: Engine, portal: Receiver
+) -> None:
+    text = (BPMN_DIR / "service_call.bpmn").read_text()
+    text = text.replace("portal_report", "portal_suffix").replace(
+        "${result['receipt']}", "${result['receipt'] + suffix}"
+    )
+    service_engine.deploy({"suffix.bpmn": text.encode()}, actor="tester")
+    instance = service_engine.start("portal_suffix", REPORT, actor="itc.staff")
+    assert service_engine.tick().calls_settled == 1
+    failed = service_engine.instance(instance.id)
+    assert failed.status == "incident" and "suffix" in failed.incidents[0].message
+
+    fixed = service_engine.retry(instance.id, {"suffix": "/2021"}, actor="itc.head")
+    assert fixed.status == "running"
+    assert fixed.data["portal_receipt"] == "R-1/2021"
+    assert service_engine.tick().calls_settled == 0
+    assert len(portal.requests) == 1
+    assert entries(service_engine) == [("sent", 1)]
+
+
 def test_the_email_connector_sends_through_the_smtp_server(db_url: str, clock: ManualClock) -> None:
     port = free_port()
     sink = Sink()

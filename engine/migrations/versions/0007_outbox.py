@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column(
             "instance_id", sa.Integer(), sa.ForeignKey("process_instance.id"), nullable=False
         ),
-        sa.Column("task_id", sa.String(36), unique=True),
+        sa.Column("task_id", sa.String(36), nullable=False, unique=True),
         sa.Column("element_id", sa.String(255), nullable=False),
         sa.Column("target", sa.String(255), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
