@@ -30,6 +30,7 @@ from engine.connectors.http import IDEMPOTENCY_HEADER
 from engine.definitions import validate_files
 from engine.definitions.services import GovflowParser
 from engine.errors import InvalidDefinition
+from engine.metrics import render_metrics
 from engine.models import OutboxEntry
 from engine.outbox import LEASE
 from engine.scheduler import BackgroundTicker
@@ -179,6 +180,7 @@ def test_exhausted_retries_become_an_incident_that_a_retry_sends_again(
     assert "connector 'http' failed after 3 attempt(s)" in incident.message
     assert "answered 503" in incident.message
     assert entries(service_engine) == [("failed", 3)]
+    assert 'govflow_calls{status="failed"} 1\n' in render_metrics(service_engine)
     clock.advance(timedelta(days=1))
     assert service_engine.tick().calls_settled == 0  # nothing goes out by itself
 
