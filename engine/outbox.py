@@ -177,6 +177,8 @@ class Outbox:
                 self.runtime.settle_call(session, entry.id, result=outcome.result, error=error)
         except GovflowError as exc:  # the instance busy: the lease runs out, it is sent again
             log.warning("outbox entry %s sent but not settled: %s", entry.id, exc.message)
+        except Exception:  # one entry's failure must not hold back the others
+            log.exception("outbox entry %s sent but not settled", entry.id)
         return True
 
     def _retry_later(self, entry: Claimed, error: str) -> None:
