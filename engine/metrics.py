@@ -2,7 +2,7 @@
 
 Every figure comes from the tables, not from one process's memory, so any node
 answers for the whole cluster: how many timers wait and are overdue now, how late
-the latest firings were, how much was fired, started and mailed.
+the latest firings were, how much was fired, started, mailed and called.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from engine.models import Deadline, OutboxEmail, StartedPeriod, Timer
+from engine.models import Deadline, OutboxEmail, OutboxEntry, StartedPeriod, Timer
 
 if TYPE_CHECKING:
     from engine.api import Engine
@@ -45,6 +45,7 @@ def render_metrics(engine: Engine) -> str:
         mail_waiting = session.execute(
             select(func.count()).where(OutboxEmail.sent_at.is_(None))
         ).scalar_one()
+        calls = _count_by(session, OutboxEntry.status)
     lines: list[str] = []
     _metric(
         lines,
@@ -91,6 +92,13 @@ def render_metrics(engine: Engine) -> str:
         [("", mail_failed)],
     )
     _metric(lines, "govflow_emails_waiting", "gauge", "E-mails not sent yet.", [("", mail_waiting)])
+    _metric(
+        lines,
+        "govflow_calls",
+        "gauge",
+        "Service tasks' calls in the outbox, by status (failed: an incident waits for a retry).",
+        [(f'status="{status}"', count) for status, count in sorted(calls.items())],
+    )
     return "\n".join(lines) + "\n"
 
 

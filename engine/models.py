@@ -38,6 +38,7 @@ __all__ = [
     "Incident",
     "Notification",
     "OutboxEmail",
+    "OutboxEntry",
     "ProcessDefinition",
     "ProcessInstance",
     "StartedPeriod",
@@ -329,3 +330,37 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class OutboxEntry(Base):
+    """A call to another system, written in the transaction of the command that made it.
+
+    A service task waits while its entry is ``pending``; whichever node claims the
+    entry sends it after that commit, and the result (or, after the last attempt, the
+    error) goes back into the instance as a command: ``sent``, ``failed`` (an
+    incident; a retry of the instance makes it ``pending`` again), or ``cancelled``
+    when the task was left first. ``kind`` says who sends it (``connector``), so the
+    same queue can carry other deliveries later. The id is the idempotency key.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("task_id"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    """The Spiff task that waits for the entry."""
+    element_id: Mapped[str] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(String(255))
+    """The connector's name."""
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    """When it is due; while a node sends it, the end of that node's lease."""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]

@@ -38,6 +38,7 @@ __all__ = [
     "Recipient",
     "SendReport",
     "head_target",
+    "send_mail",
 ]
 
 log = logging.getLogger(__name__)
@@ -163,14 +164,24 @@ class Notifier:
         return session.scalar(query)
 
     def _deliver(self, row: OutboxEmail) -> None:
-        message = EmailMessage()
-        message["From"] = self.settings.smtp_sender
-        message["To"] = row.to_address
-        message["Subject"] = row.subject
-        message["Message-ID"] = f"<govflow-outbox-{row.id}@{self.settings.smtp_host}>"
-        message.set_content(row.body)
-        with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
-            smtp.send_message(message)
+        send_mail(self.settings, [row.to_address], row.subject, row.body, f"outbox-{row.id}")
+
+
+def send_mail(settings: Settings, to: list[str], subject: str, body: str, key: str) -> str:
+    """Send one plain-text e-mail over the configured SMTP server; its Message-ID.
+
+    ``key`` makes the Message-ID, so a message sent twice (after a crash) is recognisably
+    the same message to mail clients that drop duplicates.
+    """
+    message = EmailMessage()
+    message["From"] = settings.smtp_sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Message-ID"] = f"<govflow-{key}@{settings.smtp_host}>"
+    message.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        smtp.send_message(message)
+    return message["Message-ID"]
 
 
 def _outbox_row(notification: Notification, email: str, subject: str, now: datetime) -> OutboxEmail:

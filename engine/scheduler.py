@@ -2,10 +2,11 @@
 
 A tick does everything due at the clock's "now": it starts the instances of due
 periods, fires due BPMN timers, fires due task deadlines (reminders, overdue marks,
-escalations) and sends due e-mail. Every row is claimed and settled in its own
-transaction (see :mod:`engine.claims`), so any number of scheduler processes on any
-number of machines can tick together against PostgreSQL, and one killed mid-way
-loses nothing: its uncommitted claim is rolled back and another scheduler takes it.
+escalations), sends due e-mail and the service tasks' due calls (:mod:`engine.outbox`).
+Every row is claimed and settled in its own transaction (see :mod:`engine.claims`),
+so any number of scheduler processes on any number of machines can tick together
+against PostgreSQL, and one killed mid-way loses nothing: its uncommitted claim is
+rolled back and another scheduler takes it.
 
 APScheduler holds no schedule of its own: after each tick the job asks the database
 for the earliest due moment and sets its next run there, but never later than the
@@ -31,6 +32,7 @@ from engine.clock import Clock
 from engine.escalation import Escalations
 from engine.models import ProcessInstance, Timer
 from engine.notify import Directory, Notifier
+from engine.outbox import Outbox
 from engine.periodic import PeriodStarter
 from engine.runtime import Runtime
 from engine.scripting import script_functions
@@ -62,10 +64,18 @@ class TickReport:
     deadlines_fired: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
+    calls_settled: int = 0
+    calls_failed: int = 0
 
     @property
     def total(self) -> int:
-        return self.periods_started + self.timers_fired + self.deadlines_fired + self.emails_sent
+        return (
+            self.periods_started
+            + self.timers_fired
+            + self.deadlines_fired
+            + self.emails_sent
+            + self.calls_settled
+        )
 
 
 class Ticker:
@@ -87,6 +97,7 @@ class Ticker:
         self.notifier = Notifier(db, settings, directory)
         self.escalations = Escalations(db, settings, calendar, self.notifier)
         self.periods = PeriodStarter(db, runtime, settings, script_functions(clock, calendar))
+        self.outbox = Outbox(db, runtime, clock, settings)
 
     def tick(self) -> TickReport:
         now = self.clock.now()
@@ -94,7 +105,10 @@ class Ticker:
         timers = self.fire_due_timers()
         deadlines = self.escalations.fire_due(now)
         mail = self.notifier.send_due(now)
-        return TickReport(periods, timers, deadlines, mail.sent, mail.failed)
+        calls = self.outbox.send_due()
+        return TickReport(
+            periods, timers, deadlines, mail.sent, mail.failed, calls.sent, calls.failed
+        )
 
     def fire_due_timers(self, limit: int | None = None) -> int:
         """Fire the due timers of active instances, in batches; the count fired."""
@@ -131,6 +145,7 @@ class Ticker:
                 timer,
                 self.escalations.next_due_at(session),
                 self.notifier.next_due_at(session),
+                self.outbox.next_due_at(session),
             ]
         candidates.append(self.periods.next_due_at(now))
         return min((c for c in candidates if c is not None), default=None)
@@ -161,15 +176,17 @@ class _TickJob:
         engine = self.engine
         try:
             report = engine.tick()
-            if report.total or report.emails_failed:
+            if report.total or report.emails_failed or report.calls_failed:
                 log.info(
                     "tick: %d period(s) started, %d timer(s) fired, %d deadline(s) fired, "
-                    "%d e-mail(s) sent, %d failed",
+                    "%d e-mail(s) sent, %d failed, %d call(s) settled, %d failed",
                     report.periods_started,
                     report.timers_fired,
                     report.deadlines_fired,
                     report.emails_sent,
                     report.emails_failed,
+                    report.calls_settled,
+                    report.calls_failed,
                 )
             return _next_wake(engine, progressed=report.total > 0)
         except Exception:  # the database may be down: try again after the re-check interval
@@ -218,10 +235,19 @@ class BackgroundTicker:
     """The scheduler in a thread of the web process (``govflow serve`` on one machine)."""
 
     def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.scheduler = BackgroundScheduler(**_scheduler_options())
         self.job = _add_job(self.scheduler, engine)
         self.scheduler.start()
+        engine.runtime.on_calls_queued.append(self.wake)
         log.info("background scheduler started")
+
+    def wake(self) -> None:
+        """Tick now: a command of this process queued calls, which should not wait for the
+        re-check interval. (A tick already running sets its next run itself, which
+        includes the new calls.)"""
+        if self.scheduler.state != STATE_STOPPED:
+            self.scheduler.modify_job(_JOB_ID, next_run_time=self.engine.clock.now())
 
     def stop(self) -> None:
         """Stop, letting a running tick finish.
@@ -230,6 +256,7 @@ class BackgroundTicker:
         the worker thread, and a tick re-arms itself through that lock: it would
         deadlock. So: shut down without waiting, then wait for the tick ourselves.
         """
+        self.engine.runtime.on_calls_queued.remove(self.wake)
         self.scheduler.shutdown(wait=False)
         with self.job.running:
             pass

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "parse_endpoints"]
 
 DEFAULT_DATABASE_URL = "sqlite:///govflow.db"
 
@@ -46,6 +46,13 @@ class Settings:
     reminder: str = "3WD"
     escalation: str = "head,ITC,LEAD"
     escalation_interval: str = "2WD"
+    http_endpoints: dict[str, str] = field(default_factory=dict)
+    """Base URLs the HTTP connector posts to, by the endpoint name a service task gives."""
+    http_timeout_s: float = 10.0
+    outbox_attempts: int = 5
+    """Attempts of a service task's call before it becomes an incident."""
+    outbox_backoff_s: float = 30.0
+    """The wait after the first failed attempt; it doubles after each (at most an hour)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -70,4 +77,19 @@ class Settings:
             reminder=_env("GOVFLOW_REMINDER", "3WD"),
             escalation=_env("GOVFLOW_ESCALATION", "head,ITC,LEAD"),
             escalation_interval=_env("GOVFLOW_ESCALATION_INTERVAL", "2WD"),
+            http_endpoints=parse_endpoints(_env("GOVFLOW_HTTP_ENDPOINTS", "")),
+            http_timeout_s=float(_env("GOVFLOW_HTTP_TIMEOUT", "10")),
+            outbox_attempts=int(_env("GOVFLOW_OUTBOX_ATTEMPTS", "5")),
+            outbox_backoff_s=float(_env("GOVFLOW_OUTBOX_BACKOFF", "30")),
         )
+
+
+def parse_endpoints(raw: str) -> dict[str, str]:
+    """``portal=http://127.0.0.1:9000/,mic=https://…`` as {name: base URL}."""
+    endpoints = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        name, separator, url = item.partition("=")
+        if not separator or not name.strip() or not url.strip().startswith(("http://", "https://")):
+            raise ValueError(f"GOVFLOW_HTTP_ENDPOINTS: {item!r} is not name=http(s)://base-url")
+        endpoints[name.strip()] = url.strip()
+    return endpoints

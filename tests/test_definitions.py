@@ -553,11 +553,38 @@ CASES = [
         "java_delegate",
         around(f'<bpmn:serviceTask id="t" camunda:class="vn.gov.Send"/>{MARK}'),
         "camunda:class on a serviceTask",
+        2,  # and: it names no connector
     ),
     case(
-        "external_task",
+        "external_task_unknown_connector",
         around(f'<bpmn:serviceTask id="t" camunda:type="external" camunda:topic="mail"/>{MARK}'),
-        "external serviceTasks are not supported",
+        "unknown connector 'mail'",
+    ),
+    case(
+        "service_task_without_connector",
+        around(f'<bpmn:serviceTask id="t" name="Call the portal"/>{MARK}'),
+        "this service task names no connector",
+    ),
+    case(
+        "govflow_connector_unknown",
+        around(
+            f'<bpmn:serviceTask id="t">{MARK}<bpmn:extensionElements><govflow:connector xmlns:govflow="urn:govflow:bpmn:1.0" name="sms"/></bpmn:extensionElements></bpmn:serviceTask>'
+        ),
+        "unknown connector 'sms'",
+    ),
+    case(
+        "connector_input_does_not_compile",
+        around(
+            '<bpmn:serviceTask id="t" camunda:type="external" camunda:topic="http"><bpmn:extensionElements><camunda:inputOutput>\n'
+            f'<camunda:inputParameter name="report">${{report &amp;&amp; ok}}</camunda:inputParameter>{MARK}\n'
+            "</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"
+        ),
+        "inputParameter 'report' does not compile",
+    ),
+    case(
+        "external_send_task",
+        around(f'<bpmn:sendTask id="t" camunda:type="external" camunda:topic="http"/>{MARK}'),
+        "external sendTasks are not supported",
         2,
     ),
     case(

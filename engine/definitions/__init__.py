@@ -6,30 +6,35 @@ cross files) and reports every problem it finds in one pass, in four stages:
 1. hardened XML parsing (:mod:`.xmlsafe`): a file that fails here is not read further;
 2. the BPMN 2.0 schema (:mod:`.schema`), then govflow's own checks: structure
    (:mod:`.graph`), expressions and timers (:mod:`.expressions`), the Camunda dialect
-   and unsupported constructs (:mod:`.extensions`). All of them run on every file,
-   as a designer wants the whole list at once;
+   and unsupported constructs (:mod:`.extensions`), service tasks and their connectors
+   (:mod:`.services`). All of them run on every file, as a designer wants the whole
+   list at once;
 3. only if all files pass, SpiffWorkflow's parser, whose own errors are given lines;
-4. one :class:`ProcessModel` per executable process, ready to be stored as a version.
+4. one :class:`ProcessModel` per executable process, ready to be stored as a version;
+   a spec that cannot be stored (a class the serializer has no converter for) is a
+   problem of its element, never an error at the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.connectors import connector_names
 from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_meta
 from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
 from engine.definitions.schema import check_schema
-from engine.definitions.serializer import dump_spec
+from engine.definitions.serializer import dump_spec, unstorable_specs
+from engine.definitions.services import GovflowParser, check_service_tasks
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
 
@@ -83,7 +88,7 @@ def load_models(
     problems.extend(_check_all(parsed, known_units))
     if problems:
         raise InvalidDefinition(problems)
-    parser = BpmnParser()
+    parser = GovflowParser()
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
         _add_to_parser(parser, item, problems)
@@ -113,6 +118,7 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
             _claim_process_id(process, item.name, owners, findings)
         problems.extend(findings.problems)
     process_ids = frozenset(owners)
+    connectors = connector_names()
     for item in parsed:
         findings = Findings(item.name)
         root = item.tree.getroot()
@@ -120,6 +126,7 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
         check_graph(root, findings, process_ids)
         check_expressions(root, findings)
         check_extensions(root, findings, known_units)
+        check_service_tasks(root, findings, connectors)
         problems.extend(findings.problems)
     return problems
 
@@ -137,7 +144,7 @@ def _claim_process_id(
     owners.setdefault(key, file_name)
 
 
-def _add_to_parser(parser: BpmnParser, item: _File, problems: list[DefinitionProblem]) -> None:
+def _add_to_parser(parser: GovflowParser, item: _File, problems: list[DefinitionProblem]) -> None:
     try:
         parser.add_bpmn_xml(item.tree, filename=item.name)
     except ValidationException as exc:
@@ -145,7 +152,7 @@ def _add_to_parser(parser: BpmnParser, item: _File, problems: list[DefinitionPro
 
 
 def _compile(
-    parser: BpmnParser, parsed: list[_File], problems: list[DefinitionProblem]
+    parser: GovflowParser, parsed: list[_File], problems: list[DefinitionProblem]
 ) -> list[ProcessModel]:
     models = []
     elements = {
@@ -165,17 +172,58 @@ def _compile(
             except ValidationException as exc:
                 problems.append(_problem_from_spiff(exc, item))
                 continue
+            stored = _storable_spec(spec, subprocess_specs, item, problems)
+            if stored is None:
+                continue
             models.append(
                 ProcessModel(
                     key=key,
                     name=process.get("name") or key,
                     file_name=item.name,
                     content_hash=digest,
-                    spec=dump_spec(spec, subprocess_specs),
+                    spec=stored,
                     meta=_meta_with_called(process, subprocess_specs, elements),
                 )
             )
     return models
+
+
+def _storable_spec(
+    spec: Any, subprocess_specs: Mapping[str, Any], item: _File, problems: list[DefinitionProblem]
+) -> dict[str, Any] | None:
+    """The spec as JSON-ready data, or None with a problem for each element it cannot hold."""
+    unstorable = [
+        found for s in (spec, *subprocess_specs.values()) for found in unstorable_specs(s)
+    ]
+    for element_id, kind in unstorable:
+        problems.append(
+            DefinitionProblem(
+                file=item.name,
+                line=_line_of(item.tree, element_id),
+                element_id=element_id,
+                element_name=None,
+                message=f"govflow cannot run this element (SpiffWorkflow builds a {kind})",
+                hint="use a user task, script task or service task instead",
+            )
+        )
+    if unstorable:
+        return None
+    stored = dump_spec(spec, subprocess_specs)
+    try:
+        json.dumps(stored)
+    except (TypeError, ValueError) as exc:
+        problems.append(
+            DefinitionProblem(
+                item.name,
+                None,
+                spec.name,
+                None,
+                f"the process cannot be stored: {exc}",
+                "report this to the govflow maintainers with the file",
+            )
+        )
+        return None
+    return stored
 
 
 def _meta_with_called(

@@ -16,6 +16,7 @@ every ``camunda:`` extension here, and hands SpiffWorkflow *standard* BPMN:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -23,16 +24,21 @@ from lxml import etree
 __all__ = [
     "BPMN_NS",
     "CAMUNDA_NS",
+    "GOVFLOW_NS",
     "NSMAP",
+    "ServiceCall",
     "expression_of",
     "normalize_for_spiff",
+    "parameter_expression",
     "read_process_meta",
+    "service_call_of",
     "unit_from_lane",
 ]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-NSMAP = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
+GOVFLOW_NS = "urn:govflow:bpmn:1.0"
+NSMAP = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS, "govflow": GOVFLOW_NS}
 
 _EXPRESSION = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
 _LANE_CODE = re.compile(r"\(([A-Z][A-Z0-9_:*-]*)\)\s*$")
@@ -89,6 +95,54 @@ def _standardize_multi_instance(loop: etree._Element) -> None:
         item = etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element_variable)
         item.set("name", element_variable)
         data_input.addnext(item)
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What a service task asks of a connector, as Python expressions for the sandbox."""
+
+    connector: str | None
+    """The connector's name; None when the task names none (refused by validation)."""
+    inputs: list[tuple[str, str]]
+    """(name, expression) of each input parameter; none: the task's data is the input."""
+    outputs: list[tuple[str, str]]
+    """(variable, expression over ``result`` and the data) of each output parameter."""
+
+
+def service_call_of(task: etree._Element) -> ServiceCall:
+    """The connector and the mappings of a ``bpmn:serviceTask``, written either way:
+
+    ``camunda:type="external" camunda:topic="http"`` (what the Camunda Modeler draws as
+    an external task) or ``<govflow:connector name="http"/>`` in its extension
+    elements; inputs and outputs in ``camunda:inputOutput`` (the Modeler's
+    Input/Output tab). A literal parameter becomes a quoted string, an empty one None,
+    an empty output parameter the whole ``result``.
+    """
+    connector = _camunda(task, "topic") if _camunda(task, "type") == "external" else None
+    named = task.find("bpmn:extensionElements/govflow:connector", NSMAP)
+    if named is not None:
+        connector = named.get("name")
+    mapping = "bpmn:extensionElements/camunda:inputOutput/camunda:"
+    inputs = [
+        (p.get("name") or "", parameter_expression(p))
+        for p in task.iterfind(mapping + "inputParameter", NSMAP)
+    ]
+    outputs = [
+        (p.get("name") or "", parameter_expression(p))
+        for p in task.iterfind(mapping + "outputParameter", NSMAP)
+    ]
+    return ServiceCall(connector, inputs, outputs)
+
+
+def parameter_expression(parameter: etree._Element) -> str:
+    """The Python expression of a ``camunda:inputParameter`` or ``outputParameter``."""
+    raw = parameter.text
+    empty = "result" if etree.QName(parameter).localname == "outputParameter" else "None"
+    body = expression_of(raw)
+    if body is not None:
+        return body
+    text = (raw or "").strip()
+    return repr(text) if text else empty
 
 
 def unit_from_lane(lane_name: str | None) -> str | None:

@@ -14,7 +14,7 @@ from datetime import date
 from lxml import etree
 
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, expression_of, unit_from_lane
-from engine.definitions.findings import Findings
+from engine.definitions.findings import Findings, owner_of
 from engine.definitions.graph import local_name
 from engine.durations import parse_offset
 from engine.errors import InvalidInput
@@ -27,7 +27,7 @@ _ORDERED_TYPES = {"long", "double", "date"}
 _LENGTH_TYPES = {"string"}
 _FLAGS = {"required", "readonly"}
 _IGNORED_CAMUNDA = {
-    "inputOutput": "input/output mappings are not applied",
+    "inputOutput": "input/output mappings are not applied outside service tasks",
     "executionListener": "execution listeners are not run",
     "taskListener": "task listeners are not run",
     "in": "call activity variable mappings are not applied (all variables are passed)",
@@ -252,24 +252,31 @@ def _check_start_in_subprocess(start: etree._Element, findings: Findings) -> Non
 
 
 def _check_camunda_delegates(element: etree._Element, kind: str, findings: Findings) -> None:
+    if kind == "serviceTask" and element.get(f"{{{CAMUNDA_NS}}}type") == "external":
+        return  # an external task's topic names its connector (see definitions.services)
     for name in _DELEGATES:
-        if element.get(f"{{{CAMUNDA_NS}}}{name}") is None:
+        if element.get(f"{{{CAMUNDA_NS}}}{name}") is None or (
+            name == "topic" and kind == "serviceTask"
+        ):
             continue
         if name == "formKey":
             hint = "describe the form with camunda:formData (Form type: Generated task form)"
         else:
-            hint = "govflow runs no Java or external workers; use a script task or a user task"
+            hint = "govflow runs no Java or external workers; use a service task with a connector"
         findings.add(element, f"camunda:{name} on a {kind} is not supported", hint)
     if element.get(f"{{{CAMUNDA_NS}}}type") == "external":
         findings.add(
             element,
             f"external {kind}s are not supported",
-            "govflow runs no external workers; use a script task or a user task",
+            "only a service task calls another system, through a connector",
         )
 
 
 def _check_ignored_extension(element: etree._Element, findings: Findings) -> None:
-    what = _IGNORED_CAMUNDA.get(etree.QName(element).localname)
+    name = etree.QName(element).localname
+    if name == "inputOutput" and local_name(owner_of(element)) == "serviceTask":
+        return  # a service task's inputs and outputs are its connector's (definitions.services)
+    what = _IGNORED_CAMUNDA.get(name)
     if what is not None:
         findings.add(
             element,

@@ -18,7 +18,16 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 
-__all__ = ["SERIALIZER", "dump_spec", "dump_state", "load_spec", "load_state"]
+from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+
+__all__ = [
+    "SERIALIZER",
+    "dump_spec",
+    "dump_state",
+    "load_spec",
+    "load_state",
+    "unstorable_specs",
+]
 
 
 class _StateConverter(BpmnWorkflowConverter):
@@ -36,8 +45,24 @@ class _StateConverter(BpmnWorkflowConverter):
 
 
 SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter})
+    BpmnWorkflowSerializer.configure(
+        {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
+    )
 )
+
+
+def unstorable_specs(spec: Any) -> list[tuple[str, str]]:
+    """(element id, class) of each task spec the serializer has no converter for.
+
+    Without one, Spiff's registry passes the object through and storing the spec
+    fails at the database with a TypeError: deploy checks this first instead.
+    """
+    registry = SERIALIZER.registry
+    return [
+        (task_spec.bpmn_id or name, type(task_spec).__name__)
+        for name, task_spec in spec.task_specs.items()
+        if type(task_spec) not in registry.typenames
+    ]
 
 
 def dump_spec(spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from engine import attachments
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import Incident, ProcessInstance, Timer
+from engine.models import Incident, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
 from engine.runtime.live import LiveWorkflows
@@ -69,6 +69,8 @@ class Runtime:
         self.script_engine = make_script_engine(functions, script_timeout_s)
         self.on_tasks_changed: list[Callable[[Session, Any, TaskChanges, datetime], None]] = []
         """Hooks run in the command's transaction when tasks opened or closed (escalation)."""
+        self.on_calls_queued: list[Callable[[], None]] = []
+        """Hooks run after the commit of a command that queued calls (to send them now)."""
 
     # -- commands that run the workflow ---------------------------------------------
 
@@ -199,6 +201,38 @@ class Runtime:
         self._advance(work)
         return work.instance
 
+    def settle_call(
+        self, session: Session, outbox_id: int, *, result: Any = None, error: str | None = None
+    ) -> bool:
+        """Give a service task its call's result and move on, or make ``error`` its incident.
+
+        False when the call no longer matters: settled already (by a node whose lease
+        ran out first) or its task was left (the instance was cancelled, a boundary
+        event interrupted the task).
+        """
+        entry = session.get(OutboxEntry, outbox_id)
+        if entry is None:
+            raise NotFound(f"no outbox entry {outbox_id}", outbox_id=outbox_id)
+        instance = InstanceRecord.of(self.db.lock_instance_row(session, entry.instance_id))
+        session.refresh(entry)  # as of the instance lock, which every settling takes
+        if entry.status != "pending" or instance.status not in _ACTIVE:
+            return False
+        work = self._unit_of_work(session, instance, "engine")
+        task = work.workflow.get_task_from_id(UUID(entry.task_id))
+        if task is None or task.state != TaskState.STARTED:
+            entry.status, entry.settled_at = "cancelled", work.now
+            return False
+        task.task_spec.settle(task, result=result, error=error)
+        entry.status, entry.settled_at = ("sent" if error is None else "failed"), work.now
+        entry.last_error = error
+        work.settled_calls.add(entry.task_id)
+        details = {"connector": entry.target, "outbox_id": entry.id, "attempts": entry.attempts}
+        details.update({"result": result} if error is None else {"error": error})
+        kind = "call_answered" if error is None else "call_failed"
+        work.record(kind, element_id=entry.element_id, task_id=entry.task_id, data=details)
+        self._advance(work)
+        return True
+
     # -- commands on the derived rows only ------------------------------------------
 
     def claim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
@@ -308,6 +342,9 @@ class Runtime:
         if work.instance.status in _ACTIVE:
             keep = partial(self.live.put, work.instance.id, work.committed())
             self.db.after_commit(work.session, keep)
+        if work.calls_queued:
+            for hook in self.on_calls_queued:
+                self.db.after_commit(work.session, hook)
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance

@@ -33,6 +33,7 @@ class LiveWorkflow:
     workflow: BpmnWorkflow
     open_task_ids: frozenset[str]
     pending_timers: frozenset[tuple[str, datetime]]
+    pending_calls: frozenset[str]
 
 
 class LiveWorkflows:

@@ -17,7 +17,16 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["ReadyTask", "Snapshot", "WaitingTimer", "errored_tasks", "snapshot"]
+from engine.definitions.connector_task import ConnectorTask
+
+__all__ = [
+    "PendingCall",
+    "ReadyTask",
+    "Snapshot",
+    "WaitingTimer",
+    "errored_tasks",
+    "snapshot",
+]
 
 
 @dataclass(frozen=True)
@@ -37,17 +46,28 @@ class WaitingTimer:
 
 
 @dataclass(frozen=True)
+class PendingCall:
+    """A service task waiting for its connector's call (its outbox entry)."""
+
+    task_id: str
+    element_id: str
+    connector: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The externally visible parts of a workflow at one moment."""
 
     ready: list[ReadyTask]
     timers: list[WaitingTimer]
     errored: list[Any]
+    calls: list[PendingCall]
 
 
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
-    """Ready human tasks, waiting timers and errored tasks, in one walk of the task tree."""
-    ready, timers, errored = [], [], []
+    """Ready human tasks, waiting timers, errored tasks and pending calls, in one walk."""
+    ready, timers, errored, calls = [], [], [], []
     for task in workflow.get_tasks():
         if task.state == TaskState.READY and task.task_spec.manual:
             ready.append(_ready_task(task))
@@ -57,7 +77,9 @@ def snapshot(workflow: BpmnWorkflow) -> Snapshot:
                 timers.append(timer)
         elif task.state == TaskState.ERROR:
             errored.append(task)
-    return Snapshot(ready, timers, errored)
+        elif task.state == TaskState.STARTED and isinstance(task.task_spec, ConnectorTask):
+            calls.append(_pending_call(task))
+    return Snapshot(ready, timers, errored, calls)
 
 
 def errored_tasks(workflow: BpmnWorkflow) -> list[Any]:
@@ -67,6 +89,11 @@ def errored_tasks(workflow: BpmnWorkflow) -> list[Any]:
 def _ready_task(task: Any) -> ReadyTask:
     spec = task.task_spec
     return ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane, task)
+
+
+def _pending_call(task: Any) -> PendingCall:
+    spec = task.task_spec
+    return PendingCall(str(task.id), spec.bpmn_id, spec.connector, task.internal_data["call"])
 
 
 def _waiting_timer(task: Any) -> WaitingTimer | None:

@@ -17,16 +17,18 @@ from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict
-from engine.models import Event, HumanTask, ProcessInstance, Timer
+from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
 
 __all__ = [
     "append_history",
+    "cancel_calls",
     "cancel_open_rows",
     "cancel_tasks",
     "cancel_timer",
     "create_instance",
     "insert_tasks",
     "insert_timers",
+    "queue_call",
     "save_instance",
     "set_assignee",
     "set_completed",
@@ -38,6 +40,7 @@ _instance = cast(Table, ProcessInstance.__table__)
 _task = cast(Table, HumanTask.__table__)
 _timer = cast(Table, Timer.__table__)
 _event = cast(Table, Event.__table__)
+_outbox = cast(Table, OutboxEntry.__table__)
 
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
@@ -90,6 +93,31 @@ _CANCEL_OPEN_TASKS = (
 _CANCEL_PENDING_TIMERS = (
     update(_timer)
     .where(_timer.c.instance_id == bindparam("b_instance_id"), _timer.c.status == "pending")
+    .values(status="cancelled", settled_at=bindparam("b_at"))
+)
+
+
+_INSERT_CALL = insert(_outbox)
+_REQUEUE_CALL = (
+    update(_outbox)
+    .where(_outbox.c.task_id == bindparam("b_task_id"))
+    .values(
+        payload=bindparam("b_payload"),
+        status="pending",
+        attempts=0,
+        next_attempt_at=bindparam("b_at"),
+        settled_at=None,
+    )
+    .returning(_outbox.c.id)
+)
+_CANCEL_CALL = (
+    update(_outbox)
+    .where(_outbox.c.task_id == bindparam("b_task_id"), _outbox.c.status == "pending")
+    .values(status="cancelled", settled_at=bindparam("b_at"))
+)
+_CANCEL_PENDING_CALLS = (
+    update(_outbox)
+    .where(_outbox.c.instance_id == bindparam("b_instance_id"), _outbox.c.status == "pending")
     .values(status="cancelled", settled_at=bindparam("b_at"))
 )
 
@@ -159,6 +187,25 @@ def cancel_open_rows(session: Session, instance_id: int, at: datetime) -> None:
     """Close every open task and pending timer of an instance (it was cancelled)."""
     _run(session, _CANCEL_OPEN_TASKS, {"b_instance_id": instance_id, "b_at": at})
     _run(session, _CANCEL_PENDING_TIMERS, {"b_instance_id": instance_id, "b_at": at})
+    _run(session, _CANCEL_PENDING_CALLS, {"b_instance_id": instance_id, "b_at": at})
+
+
+def queue_call(session: Session, entry: dict[str, Any], at: datetime) -> int:
+    """The outbox entry of a service task's call: a new one, or, when the task runs again
+    after an incident, its old one due again (the same id: the same idempotency key)."""
+    params = {"b_task_id": entry["task_id"], "b_payload": entry["payload"], "b_at": at}
+    requeued = _run(session, _REQUEUE_CALL, params).scalar()
+    if requeued is not None:
+        return requeued
+    values = {**entry, "status": "pending", "attempts": 0, "next_attempt_at": at, "created_at": at}
+    return _run(session, _INSERT_CALL, values).inserted_primary_key[0]
+
+
+def cancel_calls(session: Session, task_ids: list[str], at: datetime) -> None:
+    """Cancel the pending calls of service tasks the instance left (a boundary event)."""
+    params = [{"b_task_id": task_id, "b_at": at} for task_id in task_ids]
+    if params:
+        _run(session, _CANCEL_CALL, params)
 
 
 def append_history(session: Session, rows: list[dict[str, Any]]) -> None:

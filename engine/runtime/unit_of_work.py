@@ -91,6 +91,12 @@ class UnitOfWork:
     undated_task_ids: set[str] = field(default_factory=set)
     """Settled tasks whose row had no due date."""
     settled_timers: set[tuple[str, datetime]] = field(default_factory=set)
+    pending_calls: set[str] = field(default_factory=set)
+    """Task ids of service tasks with a pending outbox entry before the command."""
+    settled_calls: set[str] = field(default_factory=set)
+    """Service tasks whose entry this command settled (it must not be cancelled)."""
+    calls_queued: int = 0
+    """Calls this command put in the outbox (set by write_back)."""
     events: list[dict[str, Any]] = field(default_factory=list)
     has_errors: bool = False
     """Whether a task of the workflow is in error after the command (set by write_back)."""
@@ -113,6 +119,7 @@ class UnitOfWork:
         before = snapshot(workflow)
         work.open_task_ids = {t.task_id for t in before.ready}
         work.pending_timers = {(t.task_id, t.due_at) for t in before.timers}
+        work.pending_calls = {call.task_id for call in before.calls}
         return work
 
     @classmethod
@@ -129,6 +136,7 @@ class UnitOfWork:
         work = cls(session, instance, compiled, live.workflow, actor, now)
         work.open_task_ids = set(live.open_task_ids)
         work.pending_timers = set(live.pending_timers)
+        work.pending_calls = set(live.pending_calls)
         return work
 
     def committed(self) -> LiveWorkflow:
@@ -140,6 +148,7 @@ class UnitOfWork:
             workflow=self.workflow,
             open_task_ids=frozenset(task.task_id for task in self.after.ready),
             pending_timers=frozenset((t.task_id, t.due_at) for t in self.after.timers),
+            pending_calls=frozenset(call.task_id for call in self.after.calls),
         )
 
     def record(
@@ -172,6 +181,7 @@ class UnitOfWork:
         self.has_errors = bool(after.errored)
         self._write_human_tasks(after, open_task)
         self._write_timers(after)
+        self._write_calls(after)
         store_state(self.instance, self.workflow)
         self.instance.variables = current_variables(self.workflow)
         self.instance.updated_at = self.now
@@ -226,6 +236,31 @@ class UnitOfWork:
         )
         for task_id, due_at in self.pending_timers - waiting.keys() - self.settled_timers:
             rows.cancel_timer(self.session, self.instance.id, task_id, due_at, self.now)
+
+    def _write_calls(self, after: Snapshot) -> None:
+        """Queue the calls of service tasks that started; cancel those of tasks left."""
+        waiting = {call.task_id: call for call in after.calls}
+        for task_id in sorted(waiting.keys() - self.pending_calls):
+            call = waiting[task_id]
+            entry = {
+                "kind": "connector",
+                "instance_id": self.instance.id,
+                "task_id": task_id,
+                "element_id": call.element_id,
+                "target": call.connector,
+                "payload": call.payload,
+            }
+            outbox_id = rows.queue_call(self.session, entry, self.now)
+            self.calls_queued += 1
+            self.record(
+                "call_queued",
+                actor="engine",
+                element_id=call.element_id,
+                task_id=task_id,
+                data={"connector": call.connector, "outbox_id": outbox_id},
+            )
+        gone = self.pending_calls - waiting.keys() - self.settled_calls
+        rows.cancel_calls(self.session, sorted(gone), self.now)
 
 
 def history_row(
