@@ -177,7 +177,7 @@ def test_bounded_cycle_ends() -> None:
         repetitions=3,
     )
     assert [p.index for p in schedule.periods(start, local(2030, 1, 1))] == [0, 1, 2]
-    assert schedule.period(2).end is None
+    assert schedule.period(2).end == local(2024, 1, 1)  # the last period still ends
     assert schedule.next_start(local(2024, 1, 1)) is None
 
 
