@@ -139,14 +139,21 @@ class _Run:
     def until(self, stop: datetime) -> None:
         while True:
             self.escalations += self.engine.tick().deadlines_fired
-            self._plan_completions()
-            self._complete_due_tasks()
+            self._act_on_open_tasks()
             upcoming = [self.engine.next_due_at(), *self.completions.values()]
             moment = min((m for m in upcoming if m is not None), default=None)
             if moment is None or moment >= stop:
                 return
             now = self.clock.now()
             self.clock.set(moment if moment > now else now + timedelta(minutes=1))
+
+    def _act_on_open_tasks(self) -> None:
+        """Plan every open task's completion and do those due, until a round opens
+        nothing new: a task opened by another's completion (the approval after the
+        consolidation) is planned at once, not at the next timer or deadline."""
+        self._plan_completions()
+        while self._complete_due_tasks():
+            self._plan_completions()
 
     def _plan_completions(self) -> None:
         for task in self.engine.tasks():
@@ -162,11 +169,12 @@ class _Run:
             return quick
         return min(quick, opened + (task.due_at - opened) / 2)
 
-    def _complete_due_tasks(self) -> None:
+    def _complete_due_tasks(self) -> int:
+        """Complete the tasks planned for now or earlier; how many were due."""
         now = self.clock.now()
-        for task_id, moment in sorted(self.completions.items(), key=lambda item: item[1]):
-            if moment > now:
-                continue
+        due = sorted((moment, task_id) for task_id, moment in self.completions.items())
+        due = [task_id for moment, task_id in due if moment <= now]
+        for task_id in due:
             try:
                 task = self.engine.task(task_id)
                 if task.status == "open":
@@ -176,6 +184,7 @@ class _Run:
             except Conflict:
                 pass  # cancelled by an interrupting event in the meantime
             del self.completions[task_id]
+        return len(due)
 
     def _upload_documents(self, task: TaskView, actor: str) -> dict[str, str]:
         """A unit uploads a (generated) document for each ``file`` field of the form."""

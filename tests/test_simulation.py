@@ -96,3 +96,45 @@ def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
     assert late.worst_days_late >= 5
     assert report.lateness["DBO:STAMEQ"].late == 0
     assert report.escalations > 0
+
+
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory: pytest.TempPathFactory):
+    """The whole plan, 2021-2025, every unit on time."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sim') / 'plan.db'}"
+    began = time.perf_counter()
+    report = simulate(PROCESSES, date(2021, 1, 1), date(2025, 12, 31), database_url=url)
+    elapsed = time.perf_counter() - began
+    engine = Engine(url)
+    yield report, engine, elapsed
+    engine.close()
+
+
+def test_five_years_run_to_the_end_without_incident_in_under_a_minute(five_years) -> None:
+    _, engine, elapsed = five_years
+    assert elapsed < 60
+    assert [i.id for i in engine.instances() if i.status == "incident"] == []
+    last_halves = [
+        i for i in engine.instances(process_key="open_data_catalogue") if i.data["year"] == 2025
+    ]
+    assert {i.data["period_end"] for i in last_halves} == {
+        "2025-07-01T00:00:00+07:00",
+        "2026-01-01T00:00:00+07:00",  # the last period of the cycle ends too
+    }
+
+
+@pytest.mark.parametrize("catalogue", ["open_data_catalogue", "default_sharing_catalogue"])
+def test_each_half_year_decides_its_catalogue_within_that_half_year(
+    five_years, catalogue: str
+) -> None:
+    """I.3 and I.7: the Minister's decision of a half-year comes out in that half-year,
+    because the simulated leadership approves as soon as the approval opens."""
+    report, engine, _ = five_years
+    instances = {i.id: i for i in engine.instances(process_key=catalogue)}
+    halves = []
+    for product in (p for p in report.products if p.process_key == catalogue):
+        period = instances[product.instance_id].data
+        start = datetime.fromisoformat(period["period_start"])
+        assert start <= product.at < datetime.fromisoformat(period["period_end"]), period
+        halves.append((start.year, start.month))
+    assert sorted(halves) == [(year, month) for year in range(2021, 2026) for month in (1, 7)]
