@@ -14,7 +14,9 @@ time: callers pass it in (see :mod:`engine.clock`).
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +39,8 @@ __all__ = [
     "to_local",
 ]
 
+log = logging.getLogger(__name__)
+
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_YEARS = range(2020, 2031)
 
@@ -50,23 +54,48 @@ class WorkCalendar:
 
     A date in ``holidays`` is a day off even on a weekday; a date in
     ``working_weekends`` is a working Saturday or Sunday. A date in both is a day off:
-    a holiday always wins. ``years`` lists the years whose holidays were loaded; asking
-    about another year raises instead of silently ignoring its Tết. An empty ``years``
-    disables that check (for hand-built calendars).
+    a holiday always wins. ``years`` lists the years whose holidays were loaded. A
+    date of another year (a cycle that outlives the plan, a deadline in 2031) falls
+    back to the ``holidays`` package's statutory days alone, with one warning per year:
+    its bridge days are not announced yet, but its Tết must not be ignored, and a
+    deadline must not turn into an error. An empty ``years`` disables the fallback
+    (for hand-built calendars).
     """
 
     holidays: frozenset[date]
     working_weekends: frozenset[date] = frozenset()
     names: Mapping[date, str] = field(default_factory=dict, compare=False, repr=False)
     years: frozenset[int] = frozenset()
+    _statutory_beyond: dict[int, frozenset[date]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _beyond_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, compare=False, repr=False
+    )
 
     def is_working_day(self, day: date) -> bool:
-        if self.years and day.year not in self.years:
-            known = f"{min(self.years)}-{max(self.years)}"
-            raise ValueError(f"{day} is outside the calendar's years ({known})")
-        if day in self.holidays:
+        if day in self.holidays or day in self._statutory_days_beyond_years(day.year):
             return False
         return day in self.working_weekends or day.weekday() < 5
+
+    def _statutory_days_beyond_years(self, year: int) -> frozenset[date]:
+        """The package's holidays of a year that was not loaded (empty for loaded years)."""
+        if not self.years or year in self.years:
+            return frozenset()
+        with self._beyond_lock:
+            if year not in self._statutory_beyond:
+                log.warning(
+                    "working-day calendar: %s is beyond the loaded years %s-%s; using the "
+                    "statutory holidays of the holidays package alone (add the government's "
+                    "announced swaps for %s to calendar.yaml and its years to DEFAULT_YEARS)",
+                    year,
+                    min(self.years),
+                    max(self.years),
+                    year,
+                )
+                official = holidays.country_holidays("VN", years=year)
+                self._statutory_beyond[year] = frozenset(official)
+            return self._statutory_beyond[year]
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -123,10 +124,20 @@ def test_local_deadline_is_stored_in_utc() -> None:
     assert to_local(local_deadline(2021, 12, 25)).date() == date(2021, 12, 25)
 
 
-def test_dates_outside_the_loaded_years_are_refused(tmp_path: Path) -> None:
-    calendar = load_calendar(tmp_path / "missing.yaml", years=[2021])
-    with pytest.raises(ValueError, match="outside"):
-        calendar.next_working_day(date(2021, 12, 31))
+def test_beyond_the_loaded_years_the_statutory_holidays_alone_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calendar = load_calendar(SHIPPED)  # 2020-2030
+    with caplog.at_level(logging.WARNING, logger="engine.calendar"):
+        assert calendar.next_working_day(date(2030, 12, 31)) == date(2031, 1, 2)  # 1/1 off
+        tet_2031 = _days(date(2031, 1, 21), date(2031, 1, 27))
+        assert not any(calendar.is_working_day(day) for day in tet_2031)
+        assert calendar.add_working_days(date(2031, 1, 20), 1) == date(2031, 1, 28)
+        assert calendar.is_working_day(date(2031, 3, 3))
+        assert not calendar.is_working_day(date(2032, 1, 1))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # once for 2031, once for 2032, however many calls
+    assert "2031" in warnings[0] and "2032" in warnings[1]
 
 
 def test_overrides_from_yaml(tmp_path: Path) -> None:
