@@ -19,7 +19,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -32,10 +32,12 @@ from engine.errors import InvalidInput
 
 __all__ = [
     "DEFAULT_YEARS",
+    "END_OF_WORKING_DAY",
     "TIMEZONE",
     "WorkCalendar",
     "load_calendar",
     "local_deadline",
+    "local_moment",
     "to_local",
 ]
 
@@ -157,14 +159,47 @@ def to_local(moment: datetime) -> datetime:
     return ensure_utc(moment).astimezone(TIMEZONE)
 
 
-def local_deadline(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """The UTC moment of a Vietnamese wall-clock time.
+END_OF_WORKING_DAY = time(17, 0)
+"""When a ministry working day ends (Hà Nội): a deadline given as a date means this."""
 
-    The plan's dates ("by 25 December") are local: midnight starting 25 December in
-    Hà Nội is 17:00 UTC on the 24th, which is how the engine stores it. Pass the next
-    day for "by the end of" a date.
+
+def local_deadline(
+    year: int,
+    month: int,
+    day: int,
+    hour: int | None = None,
+    minute: int = 0,
+    *,
+    calendar: WorkCalendar,
+) -> datetime:
+    """The UTC moment of a deadline the plan gives as a Vietnamese date.
+
+    The plan writes "trước 25/12" (before 25 December). A date alone therefore means
+    **by the end of the last working day before it**: 17:00 Hà Nội on Friday 24/12/2021
+    (25/12 is a Saturday), not 25/12 00:00, which fell on a weekend and left an urge
+    task running from Saturday to Monday with no working time in it. 17:00, not
+    23:59, because that is when the ministry's offices close: a report has to reach the
+    receiving office while it is open, and reminders and escalations counted in working
+    days from the deadline keep its time of day, so they land in office hours too.
+    With ``hour`` (and ``minute``) the deadline is that wall-clock time on that date.
     """
+    if hour is None:
+        last_day = calendar.previous_working_day(date(year, month, day))
+        return datetime.combine(last_day, END_OF_WORKING_DAY, TIMEZONE).astimezone(UTC)
     return datetime(year, month, day, hour, minute, tzinfo=TIMEZONE).astimezone(UTC)
+
+
+def local_moment(value: datetime | date | str) -> datetime:
+    """A moment a process was given, in UTC: an aware datetime or ISO text with its
+    offset as it is; a date-time without an offset on the Hà Nội wall clock; a date
+    without a time (``live_at: 2024-03-01``) as the start of that day in Hà Nội."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=TIMEZONE)
+    return value.astimezone(UTC)
 
 
 def load_calendar(path: Path | None = None, years: Iterable[int] | None = None) -> WorkCalendar:

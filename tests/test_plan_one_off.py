@@ -109,7 +109,7 @@ def test_status_review_returns_a_unit_then_consolidates(engine: Engine) -> None:
 
     submitted = complete_each(engine, instance.id, "submit", _assessment)
     assert sorted(t.unit for t in submitted) == sorted(dbo)
-    assert {local(t.due_at) for t in submitted} == {at(2020, 12, 31)}
+    assert {local(t.due_at) for t in submitted} == {at(2020, 12, 31).replace(hour=17)}
     returned = {"check_result": "returned", "returned_units": "DBO:NOIP", "check_comments": "?"}
     complete_one(engine, instance.id, "check", returned, "ITC")
 

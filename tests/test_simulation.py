@@ -72,8 +72,8 @@ def test_inspection_deadlines_are_25_and_31_december_in_hanoi_time(year_2021) ->
     tasks = engine.tasks(instance_id=inspection.id, status=None)
     unit_reports = {t.due_at for t in tasks if t.element_id == "inspect"}
     ministry_reports = {t.due_at for t in tasks if t.element_id == "report_to_ministry"}
-    assert unit_reports == {datetime(2021, 12, 24, 17, 0, tzinfo=UTC)}  # 25/12 00:00 +07
-    assert ministry_reports == {datetime(2021, 12, 30, 17, 0, tzinfo=UTC)}  # 31/12 00:00 +07
+    assert unit_reports == {datetime(2021, 12, 24, 10, 0, tzinfo=UTC)}  # Fri 24/12 17:00 +07
+    assert ministry_reports == {datetime(2021, 12, 30, 10, 0, tzinfo=UTC)}  # Thu 30/12 17:00 +07
 
 
 def test_unit_reports_come_with_their_documents(year_2021) -> None:
