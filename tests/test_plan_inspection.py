@@ -122,6 +122,12 @@ def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
     assert product["late"] == [late]
     assert product["missing"] == [silent]
 
+    table = plan_engine.compliance(PROCESS)
+    assert table.cells[(silent, instance_id)].state == "missing"  # cut off, never sent
+    assert table.cells[(late, instance_id)].state == "late"
+    assert {table.cells[(unit, instance_id)].state for unit in on_time} == {"on_time"}
+    assert table.behind(silent) == 1
+
 
 @pytest.mark.parametrize("year", [2022, 2025])
 def test_deadlines_follow_the_cycle_year(plan_engine: Engine, year: int) -> None:
