@@ -89,6 +89,7 @@ def test_decision_task_is_drafted_contributed_approved_and_issued(
         "signed_on": "2021-02-01",
         "approved_by": "LEAD",
         "sent_to": variables["send_to"],
+        "missing": [],
     }
     assert len(done.data["contributions"]) == len(contributions)
     assert done.data["final_summary"] == "v3"
