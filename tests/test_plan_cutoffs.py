@@ -59,6 +59,21 @@ STEPS = [
         "contributions",
         hanoi(2021, 12, 10, 17),
     ),
+    # due 31/12/2020, started on 4/1/2021 at 08:00: still 5 working days from then
+    Step(
+        "one_off_status_review",
+        plan_tasks()["II.1"]["variables"],
+        "submit",
+        "submissions",
+        hanoi(2021, 1, 11, 8),
+    ),
+    Step(
+        "one_off_focal_points",
+        plan_tasks()["II.7"]["variables"],
+        "submit",
+        "submissions",
+        hanoi(2021, 1, 11, 8),
+    ),
 ]
 
 
@@ -73,6 +88,12 @@ def _run_to(engine: Engine, instance_id: int, element_id: str) -> list[Any]:
         for task in tasks:
             engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
     raise AssertionError(f"{element_id} never opened")
+
+
+def _run_to_the_end(engine: Engine, instance_id: int) -> None:
+    for _ in range(20):
+        for task in engine.tasks(instance_id=instance_id):
+            engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[s.process for s in STEPS])
@@ -106,10 +127,7 @@ def test_a_silent_unit_is_cut_off_and_recorded_missing(
     table = plan_engine.compliance(step.process)
     assert table.cells[(SILENT, instance.id)].state == "missing"
 
-    for _ in range(20):  # the rest of the process, to its product
-        tasks = plan_engine.tasks(instance_id=instance.id)
-        for task in tasks:
-            plan_engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
+    _run_to_the_end(plan_engine, instance.id)
     done = plan_engine.instance(instance.id)
     assert done.status == "completed"
     assert done.data["product"]["missing"] == [SILENT]
@@ -136,3 +154,26 @@ def test_a_step_due_after_it_opens_cuts_off_5_working_days_after_its_due_date(
     assert plan_engine.fire_due_timers() == 1
     items = plan_engine.instance(instance.id).data[collection]
     assert {"unit": silent.unit, "status": "missing"} in items
+
+
+def test_a_returned_unit_that_does_not_resubmit_is_cut_off(
+    plan_engine: Engine, clock: ManualClock
+) -> None:
+    deploy_processes(plan_engine, "one_off_focal_points")
+    variables = plan_tasks()["II.7"]["variables"]
+    instance = plan_engine.start("one_off_focal_points", variables, actor="itc.head")
+    for task in _run_to(plan_engine, instance.id, "submit"):
+        plan_engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
+    (check,) = plan_engine.tasks(instance_id=instance.id)
+    returned = {"check_result": "returned", "returned_units": SILENT, "check_comments": "?"}
+    plan_engine.complete(check.id, returned, actor="itc.staff")
+    (resubmit,) = plan_engine.tasks(instance_id=instance.id)
+    assert (resubmit.element_id, resubmit.unit) == ("resubmit", SILENT)
+
+    assert resubmit.due_at is not None
+    clock.set(load_calendar(PROCESSES / "calendar.yaml").add_working_days_at(resubmit.due_at, 5))
+    assert plan_engine.fire_due_timers() == 1
+    _run_to_the_end(plan_engine, instance.id)
+    product = plan_engine.instance(instance.id).data["product"]
+    assert product["missing"] == [SILENT]
+    assert SILENT not in product["focal_persons"]
