@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from engine.views import InstanceView, TaskView
 
-__all__ = ["Cell", "ComplianceTable", "compliance_table"]
+__all__ = ["Cell", "ComplianceTable", "compliance_table", "was_cut_off"]
 
 _SEVERITY = {"on_time": 0, "pending": 1, "late": 2, "overdue": 3, "missing": 4}
 
@@ -58,7 +58,7 @@ def compliance_table(
     for task in tasks:
         if task.unit is None or task.due_at is None or task.instance_id in cancelled_cycles:
             continue
-        if task.status == "cancelled" and not _cut_off(task):
+        if task.status == "cancelled" and not was_cut_off(task):
             continue  # withdrawn before its time (an interrupting event): not the unit's fault
         key = (task.unit, task.instance_id)
         cells[key] = _worse(cells.get(key), _cell(task, now))
@@ -66,10 +66,14 @@ def compliance_table(
     return ComplianceTable(process_key, cycles, units, cells)
 
 
-def _cut_off(task: TaskView) -> bool:
-    """Closed without an answer at or after its due time: a cut-off went on without it."""
-    assert task.due_at is not None
-    return task.completed_at is not None and task.completed_at >= task.due_at
+def was_cut_off(task: TaskView) -> bool:
+    """Cancelled at or after its due time: a cut-off went on without the unit's answer."""
+    return (
+        task.status == "cancelled"
+        and task.due_at is not None
+        and task.completed_at is not None
+        and task.completed_at >= task.due_at
+    )
 
 
 def _cell(task: TaskView, now: datetime) -> Cell:

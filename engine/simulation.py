@@ -26,6 +26,7 @@ import yaml
 from engine.api import Engine, read_files
 from engine.calendar import TIMEZONE, WorkCalendar, load_calendar
 from engine.clock import ManualClock
+from engine.compliance import was_cut_off
 from engine.errors import Conflict
 from engine.settings import Settings
 from engine.views import TaskView
@@ -57,6 +58,8 @@ class UnitLateness:
     tasks: int = 0
     late: int = 0
     worst_days_late: float = 0.0
+    missing: int = 0
+    """Tasks a cut-off closed without the unit's answer (counted apart from ``tasks``)."""
 
     def add(self, task: TaskView) -> None:
         self.tasks += 1
@@ -203,6 +206,8 @@ class _Run:
         for task in self.engine.tasks(status="completed"):
             lateness[task.unit or "-"].add(task)
             report.tasks_completed += 1
+        for task in filter(was_cut_off, self.engine.tasks(status="cancelled")):
+            lateness[task.unit or "-"].missing += 1
         report.lateness = dict(sorted(lateness.items()))
         for instance in self.engine.instances():
             report.instances[instance.process_key] += 1

@@ -95,7 +95,17 @@ def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
     assert late.tasks > 0 and late.late == late.tasks
     assert late.worst_days_late >= 5
     assert report.lateness["DBO:STAMEQ"].late == 0
+    assert report.lateness["DBO:STAMEQ"].missing == 0
     assert report.escalations > 0
+
+
+def test_the_late_unit_is_cut_off_where_the_step_would_wait_past_its_cut_off(year_2021) -> None:
+    """Five working days late is at or past most steps' cut-off: the unit is recorded
+    missing there, and the step's product does not wait for it."""
+    report, _, _ = year_2021
+    assert report.lateness["DBO:NOIP"].missing >= 10
+    catalogues = [p for p in report.products if p.process_key == "open_data_catalogue"]
+    assert [p.summary["missing"] for p in catalogues] == [["DBO:NOIP"], ["DBO:NOIP"]]
 
 
 @pytest.fixture(scope="module")
