@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_YEARS = range(2020, 2031)
 
+END_OF_WORKING_DAY = time(17, 0)
+"""When a ministry working day ends (Hà Nội): a deadline given as a date means this."""
+
 _SECTIONS = ("extra_holidays", "removed_holidays", "working_weekends")
 _ONE_DAY = timedelta(days=1)
 
@@ -138,6 +141,13 @@ class WorkCalendar:
             return -self._count(end, start)
         return self._count(start + _ONE_DAY, end + _ONE_DAY)
 
+    def end_of_working_day(self, day: date, n: int = 0) -> datetime:
+        """17:00 Hà Nội, in UTC, on the ``n``-th working day after ``day`` (see
+        :meth:`add_working_days`): "by the end of the 15th working day of the period",
+        or with ``n == -1`` "before that date"."""
+        working_day = self.add_working_days(day, n)
+        return datetime.combine(working_day, END_OF_WORKING_DAY, TIMEZONE).astimezone(UTC)
+
     def add_working_days_at(self, moment: datetime, n: int) -> datetime:
         """:meth:`add_working_days` for an aware moment, returned in UTC.
 
@@ -157,10 +167,6 @@ class WorkCalendar:
 def to_local(moment: datetime) -> datetime:
     """``moment`` on the Hà Nội wall clock; naive datetimes are refused (ValueError)."""
     return ensure_utc(moment).astimezone(TIMEZONE)
-
-
-END_OF_WORKING_DAY = time(17, 0)
-"""When a ministry working day ends (Hà Nội): a deadline given as a date means this."""
 
 
 def local_deadline(
@@ -184,8 +190,7 @@ def local_deadline(
     With ``hour`` (and ``minute``) the deadline is that wall-clock time on that date.
     """
     if hour is None:
-        last_day = calendar.previous_working_day(date(year, month, day))
-        return datetime.combine(last_day, END_OF_WORKING_DAY, TIMEZONE).astimezone(UTC)
+        return calendar.end_of_working_day(date(year, month, day), -1)
     return datetime(year, month, day, hour, minute, tzinfo=TIMEZONE).astimezone(UTC)
 
 

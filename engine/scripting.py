@@ -31,6 +31,9 @@ def script_functions(
     def add_working_days(moment: datetime | date | str, days: int) -> datetime:
         return work_calendar.add_working_days_at(local_moment(moment), days)
 
+    def end_of_working_day(moment: datetime | date | str, days: int = 0) -> datetime:
+        return work_calendar.end_of_working_day(to_local(local_moment(moment)).date(), days)
+
     def deadline(
         year: int, month: int, day: int, hour: int | None = None, minute: int = 0
     ) -> datetime:
@@ -40,6 +43,7 @@ def script_functions(
         "now": now,
         "add_working_days": add_working_days,
         "local_deadline": deadline,
+        "end_of_working_day": end_of_working_day,
         "local_time": to_local,
         "units_of": lambda code: list(organisation.expand(code)),
         "owner_of": organisation.owner_of,

@@ -136,6 +136,17 @@ def test_a_date_deadline_is_the_end_of_the_last_working_day_before_it(
     assert before(2021, 2, 17) == datetime(2021, 2, 9, 17, 0, tzinfo=TIMEZONE)
 
 
+def test_the_end_of_the_nth_working_day_is_17_00_in_hanoi(official: WorkCalendar) -> None:
+    # 15 working days from the start of 2021 (Friday 1/1 is a holiday): Friday 22/01
+    assert to_local(official.end_of_working_day(date(2021, 1, 1), 15)) == datetime(
+        2021, 1, 22, 17, 0, tzinfo=TIMEZONE
+    )
+    # before 1/7/2021 (a Thursday): Wednesday 30/06
+    assert to_local(official.end_of_working_day(date(2021, 7, 1), -1)) == datetime(
+        2021, 6, 30, 17, 0, tzinfo=TIMEZONE
+    )
+
+
 def test_a_deadline_with_a_time_is_that_wall_clock_time(official: WorkCalendar) -> None:
     moment = local_deadline(2021, 12, 25, 16, 30, calendar=official)
     assert moment == datetime(2021, 12, 25, 9, 30, tzinfo=UTC)

@@ -37,11 +37,13 @@ def hanoi(*args: int) -> datetime:
 
 
 STEPS = [
-    # 20 working days after the period starts (5 after the units' deadline)
-    Step("open_data_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29)),
-    Step("default_sharing_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29)),
-    # 7 working days after the half-year ends, 3 before ITC's consolidation is due
-    Step("public_feedback_consolidation", HALF_YEAR, "summarise", "summaries", hanoi(2021, 7, 12)),
+    # the end of the 20th working day of the period (5 after the units' deadline)
+    Step("open_data_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29, 17)),
+    Step("default_sharing_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29, 17)),
+    # the end of the 7th working day after the half-year, 3 before ITC's consolidation
+    Step(
+        "public_feedback_consolidation", HALF_YEAR, "summarise", "summaries", hanoi(2021, 7, 12, 17)
+    ),
     # 5 working days before the next step's fixed deadline, at its 17:00
     Step(
         "yearly_inspection_plan", {"year": 2021}, "contribute", "proposals", hanoi(2021, 3, 5, 17)
