@@ -3,10 +3,11 @@
 ``simulate`` deploys ``processes/`` on a throwaway database, moves a
 :class:`~engine.clock.ManualClock` from event to event (due timers, period starts,
 deadlines, and the moments units finish their tasks), lets the scheduler's ``tick``
-do what is due, and completes every human task as its unit would: on time (half
-way to the due date, at most three working days after it opened), or late (five
-working days after the due date) for the units named as late. It reports what the
-plan produced and when, and each unit's lateness.
+do what is due, and completes every human task as its unit would, planned the
+moment the task opens: on time (half way to the due date, at most three working
+days after it opened), or late (five working days after the due date) for the units
+named as late; a late unit whose step's cut-off comes first is recorded missing. It
+reports what the plan produced and when, and each unit's lateness.
 
 It drives the engine only through :class:`~engine.api.Engine`, exactly as the
 scheduler and the web layer do, so what it shows is what production would do.
