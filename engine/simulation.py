@@ -176,8 +176,8 @@ class _Run:
     def _complete_due_tasks(self) -> int:
         """Complete the tasks planned for now or earlier; how many were due."""
         now = self.clock.now()
-        due = sorted((moment, task_id) for task_id, moment in self.completions.items())
-        due = [task_id for moment, task_id in due if moment <= now]
+        planned = sorted((moment, task_id) for task_id, moment in self.completions.items())
+        due = [task_id for moment, task_id in planned if moment <= now]
         for task_id in due:
             try:
                 task = self.engine.task(task_id)
