@@ -14,10 +14,12 @@ time: callers pass it in (see :mod:`engine.clock`).
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -30,15 +32,22 @@ from engine.errors import InvalidInput
 
 __all__ = [
     "DEFAULT_YEARS",
+    "END_OF_WORKING_DAY",
     "TIMEZONE",
     "WorkCalendar",
     "load_calendar",
     "local_deadline",
+    "local_moment",
     "to_local",
 ]
 
+log = logging.getLogger(__name__)
+
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_YEARS = range(2020, 2031)
+
+END_OF_WORKING_DAY = time(17, 0)
+"""When a ministry working day ends (Hà Nội): a deadline given as a date means this."""
 
 _SECTIONS = ("extra_holidays", "removed_holidays", "working_weekends")
 _ONE_DAY = timedelta(days=1)
@@ -50,23 +59,48 @@ class WorkCalendar:
 
     A date in ``holidays`` is a day off even on a weekday; a date in
     ``working_weekends`` is a working Saturday or Sunday. A date in both is a day off:
-    a holiday always wins. ``years`` lists the years whose holidays were loaded; asking
-    about another year raises instead of silently ignoring its Tết. An empty ``years``
-    disables that check (for hand-built calendars).
+    a holiday always wins. ``years`` lists the years whose holidays were loaded. A
+    date of another year (a cycle that outlives the plan, a deadline in 2031) falls
+    back to the ``holidays`` package's statutory days alone, with one warning per year:
+    its bridge days are not announced yet, but its Tết must not be ignored, and a
+    deadline must not turn into an error. An empty ``years`` disables the fallback
+    (for hand-built calendars).
     """
 
     holidays: frozenset[date]
     working_weekends: frozenset[date] = frozenset()
     names: Mapping[date, str] = field(default_factory=dict, compare=False, repr=False)
     years: frozenset[int] = frozenset()
+    _statutory_beyond: dict[int, frozenset[date]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _beyond_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, compare=False, repr=False
+    )
 
     def is_working_day(self, day: date) -> bool:
-        if self.years and day.year not in self.years:
-            known = f"{min(self.years)}-{max(self.years)}"
-            raise ValueError(f"{day} is outside the calendar's years ({known})")
-        if day in self.holidays:
+        if day in self.holidays or day in self._statutory_days_beyond_years(day.year):
             return False
         return day in self.working_weekends or day.weekday() < 5
+
+    def _statutory_days_beyond_years(self, year: int) -> frozenset[date]:
+        """The package's holidays of a year that was not loaded (empty for loaded years)."""
+        if not self.years or year in self.years:
+            return frozenset()
+        with self._beyond_lock:
+            if year not in self._statutory_beyond:
+                log.warning(
+                    "working-day calendar: %s is beyond the loaded years %s-%s; using the "
+                    "statutory holidays of the holidays package alone (add the government's "
+                    "announced swaps for %s to calendar.yaml and its years to DEFAULT_YEARS)",
+                    year,
+                    min(self.years),
+                    max(self.years),
+                    year,
+                )
+                official = holidays.country_holidays("VN", years=year)
+                self._statutory_beyond[year] = frozenset(official)
+            return self._statutory_beyond[year]
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -107,6 +141,13 @@ class WorkCalendar:
             return -self._count(end, start)
         return self._count(start + _ONE_DAY, end + _ONE_DAY)
 
+    def end_of_working_day(self, day: date, n: int = 0) -> datetime:
+        """17:00 Hà Nội, in UTC, on the ``n``-th working day after ``day`` (see
+        :meth:`add_working_days`): "by the end of the 15th working day of the period",
+        or with ``n == -1`` "before that date"."""
+        working_day = self.add_working_days(day, n)
+        return datetime.combine(working_day, END_OF_WORKING_DAY, TIMEZONE).astimezone(UTC)
+
     def add_working_days_at(self, moment: datetime, n: int) -> datetime:
         """:meth:`add_working_days` for an aware moment, returned in UTC.
 
@@ -128,14 +169,42 @@ def to_local(moment: datetime) -> datetime:
     return ensure_utc(moment).astimezone(TIMEZONE)
 
 
-def local_deadline(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    """The UTC moment of a Vietnamese wall-clock time.
+def local_deadline(
+    year: int,
+    month: int,
+    day: int,
+    hour: int | None = None,
+    minute: int = 0,
+    *,
+    calendar: WorkCalendar,
+) -> datetime:
+    """The UTC moment of a deadline the plan gives as a Vietnamese date.
 
-    The plan's dates ("by 25 December") are local: midnight starting 25 December in
-    Hà Nội is 17:00 UTC on the 24th, which is how the engine stores it. Pass the next
-    day for "by the end of" a date.
+    The plan writes "trước 25/12" (before 25 December). A date alone therefore means
+    **by the end of the last working day before it**: 17:00 Hà Nội on Friday 24/12/2021
+    (25/12 is a Saturday), not 25/12 00:00, which fell on a weekend and left an urge
+    task running from Saturday to Monday with no working time in it. 17:00, not
+    23:59, because that is when the ministry's offices close: a report has to reach the
+    receiving office while it is open, and reminders and escalations counted in working
+    days from the deadline keep its time of day, so they land in office hours too.
+    With ``hour`` (and ``minute``) the deadline is that wall-clock time on that date.
     """
+    if hour is None:
+        return calendar.end_of_working_day(date(year, month, day), -1)
     return datetime(year, month, day, hour, minute, tzinfo=TIMEZONE).astimezone(UTC)
+
+
+def local_moment(value: datetime | date | str) -> datetime:
+    """A moment a process was given, in UTC: an aware datetime or ISO text with its
+    offset as it is; a date-time without an offset on the Hà Nội wall clock; a date
+    without a time (``live_at: 2024-03-01``) as the start of that day in Hà Nội."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=TIMEZONE)
+    return value.astimezone(UTC)
 
 
 def load_calendar(path: Path | None = None, years: Iterable[int] | None = None) -> WorkCalendar:

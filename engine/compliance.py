@@ -2,8 +2,9 @@
 
 A cycle of a periodic process is one instance (one per period, see
 ``engine.periodic``). For every unit that had tasks in it, the cell says how the unit
-did, the worst of its tasks: overdue (open past its due time), late (done after it),
-pending (open, not yet due) or on time; with the days late.
+did, the worst of its tasks: missing (never done: the step's cut-off closed it after
+its due time and the process went on without the unit), overdue (open past its due
+time), late (done after it), pending (open, not yet due) or on time; with the days late.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from datetime import datetime, timedelta
 
 from engine.views import InstanceView, TaskView
 
-__all__ = ["Cell", "ComplianceTable", "compliance_table"]
+__all__ = ["Cell", "ComplianceTable", "compliance_table", "was_cut_off"]
 
-_SEVERITY = {"on_time": 0, "pending": 1, "late": 2, "overdue": 3}
+_SEVERITY = {"on_time": 0, "pending": 1, "late": 2, "overdue": 3, "missing": 4}
 
 
 @dataclass(frozen=True)
 class Cell:
     state: str
-    """``on_time``, ``pending``, ``late`` or ``overdue``."""
+    """``on_time``, ``pending``, ``late``, ``overdue`` or ``missing``."""
     days_late: int = 0
     tasks: int = 1
 
@@ -37,11 +38,11 @@ class ComplianceTable:
     """(unit, instance id) -> how the unit did in that cycle."""
 
     def behind(self, unit: str) -> int:
-        """In how many cycles ``unit`` was late or is overdue."""
+        """In how many cycles ``unit`` was late, is overdue or went missing."""
         return sum(
             1
             for (cell_unit, _), cell in self.cells.items()
-            if cell_unit == unit and cell.state in {"late", "overdue"}
+            if cell_unit == unit and cell.state in {"late", "overdue", "missing"}
         )
 
 
@@ -53,17 +54,32 @@ def compliance_table(
 ) -> ComplianceTable:
     """The table of ``cycles`` (oldest first) from their human ``tasks`` (any status)."""
     cells: dict[tuple[str, int], Cell] = {}
+    cancelled_cycles = {cycle.id for cycle in cycles if cycle.status == "cancelled"}
     for task in tasks:
-        if task.unit is None or task.status == "cancelled" or task.due_at is None:
+        if task.unit is None or task.due_at is None or task.instance_id in cancelled_cycles:
             continue
+        if task.status == "cancelled" and not was_cut_off(task):
+            continue  # withdrawn before its time (an interrupting event): not the unit's fault
         key = (task.unit, task.instance_id)
         cells[key] = _worse(cells.get(key), _cell(task, now))
     units = sorted({unit for unit, _ in cells})
     return ComplianceTable(process_key, cycles, units, cells)
 
 
+def was_cut_off(task: TaskView) -> bool:
+    """Cancelled at or after its due time: a cut-off went on without the unit's answer."""
+    return (
+        task.status == "cancelled"
+        and task.due_at is not None
+        and task.completed_at is not None
+        and task.completed_at >= task.due_at
+    )
+
+
 def _cell(task: TaskView, now: datetime) -> Cell:
     assert task.due_at is not None
+    if task.status == "cancelled":
+        return Cell("missing", _days((task.completed_at or now) - task.due_at))
     if task.status == "open":
         if task.due_at < now:
             return Cell("overdue", _days(now - task.due_at))

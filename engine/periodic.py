@@ -68,11 +68,11 @@ class Schedule:
     """How many periods in all; None for an unbounded ``R/…`` cycle."""
 
     def period(self, index: int) -> Period:
+        """The ``index``-th period. A cycle's period lasts one step even when it is the
+        last repetition (no next period starts, but the half-year still ends); only a
+        single date (``timeDate``) has no end."""
         start = self._start_of(index)
-        last = self.every is None or (
-            self.repetitions is not None and index + 1 >= self.repetitions
-        )
-        return Period(index, start, None if last else self._start_of(index + 1))
+        return Period(index, start, None if self.every is None else self._start_of(index + 1))
 
     def periods(self, since: datetime, until: datetime) -> Iterator[Period]:
         """Periods starting in ``[since, until]``, oldest first."""

@@ -10,10 +10,10 @@ business, so ``${units_of("DBO")}`` and ``${owner_of(database)}`` read it from
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from engine.calendar import WorkCalendar, local_deadline, to_local
+from engine.calendar import WorkCalendar, local_deadline, local_moment, to_local
 from engine.clock import Clock
 from engine.units import Organisation
 
@@ -28,14 +28,22 @@ def script_functions(
     def now() -> datetime:
         return clock.now()
 
-    def add_working_days(moment: datetime | str, days: int) -> datetime:
-        start = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-        return work_calendar.add_working_days_at(start, days)
+    def add_working_days(moment: datetime | date | str, days: int) -> datetime:
+        return work_calendar.add_working_days_at(local_moment(moment), days)
+
+    def end_of_working_day(moment: datetime | date | str, days: int = 0) -> datetime:
+        return work_calendar.end_of_working_day(to_local(local_moment(moment)).date(), days)
+
+    def deadline(
+        year: int, month: int, day: int, hour: int | None = None, minute: int = 0
+    ) -> datetime:
+        return local_deadline(year, month, day, hour, minute, calendar=work_calendar)
 
     return {
         "now": now,
         "add_working_days": add_working_days,
-        "local_deadline": local_deadline,
+        "local_deadline": deadline,
+        "end_of_working_day": end_of_working_day,
         "local_time": to_local,
         "units_of": lambda code: list(organisation.expand(code)),
         "owner_of": organisation.owner_of,

@@ -3,10 +3,11 @@
 ``simulate`` deploys ``processes/`` on a throwaway database, moves a
 :class:`~engine.clock.ManualClock` from event to event (due timers, period starts,
 deadlines, and the moments units finish their tasks), lets the scheduler's ``tick``
-do what is due, and completes every human task as its unit would: on time (half
-way to the due date, at most three working days after it opened), or late (five
-working days after the due date) for the units named as late. It reports what the
-plan produced and when, and each unit's lateness.
+do what is due, and completes every human task as its unit would, planned the
+moment the task opens: on time (half way to the due date, at most three working
+days after it opened), or late (five working days after the due date) for the units
+named as late; a late unit whose step's cut-off comes first is recorded missing. It
+reports what the plan produced and when, and each unit's lateness.
 
 It drives the engine only through :class:`~engine.api.Engine`, exactly as the
 scheduler and the web layer do, so what it shows is what production would do.
@@ -26,6 +27,7 @@ import yaml
 from engine.api import Engine, read_files
 from engine.calendar import TIMEZONE, WorkCalendar, load_calendar
 from engine.clock import ManualClock
+from engine.compliance import was_cut_off
 from engine.errors import Conflict
 from engine.settings import Settings
 from engine.views import TaskView
@@ -57,6 +59,8 @@ class UnitLateness:
     tasks: int = 0
     late: int = 0
     worst_days_late: float = 0.0
+    missing: int = 0
+    """Tasks a cut-off closed without the unit's answer (counted apart from ``tasks``)."""
 
     def add(self, task: TaskView) -> None:
         self.tasks += 1
@@ -139,14 +143,21 @@ class _Run:
     def until(self, stop: datetime) -> None:
         while True:
             self.escalations += self.engine.tick().deadlines_fired
-            self._plan_completions()
-            self._complete_due_tasks()
+            self._act_on_open_tasks()
             upcoming = [self.engine.next_due_at(), *self.completions.values()]
             moment = min((m for m in upcoming if m is not None), default=None)
             if moment is None or moment >= stop:
                 return
             now = self.clock.now()
             self.clock.set(moment if moment > now else now + timedelta(minutes=1))
+
+    def _act_on_open_tasks(self) -> None:
+        """Plan every open task's completion and do those due, until a round opens
+        nothing new: a task opened by another's completion (the approval after the
+        consolidation) is planned at once, not at the next timer or deadline."""
+        self._plan_completions()
+        while self._complete_due_tasks():
+            self._plan_completions()
 
     def _plan_completions(self) -> None:
         for task in self.engine.tasks():
@@ -162,11 +173,12 @@ class _Run:
             return quick
         return min(quick, opened + (task.due_at - opened) / 2)
 
-    def _complete_due_tasks(self) -> None:
+    def _complete_due_tasks(self) -> int:
+        """Complete the tasks planned for now or earlier; how many were due."""
         now = self.clock.now()
-        for task_id, moment in sorted(self.completions.items(), key=lambda item: item[1]):
-            if moment > now:
-                continue
+        planned = sorted((moment, task_id) for task_id, moment in self.completions.items())
+        due = [task_id for moment, task_id in planned if moment <= now]
+        for task_id in due:
             try:
                 task = self.engine.task(task_id)
                 if task.status == "open":
@@ -176,6 +188,7 @@ class _Run:
             except Conflict:
                 pass  # cancelled by an interrupting event in the meantime
             del self.completions[task_id]
+        return len(due)
 
     def _upload_documents(self, task: TaskView, actor: str) -> dict[str, str]:
         """A unit uploads a (generated) document for each ``file`` field of the form."""
@@ -194,6 +207,8 @@ class _Run:
         for task in self.engine.tasks(status="completed"):
             lateness[task.unit or "-"].add(task)
             report.tasks_completed += 1
+        for task in filter(was_cut_off, self.engine.tasks(status="cancelled")):
+            lateness[task.unit or "-"].missing += 1
         report.lateness = dict(sorted(lateness.items()))
         for instance in self.engine.instances():
             report.instances[instance.process_key] += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from engine.api import Engine, read_files
+from engine.calendar import load_calendar
 from engine.views import InstanceView, TaskView
 
 PROCESSES = Path(__file__).parent.parent / "processes"
@@ -39,8 +40,17 @@ def local(moment: datetime | None) -> datetime | None:
 
 
 def at(year: int, month: int, day: int) -> datetime:
-    """Midnight starting that day in Hà Nội: how the processes write "by 25 December"."""
+    """Midnight starting that day in Hà Nội."""
     return datetime(year, month, day, tzinfo=HANOI)
+
+
+def before(year: int, month: int, day: int) -> datetime:
+    """17:00 in Hà Nội on the last working day before that date: how the processes'
+    ``local_deadline(year, month, day)`` reads "trước 25/12" (before 25 December)."""
+    last_day = load_calendar(PROCESSES / "calendar.yaml").previous_working_day(
+        date(year, month, day)
+    )
+    return datetime.combine(last_day, time(17), HANOI)
 
 
 def open_tasks(engine: Engine, instance_id: int, element_id: str) -> list[TaskView]:

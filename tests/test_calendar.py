@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from engine.calendar import (
     WorkCalendar,
     load_calendar,
     local_deadline,
+    local_moment,
     to_local,
 )
 from engine.errors import InvalidInput
@@ -117,16 +119,69 @@ def test_naive_datetimes_are_refused(official: WorkCalendar) -> None:
         to_local(datetime(2021, 1, 4, 9, 0))
 
 
-def test_local_deadline_is_stored_in_utc() -> None:
-    assert local_deadline(2021, 12, 25) == datetime(2021, 12, 24, 17, 0, tzinfo=UTC)
-    assert local_deadline(2021, 12, 25, 16, 30) == datetime(2021, 12, 25, 9, 30, tzinfo=UTC)
-    assert to_local(local_deadline(2021, 12, 25)).date() == date(2021, 12, 25)
+def test_a_date_deadline_is_the_end_of_the_last_working_day_before_it(
+    official: WorkCalendar,
+) -> None:
+    def before(year: int, month: int, day: int) -> datetime:
+        return to_local(local_deadline(year, month, day, calendar=official))
+
+    # "trước 25/12/2021": 25/12 is a Saturday, so by Friday 24/12 at 17:00 in Hà Nội
+    assert before(2021, 12, 25) == datetime(2021, 12, 24, 17, 0, tzinfo=TIMEZONE)
+    assert local_deadline(2021, 12, 25, calendar=official) == datetime(
+        2021, 12, 24, 10, 0, tzinfo=UTC
+    )
+    # "trước 31/12/2021" (a Friday): Thursday 30/12 at 17:00
+    assert before(2021, 12, 31) == datetime(2021, 12, 30, 17, 0, tzinfo=TIMEZONE)
+    # before 17/02/2021, the Wednesday after Tết: the last working day was 09/02
+    assert before(2021, 2, 17) == datetime(2021, 2, 9, 17, 0, tzinfo=TIMEZONE)
 
 
-def test_dates_outside_the_loaded_years_are_refused(tmp_path: Path) -> None:
-    calendar = load_calendar(tmp_path / "missing.yaml", years=[2021])
-    with pytest.raises(ValueError, match="outside"):
-        calendar.next_working_day(date(2021, 12, 31))
+def test_the_end_of_the_nth_working_day_is_17_00_in_hanoi(official: WorkCalendar) -> None:
+    # 15 working days from the start of 2021 (Friday 1/1 is a holiday): Friday 22/01
+    assert to_local(official.end_of_working_day(date(2021, 1, 1), 15)) == datetime(
+        2021, 1, 22, 17, 0, tzinfo=TIMEZONE
+    )
+    # before 1/7/2021 (a Thursday): Wednesday 30/06
+    assert to_local(official.end_of_working_day(date(2021, 7, 1), -1)) == datetime(
+        2021, 6, 30, 17, 0, tzinfo=TIMEZONE
+    )
+
+
+def test_a_deadline_with_a_time_is_that_wall_clock_time(official: WorkCalendar) -> None:
+    moment = local_deadline(2021, 12, 25, 16, 30, calendar=official)
+    assert moment == datetime(2021, 12, 25, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2024-03-01", datetime(2024, 3, 1, tzinfo=TIMEZONE)),
+        (date(2024, 3, 1), datetime(2024, 3, 1, tzinfo=TIMEZONE)),
+        ("2024-03-01T09:30", datetime(2024, 3, 1, 9, 30, tzinfo=TIMEZONE)),
+        ("2024-03-01T09:30:00+00:00", datetime(2024, 3, 1, 9, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_moment_given_as_a_date_is_the_start_of_that_day_in_hanoi(
+    given: object, expected: datetime
+) -> None:
+    assert local_moment(given) == expected  # type: ignore[arg-type]
+    assert local_moment(given).tzinfo == UTC  # type: ignore[arg-type]
+
+
+def test_beyond_the_loaded_years_the_statutory_holidays_alone_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calendar = load_calendar(SHIPPED)  # 2020-2030
+    with caplog.at_level(logging.WARNING, logger="engine.calendar"):
+        assert calendar.next_working_day(date(2030, 12, 31)) == date(2031, 1, 2)  # 1/1 off
+        tet_2031 = _days(date(2031, 1, 21), date(2031, 1, 27))
+        assert not any(calendar.is_working_day(day) for day in tet_2031)
+        assert calendar.add_working_days(date(2031, 1, 20), 1) == date(2031, 1, 28)
+        assert calendar.is_working_day(date(2031, 3, 3))
+        assert not calendar.is_working_day(date(2032, 1, 1))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # once for 2031, once for 2032, however many calls
+    assert "2031" in warnings[0] and "2032" in warnings[1]
 
 
 def test_overrides_from_yaml(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.compliance import Cell
 
-DUE = datetime(2021, 6, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # units_review's due date
+# units_review's due date, local_deadline(2021, 6, 15): before Tuesday 15/06, so Monday 17:00
+DUE = datetime(2021, 6, 14, 17, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def unit_task(engine: Engine, instance_id: int, unit: str) -> str:

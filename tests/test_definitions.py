@@ -658,7 +658,8 @@ def test_catalogue_review_runs_as_drawn(engine: Engine, clock: ManualClock) -> N
     engine.complete(draft.id, {"title": "2021", "kind": "sector", "databases": 3}, actor="an")
 
     (review,) = engine.tasks(instance_id=instance.id)
-    assert (review.unit, review.due_at.isoformat()) == ("DBO", "2021-06-29T17:00:00+00:00")
+    # local_deadline(2021, 6, 30): before Wednesday 30/06, so Tuesday 29/06 17:00 in Hà Nội
+    assert (review.unit, review.due_at.isoformat()) == ("DBO", "2021-06-29T10:00:00+00:00")
     clock.advance(timedelta(hours=3))
     assert engine.fire_due_timers() == 1  # the PT2H reminder, non-interrupting
     assert engine.instance(instance.id).data["reminded"] is True

@@ -87,6 +87,18 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_deadline_given_as_a_date_shows_the_end_of_its_working_day(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    processes = Path(__file__).parent.parent / "processes"
+    plan_engine.deploy(read_files([processes / "yearly_training.bpmn"]))
+    plan_engine.start("yearly_training", {"year": 2021}, actor="test")
+    log_in(page, site)
+    row = page.get_by_role("row", name="Lập kế hoạch tổ chức hội nghị tập huấn")
+    expect(row).to_contain_text("29/06/2021 17:00")  # "before 30/6": Tuesday 29/6 at 17:00
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_document_is_uploaded_with_the_form_and_english_is_one_click_away(
     page: Page, site: str, plan_engine: Engine, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from plan_driving import (
     HANOI,
     PROCESSES,
-    at,
+    before,
     complete_each,
     complete_one,
     deploy_processes,
@@ -52,8 +52,8 @@ def _start_and_propose(engine: Engine, process: str) -> int:
     instance = engine.start(process, FIRST_HALF_2021, actor="periodic")
     proposals = open_tasks(engine, instance.id, "propose")
     assert sorted(t.unit for t in proposals) == sorted(DBO)
-    # 15 working days after 1/1/2021 (itself a holiday): 22/1/2021, local midnight
-    assert {t.due_at for t in proposals} == {at(2021, 1, 22)}
+    # by the end of the 15th working day after 1/1/2021 (itself a holiday): 22/1 17:00
+    assert {t.due_at for t in proposals} == {datetime(2021, 1, 22, 17, tzinfo=HANOI)}
     complete_each(engine, instance.id, "propose", _proposal)
     return instance.id
 
@@ -72,7 +72,8 @@ def test_units_propose_itc_consolidates_lead_approves_itc_publishes(
 
     complete_one(plan_engine, instance_id, "consolidate", DRAFT, "ITC")
     (approve,) = open_tasks(plan_engine, instance_id, "approve")
-    assert (approve.unit, approve.due_at) == ("LEAD", at(2021, 7, 1))
+    # by the end of the period: the end of its last working day, Wednesday 30/6 17:00
+    assert (approve.unit, approve.due_at) == ("LEAD", before(2021, 7, 1))
     complete_one(plan_engine, instance_id, "approve", {"decision": "approved"}, "LEAD")
     clock.set(datetime(2021, 2, 11, 3, 0, tzinfo=UTC))
     complete_one(plan_engine, instance_id, "publish", PUBLISHED, "ITC")

@@ -78,11 +78,15 @@ def test_every_six_months_units_summarise_and_itc_consolidates(
     assert plan_engine.fire_due_timers() == 1
     summaries = open_tasks(plan_engine, instance.id, "summarise")
     assert sorted(t.unit for t in summaries) == sorted(DBO)
-    assert {t.due_at for t in summaries} == {at(2021, 7, 8)}  # 5 working days after 1/7
+    # by the end of the 5th working day after 1/7
+    assert {t.due_at for t in summaries} == {datetime(2021, 7, 8, 17, tzinfo=HANOI)}
 
     complete_each(plan_engine, instance.id, "summarise", _summary)
     (consolidate,) = open_tasks(plan_engine, instance.id, "consolidate")
-    assert (consolidate.unit, consolidate.due_at) == ("ITC", at(2021, 7, 15))
+    assert (consolidate.unit, consolidate.due_at) == (
+        "ITC",
+        datetime(2021, 7, 15, 17, tzinfo=HANOI),
+    )
     report = {
         "report_number": "15/BC-CNTT",
         "report_summary": "Tiếp thu 12 ý kiến",

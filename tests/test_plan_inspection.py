@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from plan_driving import HANOI, at, complete_one, deploy_processes, open_tasks
+from plan_driving import HANOI, at, before, complete_one, deploy_processes, open_tasks
 
 from engine.api import Engine
 from engine.clock import ManualClock
@@ -55,15 +55,17 @@ def test_units_report_before_25_december_and_itc_before_31_december(
     instance_id = _start(plan_engine)
     reports = open_tasks(plan_engine, instance_id, "inspect")
     assert sorted(t.unit for t in reports) == sorted(DBO)
-    due = datetime(2021, 12, 24, 17, 0, tzinfo=UTC)  # 25/12/2021 00:00 in Hà Nội
-    assert {t.due_at for t in reports} == {due} == {at(2021, 12, 25)}
+    # "trước 25/12": 25/12/2021 is a Saturday, so by Friday 24/12 at 17:00 in Hà Nội
+    due = datetime(2021, 12, 24, 10, 0, tzinfo=UTC)
+    assert {t.due_at for t in reports} == {due} == {before(2021, 12, 25)}
 
     clock.set(at(2021, 12, 10))
     for unit in DBO:
         _report_for(plan_engine, instance_id, unit)
     (ministry,) = open_tasks(plan_engine, instance_id, "report_to_ministry")
     assert ministry.unit == "ITC"
-    assert ministry.due_at == datetime(2021, 12, 30, 17, 0, tzinfo=UTC) == at(2021, 12, 31)
+    # "trước 31/12": by Thursday 30/12/2021 at 17:00
+    assert ministry.due_at == datetime(2021, 12, 30, 10, 0, tzinfo=UTC) == before(2021, 12, 31)
     complete_one(plan_engine, instance_id, "report_to_ministry", MINISTRY_REPORT, "ITC")
 
     instance = plan_engine.instance(instance_id)
@@ -87,13 +89,15 @@ def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
     for unit in on_time:
         _report_for(plan_engine, instance_id, unit)
 
-    assert _advance_to(plan_engine, clock, datetime(2021, 12, 24, 23, 59, tzinfo=HANOI)) == 0
+    assert _advance_to(plan_engine, clock, datetime(2021, 12, 24, 16, 59, tzinfo=HANOI)) == 0
     assert open_tasks(plan_engine, instance_id, "urge") == []
-    assert _advance_to(plan_engine, clock, at(2021, 12, 25)) >= 1  # one refresh may fire both
+    # one refresh may fire both
+    assert _advance_to(plan_engine, clock, before(2021, 12, 25)) >= 1
     urges = open_tasks(plan_engine, instance_id, "urge")
     assert [t.unit for t in urges] == ["ITC", "ITC"]
-    # 25/12/2021 is a Saturday: ITC urges by the next working day, Monday 27/12
-    assert {t.due_at for t in urges} == {at(2021, 12, 27)}
+    # the deadline was Friday 24/12 at 17:00: ITC urges by the end of the next working
+    # day, Monday 27/12, a whole working day (not Saturday 00:00 to Monday 00:00)
+    assert {t.due_at for t in urges} == {datetime(2021, 12, 27, 17, tzinfo=HANOI)}
     assert sorted(t.unit for t in open_tasks(plan_engine, instance_id, "inspect")) == sorted(
         [late, silent]
     )
@@ -104,12 +108,13 @@ def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
     _report_for(plan_engine, instance_id, late)
     assert open_tasks(plan_engine, instance_id, "report_to_ministry") == []
 
-    # two working days before 31/12/2021 (a Friday): Wednesday 29/12 00:00
-    assert _advance_to(plan_engine, clock, datetime(2021, 12, 28, 23, 59, tzinfo=HANOI)) == 0
-    assert _advance_to(plan_engine, clock, at(2021, 12, 29)) >= 1
+    # two working days before the ministry's deadline (Thursday 30/12, 17:00): Tuesday
+    # 28/12 at 17:00, leaving ITC two working days to write the report
+    assert _advance_to(plan_engine, clock, datetime(2021, 12, 28, 16, 59, tzinfo=HANOI)) == 0
+    assert _advance_to(plan_engine, clock, datetime(2021, 12, 28, 17, tzinfo=HANOI)) >= 1
     assert open_tasks(plan_engine, instance_id, "inspect") == []
     (ministry,) = open_tasks(plan_engine, instance_id, "report_to_ministry")
-    assert ministry.due_at == at(2021, 12, 31)
+    assert ministry.due_at == before(2021, 12, 31)
     complete_one(plan_engine, instance_id, "report_to_ministry", MINISTRY_REPORT, "ITC")
 
     product = plan_engine.instance(instance_id).data["product"]
@@ -117,11 +122,18 @@ def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
     assert product["late"] == [late]
     assert product["missing"] == [silent]
 
+    table = plan_engine.compliance(PROCESS)
+    assert table.cells[(silent, instance_id)].state == "missing"  # cut off, never sent
+    assert table.cells[(late, instance_id)].state == "late"
+    assert {table.cells[(unit, instance_id)].state for unit in on_time} == {"on_time"}
+    assert table.behind(silent) == 1
+
 
 @pytest.mark.parametrize("year", [2022, 2025])
 def test_deadlines_follow_the_cycle_year(plan_engine: Engine, year: int) -> None:
     deploy_processes(plan_engine, PROCESS)
     instance = plan_engine.start(PROCESS, {**YEAR_2021, "year": year}, actor="tester")
-    complete_one(plan_engine, instance.id, "approve_plan", PLAN, "EGOV")
+    approval = complete_one(plan_engine, instance.id, "approve_plan", PLAN, "EGOV")
+    assert approval.due_at == before(year, 4, 16)  # EGOV approves by 15/4, as I.6 issues
     reports = open_tasks(plan_engine, instance.id, "inspect")
-    assert {t.due_at for t in reports} == {at(year, 12, 25)}
+    assert {t.due_at for t in reports} == {before(year, 12, 25)}

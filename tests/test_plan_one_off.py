@@ -89,6 +89,7 @@ def test_decision_task_is_drafted_contributed_approved_and_issued(
         "signed_on": "2021-02-01",
         "approved_by": "LEAD",
         "sent_to": variables["send_to"],
+        "missing": [],
     }
     assert len(done.data["contributions"]) == len(contributions)
     assert done.data["final_summary"] == "v3"
@@ -109,7 +110,7 @@ def test_status_review_returns_a_unit_then_consolidates(engine: Engine) -> None:
 
     submitted = complete_each(engine, instance.id, "submit", _assessment)
     assert sorted(t.unit for t in submitted) == sorted(dbo)
-    assert {local(t.due_at) for t in submitted} == {at(2020, 12, 31)}
+    assert {local(t.due_at) for t in submitted} == {at(2020, 12, 31).replace(hour=17)}
     returned = {"check_result": "returned", "returned_units": "DBO:NOIP", "check_comments": "?"}
     complete_one(engine, instance.id, "check", returned, "ITC")
 

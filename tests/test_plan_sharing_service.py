@@ -63,3 +63,15 @@ def test_an_unknown_database_is_an_incident_naming_it(plan_engine: Engine) -> No
     (incident,) = instance.incidents
     assert incident.element_id == "route"
     assert "no_such_db" in incident.message
+
+
+def test_a_live_at_given_as_a_date_is_the_start_of_that_day_in_hanoi(
+    plan_engine: Engine,
+) -> None:
+    deploy_processes(plan_engine, PROCESS)
+    variables = {"database": "national_standards", "live_at": "2021-03-11"}
+    instance = plan_engine.start(PROCESS, variables, actor="stameq.staff")
+    assert (instance.status, instance.incidents) == ("running", [])
+    (publish,) = open_tasks(plan_engine, instance.id, "publish_service")
+    # ready from the start of Thursday 11/03: one working day, so by Friday 00:00
+    assert publish.due_at == datetime(2021, 3, 12, tzinfo=HANOI)

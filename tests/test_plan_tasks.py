@@ -41,3 +41,14 @@ def test_each_task_runs_a_shipped_process_of_its_cadence() -> None:
             assert CYCLE_OF[task["start"]] in start_timer["expression"], code
         else:
             assert start_timer is None, f"{code} is started by hand or by an event"
+
+
+def test_every_human_task_of_the_plan_has_a_due_date() -> None:
+    """A wait on people without a deadline is never reminded, escalated or cut off."""
+    undated = [
+        f"{model.key}.{element_id}"
+        for model in load_models(read_files([PROCESSES]))
+        for element_id, task in model.meta["tasks"].items()
+        if not task.get("due_date")
+    ]
+    assert undated == []

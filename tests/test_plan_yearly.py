@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from plan_driving import (
-    at,
+    before,
     complete_each,
     complete_one,
     deploy_processes,
@@ -36,16 +36,16 @@ def test_yearly_tasks_are_mapped_to_timer_started_processes() -> None:
 def test_inspection_plan_is_approved_by_the_steering_committee(engine: Engine) -> None:
     instance_id = _start(engine, "yearly_inspection_plan")
     draft = complete_one(engine, instance_id, "draft", {"draft_summary": "v1"}, "ITC")
-    assert local(draft.due_at) == at(YEAR, 2, 1)
+    assert local(draft.due_at) == before(YEAR, 2, 1)
     proposals = complete_each(
         engine, instance_id, "contribute", lambda unit: {"databases_to_inspect": unit}
     )
     assert sorted(t.unit for t in proposals) == sorted(organisation_set("DBO"))
-    assert {local(t.due_at) for t in proposals} == {at(YEAR, 3, 1)}
+    assert {local(t.due_at) for t in proposals} == {before(YEAR, 3, 1)}
     complete_one(engine, instance_id, "finalise", {"plan_summary": "v2"}, "ITC")
     reject_then_approve(engine, instance_id, "EGOV", "ITC", {"plan_summary": "v3"})
     (issue,) = open_tasks(engine, instance_id, "issue")
-    assert local(issue.due_at) == at(YEAR, 4, 15)
+    assert local(issue.due_at) == before(YEAR, 4, 15)
     decision = {"decision_number": "01/QĐ-BCĐ", "signed_on": "2021-04-10"}
     complete_one(engine, instance_id, "issue", decision, "ITC")
 
@@ -59,12 +59,12 @@ def test_portal_registration_letter_is_signed_and_sent_to_the_portal(engine: Eng
     entries = complete_each(
         engine, instance_id, "provide", lambda unit: {"datasets": 4, "open_datasets": 2}
     )
-    assert {local(t.due_at) for t in entries} == {at(YEAR, 3, 31)}
+    assert {local(t.due_at) for t in entries} == {before(YEAR, 3, 31)}
     complete_one(engine, instance_id, "draft_letter", {"letter_summary": "v1"}, "ITC")
     reject_then_approve(engine, instance_id, "LEAD", "ITC", {"letter_summary": "v2"})
     sent = {"letter_number": "99/TTCNTT", "sent_on": "2021-05-20", "connection_status": "connected"}
     send = complete_one(engine, instance_id, "send", sent, "ITC")
-    assert local(send.due_at) == at(YEAR, 5, 31)
+    assert local(send.due_at) == before(YEAR, 5, 31)
 
     product = product_of(engine.instance(instance_id))
     assert product["sent_to"] == "NDP" and product["connection"] == "connected"
@@ -87,7 +87,7 @@ def test_infrastructure_readiness_report_goes_to_mic(engine: Engine) -> None:
         return {"systems_ready": ready, "network_ready": True, "connected_systems": 1}
 
     reports, product = _report_cycle(
-        engine, "yearly_infrastructure_report", readiness, at(YEAR, 11, 15), at(YEAR, 12, 1)
+        engine, "yearly_infrastructure_report", readiness, before(YEAR, 11, 15), before(YEAR, 12, 1)
     )
     assert sorted(t.unit for t in reports) == sorted(organisation_set("DBO"))
     assert product["sent_to"] == "MIC" and product["task"] == "III.1"
@@ -99,7 +99,7 @@ def test_data_protection_reports_are_consolidated_by_itc(engine: Engine) -> None
         return {"protection_measures": "TLS, backups", "incidents": 1}
 
     reports, product = _report_cycle(
-        engine, "yearly_data_protection", protection, at(YEAR, 11, 30), at(YEAR, 12, 15)
+        engine, "yearly_data_protection", protection, before(YEAR, 11, 30), before(YEAR, 12, 15)
     )
     assert product["task"] == "III.2" and product["sent_to"] == "ITC"
     assert product["incidents"] == len(reports)
@@ -108,7 +108,7 @@ def test_data_protection_reports_are_consolidated_by_itc(engine: Engine) -> None
 def test_training_is_planned_attended_and_reported(engine: Engine, clock: ManualClock) -> None:
     instance_id = _start(engine, "yearly_training")
     plan = {"training_on": "2021-09-15", "venue": "Hà Nội"}
-    assert local(complete_one(engine, instance_id, "plan_training", plan, "ITC").due_at) == at(
+    assert local(complete_one(engine, instance_id, "plan_training", plan, "ITC").due_at) == before(
         YEAR, 6, 30
     )
     registrations = complete_each(engine, instance_id, "report", lambda unit: {"participants": 2})
@@ -126,7 +126,7 @@ def test_training_is_planned_attended_and_reported(engine: Engine, clock: Manual
 def test_monitoring_asks_the_units_then_reports_the_inspection(engine: Engine) -> None:
     instance_id = _start(engine, "yearly_monitoring")
     request = complete_one(engine, instance_id, "request", {"scope": "all"}, "ITC")
-    assert local(request.due_at) == at(YEAR, 9, 1)
+    assert local(request.due_at) == before(YEAR, 9, 1)
     complete_each(
         engine,
         instance_id,

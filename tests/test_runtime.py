@@ -195,7 +195,8 @@ def test_multi_instance_gives_one_task_per_unit(engine: Engine, deploy) -> None:
     instance = engine.start("units_review", {"units": units}, actor="itc")
     tasks = instance.open_tasks
     assert sorted(t.unit for t in tasks) == sorted(units)
-    assert {t.due_at.isoformat() for t in tasks} == {"2021-06-14T17:00:00+00:00"}
+    # local_deadline(2021, 6, 15): before Tuesday 15/06, so Monday 14/06 17:00 in Hà Nội
+    assert {t.due_at.isoformat() for t in tasks} == {"2021-06-14T10:00:00+00:00"}
     for number, task in enumerate(tasks):
         engine.complete(task.id, {"changes": number}, actor=f"staff-{task.unit}")
     (consolidate,) = engine.tasks(instance_id=instance.id)

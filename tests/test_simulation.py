@@ -72,8 +72,8 @@ def test_inspection_deadlines_are_25_and_31_december_in_hanoi_time(year_2021) ->
     tasks = engine.tasks(instance_id=inspection.id, status=None)
     unit_reports = {t.due_at for t in tasks if t.element_id == "inspect"}
     ministry_reports = {t.due_at for t in tasks if t.element_id == "report_to_ministry"}
-    assert unit_reports == {datetime(2021, 12, 24, 17, 0, tzinfo=UTC)}  # 25/12 00:00 +07
-    assert ministry_reports == {datetime(2021, 12, 30, 17, 0, tzinfo=UTC)}  # 31/12 00:00 +07
+    assert unit_reports == {datetime(2021, 12, 24, 10, 0, tzinfo=UTC)}  # Fri 24/12 17:00 +07
+    assert ministry_reports == {datetime(2021, 12, 30, 10, 0, tzinfo=UTC)}  # Thu 30/12 17:00 +07
 
 
 def test_unit_reports_come_with_their_documents(year_2021) -> None:
@@ -95,4 +95,56 @@ def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
     assert late.tasks > 0 and late.late == late.tasks
     assert late.worst_days_late >= 5
     assert report.lateness["DBO:STAMEQ"].late == 0
+    assert report.lateness["DBO:STAMEQ"].missing == 0
     assert report.escalations > 0
+
+
+def test_the_late_unit_is_cut_off_where_the_step_would_wait_past_its_cut_off(year_2021) -> None:
+    """Five working days late is at or past most steps' cut-off: the unit is recorded
+    missing there, and the step's product does not wait for it."""
+    report, _, _ = year_2021
+    assert report.lateness["DBO:NOIP"].missing >= 10
+    catalogues = [p for p in report.products if p.process_key == "open_data_catalogue"]
+    assert [p.summary["missing"] for p in catalogues] == [["DBO:NOIP"], ["DBO:NOIP"]]
+
+
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory: pytest.TempPathFactory):
+    """The whole plan, 2021-2025, every unit on time."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sim') / 'plan.db'}"
+    began = time.perf_counter()
+    report = simulate(PROCESSES, date(2021, 1, 1), date(2025, 12, 31), database_url=url)
+    elapsed = time.perf_counter() - began
+    engine = Engine(url)
+    yield report, engine, elapsed
+    engine.close()
+
+
+def test_five_years_run_to_the_end_without_incident_in_under_a_minute(five_years) -> None:
+    _, engine, elapsed = five_years
+    assert elapsed < 60
+    assert [i.id for i in engine.instances() if i.status == "incident"] == []
+    last_halves = [
+        i for i in engine.instances(process_key="open_data_catalogue") if i.data["year"] == 2025
+    ]
+    assert {i.data["period_end"] for i in last_halves} == {
+        "2025-07-01T00:00:00+07:00",
+        "2026-01-01T00:00:00+07:00",  # the last period of the cycle ends too
+    }
+
+
+@pytest.mark.parametrize("catalogue", ["open_data_catalogue", "default_sharing_catalogue"])
+def test_each_half_year_decides_its_catalogue_within_that_half_year(
+    five_years, catalogue: str
+) -> None:
+    """I.3 and I.7: the Minister's decision of a half-year comes out in that half-year,
+    because the simulated leadership approves as soon as the approval opens."""
+    report, engine, _ = five_years
+    instances = {i.id: i for i in engine.instances(process_key=catalogue)}
+    halves = []
+    for product in (p for p in report.products if p.process_key == catalogue):
+        period = instances[product.instance_id].data
+        start = datetime.fromisoformat(period["period_start"])
+        assert start <= product.at < datetime.fromisoformat(period["period_end"]), period
+        halves.append((start.year, start.month))
+    assert sorted(halves) == [(year, month) for year in range(2021, 2026) for month in (1, 7)]

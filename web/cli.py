@@ -323,10 +323,11 @@ def simulate(start: Any, end: Any, late: tuple[str, ...], processes: str) -> Non
         f"\ntasks completed: {report.tasks_completed}; reminders and escalations: "
         f"{report.escalations}"
     )
-    click.echo("\nlateness per unit (tasks, late, worst days late):")
+    click.echo("\nlateness per unit (tasks, late, worst days late, missing at a cut-off):")
     for unit, lateness in report.lateness.items():
         click.echo(
             f"  {unit:<24} {lateness.tasks:>4} {lateness.late:>4} {lateness.worst_days_late:>7.1f}"
+            f" {lateness.missing:>4}"
         )
 
 

@@ -160,6 +160,8 @@ def describe_cell(cell: Cell) -> str:
         return _("in progress")
     if cell.state == "late":
         return _("%(days)s day(s) late", days=cell.days_late)
+    if cell.state == "missing":
+        return _("missing (cut off)")
     return _("overdue %(days)s day(s)", days=cell.days_late)
 
 
