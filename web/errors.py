@@ -15,6 +15,7 @@ STATUS_BY_CODE = {
     "unauthenticated": 401,
     "not_found": 404,
     "conflict": 409,
+    "too_large": 413,
     "forbidden": 403,
     "invalid_input": 422,
     "invalid_definition": 422,
@@ -30,13 +31,23 @@ def problem(error: GovflowError) -> ResponseReturnValue:
 
 
 def _http_problem(error: HTTPException) -> ResponseReturnValue:
-    """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/."""
+    """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/.
+
+    The error's own headers are kept (``Allow`` on 405, ``Retry-After`` on 429), all
+    but its HTML content type.
+    """
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if not _wants_json():
         message = error.description or error.name
-        return render_template("error.html", status=error.code, message=message), error.code
+        page = render_template("error.html", status=error.code, message=message)
+        return page, error.code, headers
     code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
     message = error.description or error.name or "error"
-    return _problem_document(error.code or 500, message, {"code": code.replace(" ", "_")})
+    response, status = _problem_document(
+        error.code or 500, message, {"code": code.replace(" ", "_")}
+    )
+    response.headers.extend(headers)
+    return response, status
 
 
 def _problem_document(status: int, title: str, details: dict) -> tuple[Response, int]:

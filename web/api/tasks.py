@@ -34,7 +34,16 @@ _STATUSES = {"open", "completed", "cancelled", "all"}
 
 
 @blueprint.get("/tasks")
-@documented(returns=TaskSchema, many=True)
+@documented(
+    returns=TaskSchema,
+    many=True,
+    query={
+        "unit": {"type": "string"},
+        "assignee": {"type": "string"},
+        "status": {"type": "string", "enum": sorted(_STATUSES)},
+        "overdue": {"type": "string", "enum": ["true", "false"]},
+    },
+)
 def list_tasks() -> ResponseReturnValue:
     """Tasks of the caller's units (any unit for a supervisor), soonest due first.
 
@@ -52,8 +61,11 @@ def list_tasks() -> ResponseReturnValue:
         assignee=request.args.get("assignee"),
         status=None if status == "all" else status,
     )
+    overdue = request.args.get("overdue", "false")
+    if overdue not in {"true", "false"}:
+        raise InvalidInput("overdue must be true or false", field="overdue")
     now = engine.clock.now()
-    if request.args.get("overdue") == "true":
+    if overdue == "true":
         found = [task for task in found if task.is_overdue(now)]
     return jsonify([_task_document(task, now) for task in found])
 
