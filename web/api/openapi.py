@@ -25,7 +25,20 @@ __all__ = ["documented", "openapi_document"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CONVERTER = re.compile(r"<(?:(?P<kind>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
-_PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457; field names the offending input, when there is one",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "field": {"type": "string"},
+    },
+}
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 """An ``<int:…>`` of a route: web.inputs bounds it to what the database holds."""
 
@@ -91,6 +104,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     )
     assert marshmallow.converter is not None
     marshmallow.converter.add_attribute_function(_property_names)
+    spec.components.schema("Problem", _PROBLEM_SCHEMA)
     for name, scheme in _SECURITY_SCHEMES.items():
         spec.components.security_scheme(name, scheme)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
