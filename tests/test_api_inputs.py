@@ -68,6 +68,12 @@ def test_an_id_beyond_the_database_is_an_unknown_id(
     _problem(admin.post(f"/api/v1/instances/{instance_id}/cancel"), 404)
 
 
+def test_a_page_with_an_id_beyond_the_database_is_not_found(admin: FlaskClient) -> None:
+    answer = admin.get("/instances/99999999999999999999")
+    assert answer.status_code == 404
+    assert answer.mimetype == "text/html"
+
+
 def test_an_id_beyond_the_database_in_a_body_names_the_field(admin: FlaskClient) -> None:
     body = {"name": "x", "instance_id": 2**31}
     _problem(admin.post("/api/v1/messages", json=body), 422, "instance_id")

@@ -144,8 +144,9 @@ class _Request(Request):
 
 
 class _DatabaseIdConverter(IntegerConverter):
-    def __init__(self, url_map: Map, fixed_digits: int = 0, max: int = MAX_ID) -> None:
-        super().__init__(url_map, fixed_digits=fixed_digits, max=max)
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _refuse_nul_outside_json() -> None:
