@@ -7,6 +7,7 @@ and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO dat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -39,12 +40,16 @@ def _to_long(value: Any) -> int:
 
 
 def _to_double(value: Any) -> float:
+    """A finite number: ``float("nan")`` and ``float("1e999")`` are no JSON number."""
     if isinstance(value, bool):
         raise ValueError("a number is expected")
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError("a number is expected") from None
+    if not math.isfinite(number):
+        raise ValueError("a finite number is expected")
+    return number
 
 
 def _to_boolean(value: Any) -> bool:

@@ -14,6 +14,24 @@ from engine.api import Engine
 from web import create_app
 
 PASSWORD = "correct horse battery"
+SHARE_FORM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="urn:govflow">
+  <bpmn:process id="share" name="Share" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="report"/>
+    <bpmn:userTask id="report" name="Report the share" camunda:candidateGroups="ITC">
+      <bpmn:extensionElements>
+        <camunda:formData>
+          <camunda:formField id="share" label="Share" type="double"/>
+        </camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="report" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
 
 
 @pytest.fixture
@@ -52,6 +70,16 @@ def test_nan_and_infinity_in_a_body_are_refused_as_not_json(
     body = '{"name": "x", "payload": {"share": CONSTANT}}'.replace("CONSTANT", constant)
     document = _problem(_post_raw(admin, "/api/v1/messages", body), 422, "body")
     assert constant.lstrip("-") in document["message"]
+
+
+@pytest.mark.parametrize("text", ["NaN", "inf", "-Infinity", "1e999"])
+def test_a_number_field_refuses_nan_and_infinity_written_as_text(
+    plan_engine: Engine, admin: FlaskClient, text: str
+) -> None:
+    plan_engine.deploy({"share.bpmn": SHARE_FORM})
+    task = plan_engine.start("share", actor="admin").open_tasks[0]
+    answer = admin.post(f"/api/v1/tasks/{task.id}/complete", json={"data": {"share": text}})
+    _problem(answer, 422, "share")
 
 
 def test_no_answer_holds_nan_or_infinity(app: Flask) -> None:
