@@ -184,3 +184,8 @@ def test_the_document_declares_what_the_api_checks(app: Flask) -> None:
     assert schemas["MessageRequest"]["properties"]["instance_id"]["maximum"] == 2**31 - 1
     instance = document["paths"]["/instances/{instance_id}"]["parameters"][0]["schema"]
     assert instance["maximum"] == 2**31 - 1
+    assert {"200", "201"} <= set(document["paths"]["/deployments"]["post"]["responses"])
+    download = document["paths"]["/attachments/{attachment_id}"]["get"]["responses"]["200"]
+    assert set(download["content"]) == {"*/*"}
+    tasks = {p["name"] for p in document["paths"]["/tasks"]["get"]["parameters"]}
+    assert tasks == {"unit", "assignee", "status", "overdue"}

@@ -69,14 +69,15 @@ def documented(
     body: type[Schema] | None = None,
     returns: type[Schema] | None = None,
     many: bool = False,
-    status: int = 200,
+    status: int | tuple[int, ...] = 200,
     upload: str | None = None,
     content_type: str = "application/json",
     query: dict[str, dict[str, Any]] | None = None,
 ) -> Callable[[F], F]:
     """Declare a route's request body (a schema, or a multipart ``upload`` part name),
     its ``query`` parameters (name: JSON schema) and its answer (a schema, ``many`` of
-    them, with ``status``)."""
+    them, with ``status``, or any of several; a ``content_type`` without a schema is a
+    file, ``*/*`` for any)."""
 
     def mark(view: F) -> F:
         view.openapi = {  # type: ignore[attr-defined]
@@ -204,7 +205,11 @@ def _operation(
         schema = meta["returns"]
         body = {"type": "array", "items": schema} if meta["many"] else schema
         answer["content"] = {meta["content_type"]: {"schema": body}}
-    operation["responses"][str(meta.get("status", 200))] = answer
+    elif meta.get("content_type", "application/json") != "application/json":
+        answer["content"] = {meta["content_type"]: {}}
+    statuses = meta.get("status", 200)
+    for status in statuses if isinstance(statuses, tuple) else (statuses,):
+        operation["responses"][str(status)] = answer
     return operation
 
 

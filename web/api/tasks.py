@@ -130,7 +130,7 @@ def upload(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/attachments/<attachment_id>")
-@documented()
+@documented(content_type="*/*")
 def download(attachment_id: str) -> ResponseReturnValue:
     engine = engine_of(current_app)
     stored, content = engine.attachment(attachment_id)
