@@ -36,16 +36,13 @@ def _http_problem(error: HTTPException) -> ResponseReturnValue:
     The error's own headers are kept (``Allow`` on 405, ``Retry-After`` on 429), all
     but its HTML content type.
     """
+    status = error.code or 500
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    if not _wants_json():
-        message = error.description or error.name
-        page = render_template("error.html", status=error.code, message=message)
-        return page, error.code, headers
-    code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
     message = error.description or error.name or "error"
-    response, status = _problem_document(
-        error.code or 500, message, {"code": code.replace(" ", "_")}
-    )
+    if not _wants_json():
+        return render_template("error.html", status=status, message=message), status, headers
+    code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
+    response, _ = _problem_document(status, message, {"code": code.replace(" ", "_")})
     response.headers.extend(headers)
     return response, status
 

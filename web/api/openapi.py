@@ -184,7 +184,9 @@ def _operation(
         },
     }
     if endpoint != "api.login":
-        session = {"session": []} if method == "GET" else {"session": [], "csrf": []}
+        session: dict[str, list[str]] = {"session": []}
+        if method != "GET":
+            session["csrf"] = []
         operation["security"] = [session, {"bearerAuth": []}]
     if meta.get("query"):
         operation["parameters"] = [
