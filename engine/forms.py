@@ -7,6 +7,7 @@ and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO dat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -15,9 +16,16 @@ from uuid import UUID
 
 from engine.errors import InvalidInput
 
-__all__ = ["FIELD_TYPES", "clean_submission"]
+__all__ = ["FIELD_TYPES", "VARIABLE_NAME", "clean_submission", "is_variable_name"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+"""What a process variable or form field may be called: a letter, then letters, digits
+and ``_``. The API documents this pattern; match it whole (:func:`is_variable_name`),
+as ``$`` alone would let a trailing newline through."""
+
+
+def is_variable_name(name: object) -> bool:
+    return isinstance(name, str) and VARIABLE_NAME.fullmatch(name) is not None
 
 
 def _to_long(value: Any) -> int:
@@ -32,12 +40,16 @@ def _to_long(value: Any) -> int:
 
 
 def _to_double(value: Any) -> float:
+    """A finite number: ``float("nan")`` and ``float("1e999")`` are no JSON number."""
     if isinstance(value, bool):
         raise ValueError("a number is expected")
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError("a number is expected") from None
+    if not math.isfinite(number):
+        raise ValueError("a finite number is expected")
+    return number
 
 
 def _to_boolean(value: Any) -> bool:
@@ -109,7 +121,7 @@ def clean_submission(
     that the pages can say it in the user's language.
     """
     for key in data:
-        if not isinstance(key, str) or not _IDENTIFIER.match(key):
+        if not is_variable_name(key):
             raise InvalidInput(
                 f"'{key}' is not a valid variable name", field=str(key), rule="variable_name"
             )

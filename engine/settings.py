@@ -31,6 +31,8 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     """The largest document a unit may upload to a task."""
     """Workflows kept in memory between commands (0: restore every command from the row)."""
+    max_json_bytes: int = 1024 * 1024
+    """The largest JSON body the API reads (documents go as multipart, up to max_upload_bytes)."""
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "govflow@localhost"
@@ -66,6 +68,7 @@ class Settings:
             lock_timeout_s=float(_env("GOVFLOW_LOCK_TIMEOUT", "10")),
             live_workflows=int(_env("GOVFLOW_LIVE_WORKFLOWS", "256")),
             max_upload_bytes=int(_env("GOVFLOW_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+            max_json_bytes=int(_env("GOVFLOW_MAX_JSON_BYTES", str(1024 * 1024))),
             smtp_host=_env("GOVFLOW_SMTP_HOST", ""),
             smtp_port=int(_env("GOVFLOW_SMTP_PORT", "25")),
             smtp_sender=_env("GOVFLOW_SMTP_SENDER", "govflow@localhost"),

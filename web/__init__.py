@@ -31,8 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         app.config.update(config)
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import access, api, auth, design, errors, health, i18n, pages, supervision
+    from web import access, api, auth, design, errors, health, i18n, inputs, pages, supervision
 
+    inputs.init_inputs(app, settings.max_json_bytes)
     auth.init_auth(app)
     access.init_access(app)
     i18n.init_i18n(app)

@@ -17,6 +17,7 @@ STATUS_BY_CODE = {
     "unauthenticated": 401,
     "not_found": 404,
     "conflict": 409,
+    "too_large": 413,
     "forbidden": 403,
     "invalid_input": 422,
     "invalid_definition": 422,
@@ -32,14 +33,20 @@ def problem(error: GovflowError) -> ResponseReturnValue:
 
 
 def _http_problem(error: HTTPException) -> ResponseReturnValue:
-    """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/."""
+    """Flask's own errors (404, 405, 413, CSRF) as problem documents under /api/.
+
+    The error's own headers are kept (``Allow`` on 405, ``Retry-After`` on 429), all
+    but its HTML content type.
+    """
     status = error.code or 500
-    if not _wants_json():
-        message = error.description or error.name
-        return render_template("error.html", status=status, message=message), status
-    code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     message = error.description or error.name or "error"
-    return _problem_document(status, message, {"code": code.replace(" ", "_")})
+    if not _wants_json():
+        return render_template("error.html", status=status, message=message), status, headers
+    code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
+    response, _ = _problem_document(status, message, {"code": code.replace(" ", "_")})
+    response.headers.extend(headers)
+    return response, status
 
 
 def _problem_document(status: int, title: str, details: dict) -> tuple[Response, int]:

@@ -7,7 +7,6 @@ so a model never deploys with a part that silently does nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -18,11 +17,10 @@ from engine.definitions.findings import Findings, owner_of
 from engine.definitions.graph import local_name
 from engine.durations import parse_offset
 from engine.errors import InvalidInput
-from engine.forms import FIELD_TYPES
+from engine.forms import FIELD_TYPES, is_variable_name
 
 __all__ = ["check_extensions"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _ORDERED_TYPES = {"long", "double", "date"}
 _LENGTH_TYPES = {"string"}
 _FLAGS = {"required", "readonly"}
@@ -65,7 +63,7 @@ def _check_form(element: etree._Element, findings: Findings) -> None:
     seen: set[str] = set()
     for form_field in element.iterfind(".//camunda:formField", NSMAP):
         field_id = form_field.get("id") or ""
-        if not _IDENTIFIER.match(field_id):
+        if not is_variable_name(field_id):
             findings.add(
                 form_field,
                 f"form field id {field_id!r} is not a variable name",

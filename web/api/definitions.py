@@ -30,7 +30,7 @@ def validate() -> ResponseReturnValue:
 
 
 @blueprint.post("/deployments")
-@documented(upload="files", status=201)
+@documented(upload="files", status=(201, 200))
 def deploy() -> ResponseReturnValue:
     """Deploy the uploaded ``files`` together, or nothing (422 with every problem)."""
     result = engine_of(current_app).deploy(_uploaded_files(), actor=caller().username)

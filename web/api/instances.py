@@ -22,7 +22,11 @@ from web.auth import caller
 
 
 @blueprint.get("/instances")
-@documented(returns=InstanceSchema, many=True)
+@documented(
+    returns=InstanceSchema,
+    many=True,
+    query={"process_key": {"type": "string"}, "status": {"type": "string"}},
+)
 def list_instances() -> ResponseReturnValue:
     """Every instance, newest first (supervisors); query ``process_key``, ``status``."""
     found = engine_of(current_app).instances(

@@ -15,14 +15,53 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
-from marshmallow import Schema
+from marshmallow import Schema, fields
+
+from web.api.schemas import VariableName
+from web.inputs import MAX_ID
 
 __all__ = ["documented", "openapi_document"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CONVERTER = re.compile(r"<(?:(?P<kind>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
-_PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457; field names the offending input, when there is one",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "field": {"type": "string"},
+    },
+}
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+"""An ``<int:…>`` of a route: web.inputs bounds it to what the database holds."""
+
+_SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "the cookie set by POST /session",
+    },
+    "csrf": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRFToken",
+        "description": "the csrf_token of POST /session, on every change made with the cookie",
+    },
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "an API token acting for one user (govflow tokens); no CSRF token",
+    },
+}
+"""The ways into the API: the session cookie with its CSRF token, or a Bearer token."""
 
 
 def documented(
@@ -30,12 +69,15 @@ def documented(
     body: type[Schema] | None = None,
     returns: type[Schema] | None = None,
     many: bool = False,
-    status: int = 200,
+    status: int | tuple[int, ...] = 200,
     upload: str | None = None,
     content_type: str = "application/json",
+    query: dict[str, dict[str, Any]] | None = None,
 ) -> Callable[[F], F]:
-    """Declare a route's request body (a schema, or a multipart ``upload`` part name)
-    and its answer (a schema, ``many`` of them, with ``status``)."""
+    """Declare a route's request body (a schema, or a multipart ``upload`` part name),
+    its ``query`` parameters (name: JSON schema) and its answer (a schema, ``many`` of
+    them, with ``status``, or any of several; a ``content_type`` without a schema is a
+    file, ``*/*`` for any)."""
 
     def mark(view: F) -> F:
         view.openapi = {  # type: ignore[attr-defined]
@@ -45,6 +87,7 @@ def documented(
             "status": status,
             "upload": upload,
             "content_type": content_type,
+            "query": query or {},
         }
         return view
 
@@ -52,19 +95,19 @@ def documented(
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="govflow",
         version="1",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        openapi_version="3.1.0",  # JSON Schema's propertyNames, for variable names
+        plugins=[marshmallow],
         info={"description": "BPMN workflows of the MoST data-management plan."},
     )
-    spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
-    )
-    spec.components.security_scheme(
-        "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
-    )
+    assert marshmallow.converter is not None
+    marshmallow.converter.add_attribute_function(_property_names)
+    spec.components.schema("Problem", _PROBLEM_SCHEMA)
+    for name, scheme in _SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi":
             continue
@@ -109,11 +152,18 @@ def _path_parameters(rule: str, fixed: dict[str, str]) -> list[dict[str, Any]]:
             "name": m.group("name"),
             "in": "path",
             "required": True,
-            "schema": {"type": "integer" if m.group("kind") == "int" else "string"},
+            "schema": _ID if m.group("kind") == "int" else {"type": "string"},
         }
         for m in _CONVERTER.finditer(rule)
         if m.group("name") not in fixed
     ]
+
+
+def _property_names(_converter: Any, field: fields.Field, **_: Any) -> dict[str, Any]:
+    """A Dict whose keys are variable names says so, as a ``propertyNames`` pattern."""
+    keys = getattr(field, "key_field", None) if isinstance(field, fields.Dict) else None
+    rules = [rule for rule in getattr(keys, "validators", []) if isinstance(rule, VariableName)]
+    return {"propertyNames": {"pattern": rules[0].pattern}} if rules else {}
 
 
 def _operation(
@@ -132,9 +182,15 @@ def _operation(
         },
     }
     if endpoint != "api.login":
-        operation["security"] = (
-            [{"session": [], "csrf": []}] if method != "GET" else [{"session": []}]
-        )
+        session: dict[str, list[str]] = {"session": []}
+        if method != "GET":
+            session["csrf"] = []
+        operation["security"] = [session, {"bearerAuth": []}]
+    if meta.get("query"):
+        operation["parameters"] = [
+            {"name": name, "in": "query", "schema": schema}
+            for name, schema in meta["query"].items()
+        ]
     if meta.get("body") is not None:
         operation["requestBody"] = {
             "required": True,
@@ -149,7 +205,11 @@ def _operation(
         schema = meta["returns"]
         body = {"type": "array", "items": schema} if meta["many"] else schema
         answer["content"] = {meta["content_type"]: {"schema": body}}
-    operation["responses"][str(meta.get("status", 200))] = answer
+    elif meta.get("content_type", "application/json") != "application/json":
+        answer["content"] = {meta["content_type"]: {}}
+    statuses = meta.get("status", 200)
+    for status in statuses if isinstance(statuses, tuple) else (statuses,):
+        operation["responses"][str(status)] = answer
     return operation
 
 

@@ -1,18 +1,21 @@
 """The API's documents: marshmallow schemas for what goes out and what comes in.
 
 Times go out as ISO 8601 in UTC (the pages show them in Hà Nội time). Request
-bodies are loaded with :func:`load`, which turns marshmallow's errors into an
-InvalidInput that names the first offending field (HTTP 422).
+bodies are loaded with :func:`load`, which reads them strictly (web.inputs: size,
+depth, no NaN) and turns marshmallow's errors into an InvalidInput that names the
+first offending field (HTTP 422). What marshmallow checks here, the OpenAPI document
+declares: ids within the database's range, variable names by the engine's own rule.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
+from engine.forms import VARIABLE_NAME, is_variable_name
+from web.inputs import MAX_ID, json_body
 
 __all__ = [
     "AssignRequest",
@@ -25,6 +28,7 @@ __all__ = [
     "MessageRequest",
     "StartRequest",
     "TaskSchema",
+    "VariableName",
     "load",
 ]
 
@@ -44,6 +48,7 @@ class TaskSchema(Schema):
     completed_at = fields.AwareDateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
     form = fields.Dict()
+    overdue = fields.Boolean(metadata={"description": "in the task lists only"})
 
 
 class IncidentSchema(Schema):
@@ -102,37 +107,59 @@ class DefinitionSchema(Schema):
 
 
 _NAME = validate.Length(min=1, max=255)
+_USERNAME = validate.Length(min=1, max=120)
+"""As long as the user columns of engine.models."""
+
+
+class VariableName(validate.Validator):
+    """The engine's rule for variable names (engine.forms.VARIABLE_NAME), matched whole;
+    web.api.openapi declares it as the ``propertyNames`` pattern of the object."""
+
+    pattern = VARIABLE_NAME.pattern
+
+    def __call__(self, value: str) -> str:
+        if not is_variable_name(value):
+            raise ValidationError(
+                f"{value!r} is not a variable name (a letter, then letters, digits or _)"
+            )
+        return value
+
+
+def _variables() -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=VariableName()), load_default=dict)
 
 
 class LoginRequest(Schema):
-    username = fields.String(required=True, validate=_NAME)
+    username = fields.String(required=True, validate=_USERNAME)
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 
 class CompleteRequest(Schema):
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = _variables()
 
 
 class StartRequest(Schema):
     process_key = fields.String(required=True, validate=_NAME)
-    variables = fields.Dict(keys=fields.String(), load_default=dict)
+    variables = _variables()
     business_key = fields.String(load_default=None, validate=_NAME)
 
 
 class MessageRequest(Schema):
     name = fields.String(required=True, validate=_NAME)
-    payload = fields.Dict(keys=fields.String(), load_default=dict)
-    instance_id = fields.Integer(load_default=None, strict=True)
+    payload = _variables()
+    instance_id = fields.Integer(
+        load_default=None, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
     business_key = fields.String(load_default=None, validate=_NAME)
 
 
 class AssignRequest(Schema):
-    assignee = fields.String(required=True, validate=_NAME)
+    assignee = fields.String(required=True, validate=_USERNAME)
 
 
 def load(schema: Schema) -> dict[str, Any]:
     """The request's JSON body, checked by ``schema``; InvalidInput names the field."""
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     try:

@@ -29,7 +29,16 @@ _STATUSES = {"open", "completed", "cancelled", "all"}
 
 
 @blueprint.get("/tasks")
-@documented(returns=TaskSchema, many=True)
+@documented(
+    returns=TaskSchema,
+    many=True,
+    query={
+        "unit": {"type": "string"},
+        "assignee": {"type": "string"},
+        "status": {"type": "string", "enum": sorted(_STATUSES)},
+        "overdue": {"type": "string", "enum": ["true", "false"]},
+    },
+)
 def list_tasks() -> ResponseReturnValue:
     """Tasks of the caller's units (any unit for a supervisor), soonest due first.
 
@@ -47,8 +56,11 @@ def list_tasks() -> ResponseReturnValue:
         assignee=request.args.get("assignee"),
         status=None if status == "all" else status,
     )
+    overdue = request.args.get("overdue", "false")
+    if overdue not in {"true", "false"}:
+        raise InvalidInput("overdue must be true or false", field="overdue")
     now = engine.clock.now()
-    if request.args.get("overdue") == "true":
+    if overdue == "true":
         found = [task for task in found if task.is_overdue(now)]
     return jsonify([_task_document(task, now) for task in found])
 
@@ -110,7 +122,7 @@ def upload(task_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get("/attachments/<attachment_id>")
-@documented()
+@documented(content_type="*/*")
 def download(attachment_id: str) -> ResponseReturnValue:
     document = checked_document()
     stored = document.view
