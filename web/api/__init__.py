@@ -25,7 +25,7 @@ def _require_login() -> None:
         raise Unauthenticated("log in first: POST /api/v1/session")
 
 
-from web.api import definitions, instances, session, tasks  # noqa: E402,F401  (routes)
+from web.api import definitions, instances, session, tasks, users  # noqa: E402,F401  (routes)
 from web.api.openapi import serve_openapi  # noqa: E402
 
 blueprint.add_url_rule("/openapi.json", "openapi", serve_openapi)

@@ -19,10 +19,12 @@ __all__ = [
     "AttachmentSchema",
     "CompleteRequest",
     "DefinitionSchema",
+    "EndedSessionsSchema",
     "EventSchema",
     "InstanceSchema",
     "LoginRequest",
     "MessageRequest",
+    "PasswordChangeRequest",
     "StartRequest",
     "TaskSchema",
     "load",
@@ -107,6 +109,16 @@ _NAME = validate.Length(min=1, max=255)
 class LoginRequest(Schema):
     username = fields.String(required=True, validate=_NAME)
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PasswordChangeRequest(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class EndedSessionsSchema(Schema):
+    username = fields.String()
+    ended = fields.Integer()
 
 
 class CompleteRequest(Schema):
