@@ -116,3 +116,13 @@ def test_a_bearer_token_alone_needs_no_csrf_token(make_app, plan_engine: Engine)
     assert answer.status_code == 204
     junk = client.delete("/api/v1/session", headers={"Authorization": "Bearer gf_junk"})
     assert (junk.status_code, junk.json["code"]) == (401, "unauthenticated")
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(
+    plan_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOVFLOW_PROXIES", "1")
+    client = create_app({"TESTING": True, "SECRET_KEY": "t"}, engine=plan_engine).test_client()
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert client.get("/metrics", headers=forwarded).status_code == 403  # not localhost
+    assert client.get("/metrics").status_code == 200

@@ -2,11 +2,12 @@
 
 A user logs in once with a password (checked against its scrypt hash, and throttled:
 see ``engine.throttle``). The engine then opens a session in the database, and the
-signed cookie carries only that session's random id, never who the user is: it is
-Flask-Login's "alternative token" (``Caller.get_id``), and the user loader asks the
-engine whose live session the id is. Log-out, a password change and an admin's
-"end sessions" delete the row, so a copy of the cookie stops working at once; so do
-the idle and absolute lifetimes (``GOVFLOW_SESSION_IDLE``, ``GOVFLOW_SESSION_LIFETIME``).
+signed cookie names the user only by that session's random id (besides the CSRF
+token, the language and flash messages): it is Flask-Login's "alternative token"
+(``Caller.get_id``), and the user loader asks the engine whose live session it is.
+Log-out, a password change and an admin's "end sessions" delete the row, so a copy of
+the cookie stops working at once; so do the idle and absolute lifetimes
+(``GOVFLOW_SESSION_IDLE``, ``GOVFLOW_SESSION_LIFETIME``).
 
 Every state-changing request authenticated by the cookie also carries the CSRF token
 (Flask-WTF): in the form for pages, in ``X-CSRFToken`` for the API. Another system
