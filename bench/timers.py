@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -79,6 +80,7 @@ def spread_due_times(engine: Engine, first_due: datetime, seconds: float) -> Non
 
 def start_schedulers(url: str, count: int, recheck_s: float = 1.0) -> list[subprocess.Popen]:
     env = {**os.environ, "DATABASE_URL": url, "GOVFLOW_SCHEDULER_RECHECK": str(recheck_s)}
+    env.setdefault("GOVFLOW_SECRET_KEY", secrets.token_urlsafe(32))  # `scheduler` needs one
     command = [sys.executable, "-c", "from web.cli import main; main()", "scheduler"]
     logs = Path(tempfile.mkdtemp(prefix="govflow-schedulers-"))
     print(f"scheduler logs in {logs}", file=sys.stderr)

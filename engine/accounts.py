@@ -22,6 +22,7 @@ from engine.models import Account, ApiToken
 __all__ = [
     "MIN_LENGTH",
     "create_token",
+    "digest",
     "has_password",
     "password_matches",
     "revoke_token",
@@ -64,7 +65,7 @@ _TOKEN_PREFIX = "gf_"
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[int, str]:
     """A new token for ``username``: its id and the token itself (shown this once)."""
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(username=username, name=name, token_hash=_digest(token), created_at=now)
+    row = ApiToken(username=username, name=name, token_hash=digest(token), created_at=now)
     session.add(row)
     session.flush()
     return row.id, token
@@ -75,7 +76,7 @@ def token_owner(session: Session, token: str) -> str | None:
     if not token.startswith(_TOKEN_PREFIX):
         return None
     query = select(ApiToken.username).where(
-        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+        ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)
     )
     return session.scalar(query)
 
@@ -88,5 +89,7 @@ def revoke_token(session: Session, token_id: int, now: datetime) -> bool:
     return True
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """The SHA-256 of a random secret (token, session id): enough to find it, useless to
+    someone who reads the table."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -23,15 +23,17 @@ from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files
-from engine.errors import Conflict, DefinitionProblem, InvalidInput, NotFound
+from engine.errors import Conflict, DefinitionProblem, Forbidden, InvalidInput, NotFound
 from engine.models import Notification, ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
 from engine.runtime.migration import MigrationReport, migrate_instances
 from engine.scheduler import Ticker, TickReport
 from engine.scripting import script_functions
+from engine.sessions import LoginSessions, end_user_sessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
+from engine.throttle import LoginThrottle
 from engine.units import User, load_organisation
 from engine.views import (
     AttachmentView,
@@ -85,6 +87,9 @@ class Engine:
             self.db, self.runtime, self.clock, self.settings, self.calendar, directory
         )
         self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
+        self.logins = LoginSessions(self.db, self.clock, self.settings)
+        """Log-in sessions: open one, find whose a session id is, end one."""
+        self.login_throttle = LoginThrottle(self.db, self.clock, self.settings)
 
     # -- users ----------------------------------------------------------------------
 
@@ -92,17 +97,43 @@ class Engine:
         """A user of the organisation (units.yaml), or None."""
         return self.organisation.users.get(username)
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The user, if ``password`` is theirs; None for a wrong password or user."""
+    def authenticate(
+        self, username: str, password: str, *, address: str | None = None
+    ) -> User | None:
+        """The user, if ``password`` is theirs; None for a wrong password or user.
+        Raises TooManyAttempts, right password or not, after too many failures for the
+        username or from ``address`` (the caller's network address)."""
+        attempt = self.login_throttle.begin(username, address)
         user = self.user(username)
         with self.db.reading() as session:
             matches = accounts.password_matches(session, username, password)
-        return user if matches and user is not None else None
+        if not matches or user is None:
+            return None
+        self.login_throttle.succeeded(attempt, username)
+        return user
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, keep_session: str | None = None) -> int:
+        """Set the password and end the user's log-in sessions but ``keep_session`` (a
+        session id); how many ended."""
         self._known_user(username)
         with self.db.writing() as session:
             accounts.set_password(session, username, password, self.clock.now())
+            return end_user_sessions(session, username, keep=keep_session)
+
+    def change_password(
+        self, username: str, current: str, new: str, *, keep_session: str | None = None
+    ) -> int:
+        """A user changes their own password: ``current`` must be right (and is
+        throttled like a log-in). Ends their other sessions; how many ended."""
+        if self.authenticate(username, current) is None:
+            raise Forbidden("the current password is wrong", field="current_password")
+        return self.set_password(username, new, keep_session=keep_session)
+
+    def end_sessions(self, username: str) -> int:
+        """End every log-in session of ``username`` (an admin's "log out everywhere")."""
+        self._known_user(username)
+        with self.db.writing() as session:
+            return end_user_sessions(session, username)
 
     def create_token(self, username: str, name: str) -> tuple[int, str]:
         """An API token acting for ``username``: (id, token). The token is not kept."""

@@ -16,8 +16,10 @@ __all__ = [
     "GovflowError",
     "InvalidDefinition",
     "InvalidInput",
+    "Misconfigured",
     "NotFound",
     "ScriptError",
+    "TooManyAttempts",
 ]
 
 
@@ -53,6 +55,25 @@ class InvalidInput(GovflowError):
     """Bad data from a caller; ``details['field']`` names the offending field."""
 
     code = "invalid_input"
+
+
+class TooManyAttempts(GovflowError):
+    """Too many failed log-ins for a username or from an address; ``retry_after`` says
+    in how many seconds the next attempt is accepted."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "too many failed log-in attempts; try again later", retry_after=retry_after
+        )
+        self.retry_after = retry_after
+
+
+class Misconfigured(GovflowError):
+    """A setting production must give is missing or wrong; the message names it."""
+
+    code = "misconfigured"
 
 
 class ScriptError(GovflowError):

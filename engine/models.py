@@ -36,6 +36,8 @@ __all__ = [
     "Event",
     "HumanTask",
     "Incident",
+    "LoginAttempt",
+    "LoginSession",
     "Notification",
     "OutboxEmail",
     "OutboxEntry",
@@ -364,3 +366,30 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+
+
+class LoginSession(Base):
+    """A user's log-in, from log-in to log-out or expiry. The browser's cookie carries
+    a random id; only its SHA-256 is kept, so the table cannot be used to log in."""
+
+    __tablename__ = "login_session"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class LoginAttempt(Base):
+    """A log-in attempt not (yet) known to have succeeded: what throttles password
+    guessing, shared by every process on the database. The username is kept as its
+    SHA-256 (people type passwords into the username field)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_user", "user_hash", "attempted_at"),
+        Index("ix_login_attempt_address", "address", "attempted_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]

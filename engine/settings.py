@@ -10,13 +10,23 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings", "parse_endpoints"]
+__all__ = ["SECRET_KEY_MISSING", "Settings", "is_true", "parse_endpoints"]
+
+SECRET_KEY_MISSING = (
+    "GOVFLOW_SECRET_KEY is not set: give it a long random value, e.g. the output of "
+    "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+)
 
 DEFAULT_DATABASE_URL = "sqlite:///govflow.db"
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def is_true(value: object) -> bool:
+    """A yes/no setting: ``true``, ``yes``, ``1`` (any case) or True."""
+    return str(value).strip().lower() in {"1", "true", "yes"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,22 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "govflow@localhost"
-    secret_key: str = field(default="dev-only-change-me", repr=False)
+    secret_key: str = field(default="", repr=False)
+    """Signs the session cookie; no default: ``serve`` refuses to start without one."""
+    https: bool = False
+    """The site is served over HTTPS: the cookie is ``Secure`` and HSTS is sent."""
+    proxies: int = 0
+    """Reverse proxies in front of the app whose ``X-Forwarded-For/Proto`` are trusted."""
+    metrics_token: str = field(default="", repr=False)
+    """``/metrics`` wants ``Authorization: Bearer`` this; without it, localhost only."""
+    session_idle_s: float = 60 * 60.0
+    """A log-in session ends after this long without a request."""
+    session_lifetime_s: float = 12 * 60 * 60.0
+    """A log-in session ends this long after log-in, however busy."""
+    login_window_s: float = 15 * 60.0
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 20
+    """Failed log-ins within ``login_window_s`` after which log-in answers 429."""
     catch_up: str = "each"
     """Missed periods after downtime: ``each`` (all, marked late), ``latest`` or ``none``."""
     catch_up_grace_s: float = 300.0
@@ -72,7 +97,15 @@ class Settings:
             smtp_host=_env("GOVFLOW_SMTP_HOST", ""),
             smtp_port=int(_env("GOVFLOW_SMTP_PORT", "25")),
             smtp_sender=_env("GOVFLOW_SMTP_SENDER", "govflow@localhost"),
-            secret_key=_env("GOVFLOW_SECRET_KEY", "dev-only-change-me"),
+            secret_key=_env("GOVFLOW_SECRET_KEY", ""),
+            https=is_true(_env("GOVFLOW_HTTPS", "false")),
+            proxies=int(_env("GOVFLOW_PROXIES", "0")),
+            metrics_token=_env("GOVFLOW_METRICS_TOKEN", ""),
+            session_idle_s=float(_env("GOVFLOW_SESSION_IDLE", "3600")),
+            session_lifetime_s=float(_env("GOVFLOW_SESSION_LIFETIME", "43200")),
+            login_window_s=float(_env("GOVFLOW_LOGIN_WINDOW", "900")),
+            login_failures_per_user=int(_env("GOVFLOW_LOGIN_USER_LIMIT", "5")),
+            login_failures_per_address=int(_env("GOVFLOW_LOGIN_ADDRESS_LIMIT", "20")),
             catch_up=_env("GOVFLOW_CATCH_UP", "each"),
             catch_up_grace_s=float(_env("GOVFLOW_CATCH_UP_GRACE", "300")),
             scheduler_recheck_s=float(_env("GOVFLOW_SCHEDULER_RECHECK", "5")),

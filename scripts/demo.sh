@@ -12,6 +12,14 @@ python3 -m venv .venv
 npm ci --no-audit --no-fund --silent                 # bpmn-js, for the process diagrams
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
+# The key that signs the session cookie: random, made once, kept in a git-ignored file.
+if [ -z "${GOVFLOW_SECRET_KEY:-}" ]; then
+  if [ ! -s .govflow-secret ]; then
+    (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > .govflow-secret)
+  fi
+  GOVFLOW_SECRET_KEY="$(cat .govflow-secret)"
+  export GOVFLOW_SECRET_KEY
+fi
 .venv/bin/govflow db upgrade
 .venv/bin/govflow users seed-demo   # demo users of processes/units.yaml, demo password
 if compgen -G "processes/*.bpmn" > /dev/null; then

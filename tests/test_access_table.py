@@ -32,6 +32,7 @@ EXPECTED = {
     "designer":               "401 403 403 403 403 403 403 ok  ok  403",
     "supervisor_or_designer": "401 403 403 403 403 403 ok  ok  ok  403",
     "account_admin":          "401 403 403 403 403 403 403 403 ok  403",
+    "own_account":            "401 ok  ok  ok  ok  ok  ok  ok  ok  403",
     "see_task":               "401 ok  404 404 ok  404 ok  404 ok  ok",
     "work_task":              "401 ok  404 404 ok  404 403 404 403 ok",
     "release_claim":          "401 403 404 404 ok  404 ok  404 ok  403",

@@ -59,7 +59,7 @@ def test_bad_var_is_a_usage_error(run) -> None:
 
 
 def test_health_endpoint_reports_the_database(db_url: str) -> None:
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True})
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test"})
     response = app.test_client().get("/healthz")
     engine_of(app).close()
     assert response.status_code == 200
@@ -80,7 +80,7 @@ def test_messages_from_the_command_line(run) -> None:
 def test_passwords_from_the_command_line(run, db_url: str) -> None:
     password = "a long enough secret"
     out = run("users", "set-password", "itc.staff", input=f"{password}\n{password}\n")
-    assert "password of itc.staff is set" in out
+    assert "password of itc.staff is set; 0 session(s) ended" in out
     refused = run("users", "set-password", "itc.head", input="short\nshort\n", code=1)
     assert "at least 8 characters" in refused
     seeded = run("users", "seed-demo")
@@ -105,6 +105,19 @@ def test_api_tokens_from_the_command_line(run, db_url: str) -> None:
         assert f"token {token_id} is revoked" in run("tokens", "revoke", token_id)
         assert engine.user_of_token(token) is None
         assert "no live token" in run("tokens", "revoke", token_id, code=1)
+    finally:
+        engine.close()
+
+
+def test_an_admin_ends_a_users_sessions_from_the_command_line(run, db_url: str) -> None:
+    engine = Engine(db_url)
+    try:
+        sessions = [engine.logins.open("itc.staff") for _ in range(2)]
+        other = engine.logins.open("itc.head")
+        assert run("users", "end-sessions", "itc.staff") == "ended 2 session(s) of itc.staff\n"
+        assert [engine.logins.username_of(s) for s in sessions] == [None, None]
+        assert engine.logins.username_of(other) == "itc.head"
+        assert "no user 'nobody'" in run("users", "end-sessions", "nobody", code=1)
     finally:
         engine.close()
 

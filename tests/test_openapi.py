@@ -10,7 +10,9 @@ from web import create_app
 
 
 def test_the_document_is_valid_and_covers_every_api_route(tmp_path: Path) -> None:
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'o.db'}", "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'o.db'}", "TESTING": True, "SECRET_KEY": "t"}
+    )
     answer = app.test_client().get("/api/v1/openapi.json")  # open: no log-in needed
     assert answer.status_code == 200
     document = answer.json

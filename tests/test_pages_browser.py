@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from werkzeug.serving import make_server
 
 from engine.api import Engine, read_files
@@ -45,9 +45,16 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: _note_policy_violation(message, errors))
     yield page
     context.close()
     assert errors == [], errors
+
+
+def _note_policy_violation(message: ConsoleMessage, errors: list[str]) -> None:
+    """Chromium reports what the Content-Security-Policy blocked on the console."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        errors.append(message.text)
 
 
 def log_in(page: Page, site: str, password: str = PASSWORD, user: str = "itc.staff") -> None:

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.api import Engine
-from engine.settings import Settings
+from engine.errors import Misconfigured
+from engine.settings import SECRET_KEY_MISSING, Settings, is_true
 
 __all__ = ["create_app", "engine_of"]
 
@@ -16,8 +18,9 @@ __all__ = ["create_app", "engine_of"]
 def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
     """Build the app: defaults, then ``GOVFLOW_*`` from the environment, then ``config``.
 
-    Nothing runs at import or here beyond wiring: the scheduler is started by the
-    ``serve``/``scheduler`` commands, never by the factory.
+    Misconfigured without a secret key: there is no default anyone could read and
+    sign cookies with. Nothing runs at import or here beyond wiring: the scheduler is
+    started by the ``serve``/``scheduler`` commands, never by the factory.
     """
     app = Flask(__name__)
     settings = Settings.from_env()
@@ -25,17 +28,42 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         SECRET_KEY=settings.secret_key,
         DATABASE_URL=settings.database_url,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + _MULTIPART_MARGIN,
+        HTTPS=settings.https,
+        METRICS_TOKEN=settings.metrics_token,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.from_prefixed_env("GOVFLOW")
     if config:
         app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        raise Misconfigured(SECRET_KEY_MISSING)
+    app.config["HTTPS"] = is_true(app.config["HTTPS"])  # GOVFLOW_HTTPS=yes read as text
+    if app.config["HTTPS"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
+    if settings.proxies:
+        hops = settings.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.extensions["govflow"] = engine or Engine(app.config["DATABASE_URL"], settings=settings)
 
-    from web import access, api, auth, design, errors, health, i18n, inputs, pages, supervision
+    from web import (
+        access,
+        api,
+        auth,
+        design,
+        errors,
+        headers,
+        health,
+        i18n,
+        inputs,
+        pages,
+        supervision,
+    )
 
     inputs.init_inputs(app, settings.max_json_bytes)
     auth.init_auth(app)
     access.init_access(app)
+    headers.init_headers(app)
     i18n.init_i18n(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)

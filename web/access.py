@@ -135,6 +135,7 @@ SUPERVISOR = Rule("supervisor", ("supervisor",))
 DESIGNER = Rule("designer", ("designer",))
 SUPERVISOR_OR_DESIGNER = Rule("supervisor_or_designer", ("supervisor", "designer"))
 ACCOUNT_ADMIN = Rule("account_admin", ("admin",), tokens=False)
+OWN_ACCOUNT = Rule("own_account", tokens=False)
 SEE_TASK = Rule("see_task", check=_see_task)
 WORK_TASK = Rule(
     "work_task",
@@ -169,6 +170,8 @@ TABLE: dict[str, Rule] = {
     "api.login": PUBLIC,
     "api.whoami": LOGGED_IN,
     "api.logout": LOGGED_IN,
+    "api.change_password": OWN_ACCOUNT,
+    "api.end_sessions": ACCOUNT_ADMIN,
     "api.list_tasks": LOGGED_IN,  # the caller's units' tasks; every unit's for supervisors
     "api.get_task": SEE_TASK,
     "api.claim": WORK_TASK,

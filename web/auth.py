@@ -1,24 +1,43 @@
-"""Who is calling: log-in sessions (Flask-Login) for the users of units.yaml.
+"""Who is calling: log-in sessions kept on the server, or an API token.
 
-A user logs in once with a password (checked against its scrypt hash); the signed
-session cookie then identifies them, and every state-changing request also carries
-the CSRF token (Flask-WTF): in the form for pages, in ``X-CSRFToken`` for the API.
-Another system calls the API with ``Authorization: Bearer <token>`` instead (a token
-acts for one user, see ``govflow tokens``); such a request needs no CSRF token.
+A user logs in once with a password (checked against its scrypt hash, and throttled:
+see ``engine.throttle``). The engine then opens a session in the database, and the
+signed cookie names the user only by that session's random id (besides the CSRF
+token, the language and flash messages): it is Flask-Login's "alternative token"
+(``Caller.get_id``), and the user loader asks the engine whose live session it is.
+Log-out, a password change and an admin's "end sessions" delete the row, so a copy of
+the cookie stops working at once; so do the idle and absolute lifetimes
+(``GOVFLOW_SESSION_IDLE``, ``GOVFLOW_SESSION_LIFETIME``).
+
+Every state-changing request authenticated by the cookie also carries the CSRF token
+(Flask-WTF): in the form for pages, in ``X-CSRFToken`` for the API. Another system
+calls the API with ``Authorization: Bearer <token>`` instead (a token acts for one
+user, see ``govflow tokens``); such a request needs no CSRF token, but only if it
+carries no session cookie: a browser sends the cookie on its own, whatever else
+comes with it.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from engine.errors import GovflowError
 from engine.units import User
 from web import engine_of
 
-__all__ = ["CSRF_FREE_ENDPOINTS", "Caller", "bearer_token", "caller", "init_auth"]
+__all__ = [
+    "CSRF_FREE_ENDPOINTS",
+    "Caller",
+    "bearer_token",
+    "caller",
+    "check_password",
+    "init_auth",
+    "log_in",
+    "log_out",
+]
 
 csrf = CSRFProtect()
 
@@ -31,14 +50,21 @@ class Unauthenticated(GovflowError):
 
 
 class Caller(UserMixin):
-    """The logged-in user, as Flask-Login wants it; ``via_token``: an API token acts for them."""
+    """The logged-in user, as Flask-Login wants it; ``session_id`` is None when an API
+    token authenticates the request."""
 
-    def __init__(self, user: User, *, via_token: bool = False) -> None:
+    def __init__(self, user: User, session_id: str | None = None) -> None:
         self.user = user
-        self.via_token = via_token
+        self.session_id = session_id
 
-    def get_id(self) -> str:
-        return self.user.username
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the server-side session's id."""
+        return self.session_id
+
+    @property
+    def via_token(self) -> bool:
+        """An API token, not a log-in session, authenticates this request."""
+        return self.session_id is None
 
     @property
     def username(self) -> str:
@@ -63,11 +89,32 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def check_password(username: str, password: str) -> User | None:
+    """The user if the password is theirs, throttled per username and per the caller's
+    address (TooManyAttempts when either failed too often)."""
+    return engine_of(current_app).authenticate(username, password, address=request.remote_addr)
+
+
+def log_in(user: User) -> None:
+    """Open a server-side session for ``user``; the cookie gets its id. Nothing of the
+    session before log-in but the language carries over (no planted CSRF token)."""
+    language = session.get("lang")
+    session.clear()
+    if language is not None:
+        session["lang"] = language
+    login_user(Caller(user, engine_of(current_app).logins.open(user.username)))
+
+
+def log_out() -> None:
+    """End the caller's server-side session, so that no copy of the cookie works."""
+    session_id = getattr(current_user, "session_id", None)
+    if session_id is not None:
+        engine_of(current_app).logins.end(session_id)
+    logout_user()
+
+
 def init_auth(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    # CSRF is checked by hand below: only requests that rely on the session cookie need
-    # it; a browser never adds an Authorization header on its own.
+    # CSRF is checked by hand below: only requests that rely on the session cookie need it.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     manager = LoginManager(app)
@@ -76,14 +123,16 @@ def init_auth(app: Flask) -> None:
     def check_csrf() -> None:
         if request.method not in app.config["WTF_CSRF_METHODS"]:
             return
-        if request.endpoint in CSRF_FREE_ENDPOINTS or bearer_token() is not None:
+        if request.endpoint in CSRF_FREE_ENDPOINTS or _authenticated_by_token_alone(app):
             return
         csrf.protect()
 
     @manager.user_loader
-    def load_user(username: str) -> Caller | None:
-        user = engine_of(current_app).user(username)
-        return Caller(user) if user is not None else None
+    def load_user(session_id: str) -> Caller | None:
+        engine = engine_of(current_app)
+        username = engine.logins.username_of(session_id)
+        user = engine.user(username) if username is not None else None
+        return Caller(user, session_id) if user is not None else None
 
     @manager.request_loader
     def load_user_from_token(_request: object) -> Caller | None:
@@ -93,10 +142,17 @@ def init_auth(app: Flask) -> None:
         user = engine_of(current_app).user_of_token(token)
         if user is None:
             raise Unauthenticated("the API token is unknown or revoked")
-        return Caller(user, via_token=True)
+        return Caller(user)
 
     @manager.unauthorized_handler
     def unauthorized() -> ResponseReturnValue:
         if request.path.startswith("/api/"):
             raise Unauthenticated(f"log in to use {request.path}")
         return redirect(url_for("pages.login", next=request.full_path))
+
+
+def _authenticated_by_token_alone(app: Flask) -> bool:
+    """A Bearer token and no session cookie: the token authenticates the request (or it
+    is refused as unauthenticated), and no browser sends it on its own."""
+    has_cookie = app.session_interface.get_cookie_name(app) in request.cookies
+    return bearer_token() is not None and not has_cookie

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import DBAPIError
 
 from engine.api import Engine, read_files
 from engine.calendar import to_local
-from engine.errors import GovflowError, InvalidDefinition
+from engine.errors import GovflowError, InvalidDefinition, Misconfigured
+from engine.settings import SECRET_KEY_MISSING, Settings
 from web import create_app, engine_of
 
 __all__ = ["cli", "main"]
@@ -60,7 +62,21 @@ class _Commands(FlaskGroup):
             ) from exc
 
 
-@click.group(cls=_Commands, create_app=create_app, add_default_commands=False)
+def _command_app() -> Flask:
+    """The app the commands run in. Only ``serve`` answers requests, and it (like
+    ``scheduler``) refuses to start without GOVFLOW_SECRET_KEY; the other commands
+    sign nothing, so without the setting they get a random key nobody ever sees."""
+    if Settings.from_env().secret_key:
+        return create_app()
+    return create_app({"SECRET_KEY": secrets.token_urlsafe(32)})
+
+
+def _require_secret_key() -> None:
+    if not Settings.from_env().secret_key:
+        raise Misconfigured(SECRET_KEY_MISSING)
+
+
+@click.group(cls=_Commands, create_app=_command_app, add_default_commands=False)
 def cli() -> None:
     """govflow: runs the ministry's data-management plan as BPMN processes."""
 
@@ -79,16 +95,24 @@ def db_upgrade() -> None:
 
 @cli.group()
 def users() -> None:
-    """Passwords of the users in the organisation file (units.yaml)."""
+    """Passwords and log-in sessions of the users in the organisation file (units.yaml)."""
 
 
 @users.command("set-password")
 @click.argument("username")
 @click.password_option()
 def users_set_password(username: str, password: str) -> None:
-    """Set USERNAME's password (asked twice, not echoed)."""
-    _engine().set_password(username, password)
-    click.echo(f"password of {username} is set")
+    """Set USERNAME's password (asked twice, not echoed); their sessions end."""
+    ended = _engine().set_password(username, password)
+    click.echo(f"password of {username} is set; {ended} session(s) ended")
+
+
+@users.command("end-sessions")
+@click.argument("username")
+def users_end_sessions(username: str) -> None:
+    """Log USERNAME out everywhere: end all their log-in sessions (API tokens stay)."""
+    ended = _engine().end_sessions(username)
+    click.echo(f"ended {ended} session(s) of {username}")
 
 
 @cli.group()
@@ -273,6 +297,7 @@ def serve(host: str, port: int, scheduler: bool) -> None:
 
     from engine.scheduler import BackgroundTicker
 
+    _require_secret_key()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if scheduler:
         _log_to_stderr()
@@ -290,6 +315,7 @@ def scheduler_command() -> None:
     """Run the timer scheduler in the foreground."""
     from engine.scheduler import run_scheduler
 
+    _require_secret_key()
     _log_to_stderr()
     run_scheduler(_engine())
 

@@ -22,14 +22,24 @@ STATUS_BY_CODE = {
     "invalid_input": 422,
     "invalid_definition": 422,
     "script_error": 422,
+    "too_many_attempts": 429,
 }
 
 
 def problem(error: GovflowError) -> ResponseReturnValue:
     status = STATUS_BY_CODE.get(error.code, 500)
+    headers = _retry_after(error)
     if not _wants_json():
-        return render_template("error.html", status=status, message=error.message), status
-    return _problem_document(status, error.message, error.to_dict())
+        page = render_template("error.html", status=status, message=error.message)
+        return page, status, headers
+    response, status = _problem_document(status, error.message, error.to_dict())
+    return response, status, headers
+
+
+def _retry_after(error: GovflowError) -> dict[str, str]:
+    """``Retry-After`` (seconds) for an error that says when to come back."""
+    seconds = error.details.get("retry_after")
+    return {"Retry-After": str(seconds)} if seconds is not None else {}
 
 
 def _http_problem(error: HTTPException) -> ResponseReturnValue:

@@ -6,6 +6,7 @@ the engine's API, under the same access table as the REST API (web/access.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,13 +23,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 
-from engine.errors import GovflowError, InvalidInput
+from engine.errors import GovflowError, InvalidInput, TooManyAttempts
 from engine.views import NotificationView, TaskView
 from web import engine_of
 from web.access import checked_task, task_choices, visible_tasks
-from web.auth import Caller, caller
+from web.auth import caller, check_password, log_in, log_out
 from web.i18n import LANGUAGES, input_problem, local_time
 
 __all__ = ["blueprint"]
@@ -45,19 +45,27 @@ def home() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("login.html")
-    user = engine_of(current_app).authenticate(
-        request.form.get("username", ""), request.form.get("password", "")
-    )
+    username = request.form.get("username", "")
+    try:
+        user = check_password(username, request.form.get("password", ""))
+    except TooManyAttempts as exc:
+        minutes = math.ceil(exc.retry_after / 60)
+        flash(
+            _("Too many failed log-ins. Try again in %(minutes)d minutes.", minutes=minutes),
+            "error",
+        )
+        page = render_template("login.html", username=username)
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     if user is None:
         flash(_("Wrong username or password."), "error")
-        return render_template("login.html", username=request.form.get("username", "")), 401
-    login_user(Caller(user))
+        return render_template("login.html", username=username), 401
+    log_in(user)
     return redirect(_safe_next(request.args.get("next")) or url_for("pages.inbox"))
 
 
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    logout_user()
+    log_out()
     return redirect(url_for("pages.login"))
 
 

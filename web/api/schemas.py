@@ -22,10 +22,12 @@ __all__ = [
     "AttachmentSchema",
     "CompleteRequest",
     "DefinitionSchema",
+    "EndedSessionsSchema",
     "EventSchema",
     "InstanceSchema",
     "LoginRequest",
     "MessageRequest",
+    "PasswordChangeRequest",
     "StartRequest",
     "TaskSchema",
     "VariableName",
@@ -132,6 +134,16 @@ def _variables() -> fields.Dict:
 class LoginRequest(Schema):
     username = fields.String(required=True, validate=_USERNAME)
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PasswordChangeRequest(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class EndedSessionsSchema(Schema):
+    username = fields.String()
+    ended = fields.Integer()
 
 
 class CompleteRequest(Schema):
