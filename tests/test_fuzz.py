@@ -10,6 +10,8 @@ found once is found again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -49,15 +51,24 @@ CHECKS = [
 
 
 @pytest.fixture
-def fuzzed_app(plan_engine: Engine) -> Flask:
-    """The API with a few definitions deployed and instances running, for ids to hit."""
+def fuzzed_app(plan_engine: Engine, db_url: str) -> Iterator[Flask]:
+    """The API with a few definitions deployed and instances running, for ids to hit.
+
+    Log-in is fuzzed too: its throttle is lifted, else the fuzzer's wrong passwords
+    would lock the fuzzer's own admin out (the throttle has tests of its own).
+    """
     plan_engine.set_password(ADMIN, PASSWORD)
     plan_engine.deploy(
         read_files(BPMN_DIR / name for name in ("five_tasks.bpmn", "report_upload.bpmn"))
     )
     for key in ("five_tasks", "five_tasks", "report_upload"):
         plan_engine.start(key, actor=ADMIN)
-    return create_app({"TESTING": True, "SECRET_KEY": "fuzz"}, engine=plan_engine)
+    unthrottled = replace(
+        plan_engine.settings, login_failures_per_user=10**9, login_failures_per_address=10**9
+    )
+    engine = Engine(db_url, clock=plan_engine.clock, settings=unthrottled)
+    yield create_app({"TESTING": True, "SECRET_KEY": "fuzz"}, engine=engine)
+    engine.close()
 
 
 class Credentials:
@@ -121,7 +132,7 @@ def _log_in(app: Flask) -> dict[str, str]:
 
 def _document() -> dict[str, Any]:
     """The document as the app serves it; building the app opens no database."""
-    app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True})
+    app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True, "SECRET_KEY": "document"})
     return app.test_client().get("/api/v1/openapi.json").json
 
 

@@ -123,7 +123,7 @@ def init_auth(app: Flask) -> None:
     def check_csrf() -> None:
         if request.method not in app.config["WTF_CSRF_METHODS"]:
             return
-        if request.endpoint in CSRF_FREE_ENDPOINTS or _authenticated_by_token_alone(app):
+        if request.endpoint in CSRF_FREE_ENDPOINTS or _authenticated_by_token_alone():
             return
         csrf.protect()
 
@@ -151,8 +151,8 @@ def init_auth(app: Flask) -> None:
         return redirect(url_for("pages.login", next=request.full_path))
 
 
-def _authenticated_by_token_alone(app: Flask) -> bool:
-    """A Bearer token and no session cookie: the token authenticates the request (or it
-    is refused as unauthenticated), and no browser sends it on its own."""
-    has_cookie = app.session_interface.get_cookie_name(app) in request.cookies
-    return bearer_token() is not None and not has_cookie
+def _authenticated_by_token_alone() -> bool:
+    """A Bearer token and no log-in in the session cookie: the token authenticates the
+    request (or it is refused as unauthenticated), and no browser sends it on its own.
+    A cookie that carries a log-in always needs the CSRF token, whatever else comes."""
+    return bearer_token() is not None and "_user_id" not in session
