@@ -7,6 +7,7 @@ and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO dat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.errors import InvalidInput
+from engine.jsondata import Unstorable, json_ready_variables
 
 __all__ = ["FIELD_TYPES", "clean_submission"]
 
@@ -35,9 +37,12 @@ def _to_double(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("a number is expected")
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValueError("a number is expected") from None
+    if not math.isfinite(number):  # float("nan"), float("1e999"): JSON has neither
+        raise ValueError("a number is expected")
+    return number
 
 
 def _to_boolean(value: Any) -> bool:
@@ -114,7 +119,7 @@ def clean_submission(
                 f"'{key}' is not a valid variable name", field=str(key), rule="variable_name"
             )
     if not form:
-        return dict(data)
+        return _json_values(data)
     fields = {f["id"]: f for f in form}
     unknown = sorted(set(data) - set(fields))
     if unknown and not extra:
@@ -126,7 +131,15 @@ def clean_submission(
         value = _clean_field(field, data.get(field["id"]))
         if value is not None:
             cleaned[field["id"]] = value
-    return cleaned
+    return _json_values(cleaned)
+
+
+def _json_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as task data keeps them (see :mod:`engine.jsondata`), or InvalidInput."""
+    try:
+        return json_ready_variables(data)
+    except Unstorable as exc:
+        raise InvalidInput(str(exc), field=exc.variable, rule="json") from None
 
 
 def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
