@@ -318,10 +318,14 @@ class Engine:
     def retry(
         self, instance_id: int, data: Mapping[str, Any] | None = None, *, actor: str
     ) -> InstanceView:
+        """Run the failed task again with ``data``; a ScriptError (the incident, updated
+        to the new error, committed) when it fails again."""
         with self._command() as session:
-            self.runtime.retry(session, instance_id, data or {}, actor)
-            session.flush()
-            return queries.instance_view(session, instance_id)
+            failed_again = self.runtime.retry(session, instance_id, data or {}, actor)
+            if failed_again is None:
+                session.flush()
+                return queries.instance_view(session, instance_id)
+        raise failed_again
 
     def compliance(self, process_key: str) -> ComplianceTable:
         """Each unit's punctuality in each cycle (instance) of ``process_key``."""

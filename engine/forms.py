@@ -113,6 +113,8 @@ def clean_submission(
     ``type:long``, ``max``, ``choice``, …), the field's ``label`` and the ``limit``, so
     that the pages can say it in the user's language.
     """
+    if not isinstance(data, Mapping):
+        raise InvalidInput("variables are expected as an object", field="data", rule="type:object")
     for key in data:
         if not isinstance(key, str) or not _IDENTIFIER.match(key):
             raise InvalidInput(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import math
 from types import SimpleNamespace
-from xml.sax.saxutils import escape
 
 import pytest
+from bpmn_text import script_between_tasks
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from engine.api import Engine
@@ -24,24 +24,7 @@ FORM = """<bpmn:extensionElements><camunda:formData>
 
 
 def _bpmn(script: str) -> bytes:
-    """A first user task, then ``script``, then a review task."""
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="t">
-  <bpmn:process id="data_step" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="first"/>
-    <bpmn:userTask id="first" camunda:candidateGroups="ITC">{FORM}</bpmn:userTask>
-    <bpmn:sequenceFlow id="f1" sourceRef="first" targetRef="compute"/>
-    <bpmn:scriptTask id="compute" scriptFormat="python">
-      <bpmn:script>{escape(script)}</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="compute" targetRef="review"/>
-    <bpmn:userTask id="review" camunda:candidateGroups="ITC"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>""".encode()
+    return script_between_tasks("data_step", script, FORM)
 
 
 def _run_script(engine: Engine, script: str, variables: dict | None = None):
