@@ -6,7 +6,8 @@ cross files) and reports every problem it finds in one pass, in four stages:
 1. hardened XML parsing (:mod:`.xmlsafe`): a file that fails here is not read further;
 2. the BPMN 2.0 schema (:mod:`.schema`), then govflow's own checks: structure
    (:mod:`.graph`), expressions and timers (:mod:`.expressions`), the Camunda dialect
-   and unsupported constructs (:mod:`.extensions`). All of them run on every file,
+   and unsupported constructs (:mod:`.extensions`), ids SpiffWorkflow reserves
+   (:mod:`.identifiers`). All of them run on every file,
    as a designer wants the whole list at once;
 3. only if all files pass, SpiffWorkflow's parser, whose own errors are given lines;
 4. one :class:`ProcessModel` per executable process, ready to be stored as a version.
@@ -28,6 +29,7 @@ from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
+from engine.definitions.identifiers import check_identifiers
 from engine.definitions.schema import check_schema
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
@@ -120,6 +122,7 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
         check_graph(root, findings, process_ids)
         check_expressions(root, findings)
         check_extensions(root, findings, known_units)
+        check_identifiers(root, findings)
         problems.extend(findings.problems)
     return problems
 
