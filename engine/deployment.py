@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from engine.bounds import check_fits
 from engine.definitions import ProcessModel, load_models
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.queries import latest_definition
@@ -38,6 +39,9 @@ def deploy_files(
     known_units: frozenset[str] | None = None,
 ) -> DeploymentResult:
     """Validate every file, then store what changed; InvalidDefinition lists every problem."""
+    check_fits(actor, Deployment.deployed_by, "actor")
+    for name in files:
+        check_fits(name, DeploymentFile.name, "files")
     models = load_models(files, known_units)
     latest = {model.key: latest_definition(session, model.key) for model in models}
     changed = [m for m in models if _is_new(m, latest[m.key])]

@@ -19,10 +19,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine import attachments
+from engine.bounds import check_fits
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import ProcessInstance, Timer
+from engine.models import HumanTask, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
 from engine.runtime.incidents import raise_incident, retry_failed, step_or_incident
@@ -86,6 +87,8 @@ class Runtime:
     ) -> InstanceRecord:
         """Start the latest version; ``message`` names the message its start event catches
         (``variables`` are then the message's payload)."""
+        check_fits(business_key, ProcessInstance.business_key, "business_key")
+        check_fits(actor, ProcessInstance.started_by, "actor")
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
@@ -219,6 +222,7 @@ class Runtime:
         return self._set_assignee(session, instance, row, None, actor, "task_unclaimed")
 
     def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> TaskView:
+        check_fits(assignee, HumanTask.assignee, "assignee")
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
 
@@ -281,6 +285,7 @@ class Runtime:
             hook(session, instance, changes, now)
 
     def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
+        check_fits(actor, ProcessInstance.started_by, "actor")
         instance = InstanceRecord.of(self.db.lock_instance_row(session, instance_id))
         _check_active(instance)
         return self._unit_of_work(session, instance, actor)

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.bounds import check_fits
 from engine.definitions.dialect import expression_of, unit_from_lane
+from engine.models import HumanTask
 from engine.runtime.incidents import raise_incident
 from engine.runtime.projection import ReadyTask
 from engine.runtime.unit_of_work import UnitOfWork
@@ -88,6 +90,8 @@ def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
     meta = work.compiled.task_meta(ready.element_id)
     try:
         attributes = resolve_task_attributes(meta, ready.task, ready.lane, work.now)
+        check_fits(attributes.unit, HumanTask.unit, "unit")
+        check_fits(attributes.assignee, HumanTask.assignee, "assignee")
     except Exception as exc:  # a bad due-date or unit expression: open it, flag it
         raise_incident(work, exc, ready.task)
         attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
