@@ -7,9 +7,10 @@ instances keep the version they started with, new ones take the latest.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,17 @@ from engine.definitions import ProcessModel, load_models
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.queries import latest_definition
 
-__all__ = ["DeploymentResult", "deploy_files"]
+__all__ = ["DeploymentResult", "deploy_files", "read_files"]
+
+
+def read_files(paths: Iterable[Path | str]) -> dict[str, bytes]:
+    """BPMN files by name; a directory stands for the ``*.bpmn`` files in it."""
+    files: dict[str, bytes] = {}
+    for path in map(Path, paths):
+        members = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        for member in members:
+            files[str(member)] = member.read_bytes()
+    return files
 
 
 @dataclass(frozen=True)
