@@ -145,3 +145,30 @@ def test_spiff_failing_to_build_an_instance_is_an_invalid_definition(
         engine.start("split", actor="an")
     assert "No output task connected" in refused.value.problems[0].message
     assert engine.instances() == []
+
+
+TIMER_FROM_DATA = """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait">
+      <bpmn:timerEventDefinition><bpmn:timeDate>${publish_at}</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="wait" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"""
+
+
+def test_a_timer_whose_date_is_not_one_waits_again_after_the_retry(
+    engine: Engine, clock: ManualClock
+) -> None:
+    engine.deploy({"publish.bpmn": process("publish", TIMER_FROM_DATA)}, actor="tester")
+    instance = engine.start("publish", {"publish_at": "next week"}, actor="an")
+    (incident,) = instance.incidents
+    assert instance.status == "incident" and incident.element_id == "wait"
+
+    with pytest.raises(ScriptError):
+        engine.retry(instance.id, {"publish_at": "still not a date"}, actor="itc.head")
+    later = (clock.now() + timedelta(days=7)).isoformat()
+    waiting = engine.retry(instance.id, {"publish_at": later}, actor="itc.head")
+    assert waiting.status == "running" and waiting.incidents == []
+    clock.advance(timedelta(days=8))
+    assert engine.fire_due_timers() == 1
+    assert engine.instance(instance.id).status == "completed"

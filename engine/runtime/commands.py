@@ -26,10 +26,10 @@ from engine.forms import clean_submission
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
-from engine.runtime.incidents import raise_incident, retry_failed, step_or_incident
+from engine.runtime.incidents import raise_incident, retry_failed, run_again, step_or_incident
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
-from engine.runtime.projection import errored_tasks
+from engine.runtime.projection import failed_tasks
 from engine.runtime.spiff_steps import (
     cannot_start,
     complete_user_task,
@@ -198,10 +198,9 @@ class Runtime:
         fixes = clean_submission([], data)
         work.record("incident_retried", data=fixes)
         with spiff_time(work.now):
-            for task in errored_tasks(work.workflow):
-                task.data.update(fixes)
+            for task in failed_tasks(work.workflow):
                 try:
-                    task.run()
+                    run_again(task, fixes)
                 except Exception as exc:
                     return retry_failed(work, incidents, task, exc)
         for incident in incidents:

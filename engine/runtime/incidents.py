@@ -10,15 +10,24 @@ nothing but the incident, which then says the new error and line.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
+
 from engine.errors import GovflowError, ScriptError
 from engine.models import Incident
+from engine.runtime.projection import stalled_tasks
 from engine.runtime.unit_of_work import UnitOfWork
 
-__all__ = ["describe_failure", "raise_incident", "retry_failed", "step_or_incident"]
+__all__ = [
+    "describe_failure",
+    "raise_incident",
+    "retry_failed",
+    "run_again",
+    "step_or_incident",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +43,9 @@ def describe_failure(exc: BaseException) -> tuple[str, int | None]:
 
 
 def raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
-    """Record ``exc`` as an incident at ``task`` (or the task Spiff names) of the instance."""
-    task = task or getattr(exc, "task", None)
+    """Record ``exc`` as an incident at ``task`` (or the task Spiff names, or the one
+    its failure stalled) of the instance."""
+    task = task or getattr(exc, "task", None) or next(iter(stalled_tasks(work.workflow)), None)
     message, line = describe_failure(exc)
     log.warning("instance %s: incident at %s: %s", work.instance.id, task, message)
     incident = Incident(
@@ -55,6 +65,18 @@ def raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
         task_id=incident.task_id,
         data={"message": message, "line": line},
     )
+
+
+def run_again(task: Any, fixes: Mapping[str, Any]) -> None:
+    """Run a failed task again with ``fixes`` in its data: one in error runs, a stalled
+    one is reached again (its timer evaluated anew)."""
+    if task.state == TaskState.ERROR:
+        task.data.update(fixes)
+        task.run()
+    else:  # reaching it copies its parent's data again
+        task.parent.data.update(fixes)
+        task.internal_data.pop("event_value", None)
+        task.task_spec._update(task)
 
 
 @contextmanager
