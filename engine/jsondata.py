@@ -7,14 +7,18 @@ that made it, with nothing to tell a supervisor which variable was at fault. Val
 are now converted or refused where they enter task data, naming the variable:
 
 * converted, as JSON has an obvious form for them: tuples and sets become lists (a
-  set sorted, so the order does not change from one run to the next), a ``date`` or
-  a ``time`` its ISO text (as a ``date`` form field gives it), integer keys of a
-  dict text (which JSON would do anyway, but only once the state was reloaded);
-* kept: ``datetime``, ``timedelta`` and ``UUID``, which SpiffWorkflow's serializer
-  stores and restores (``add_working_days`` returns datetimes);
-* refused with :class:`Unstorable`: everything else, NaN and infinities (JSON has
-  none), integers too long to write as text, and nesting deeper than
-  :data:`MAX_DEPTH` (which is also where a list that contains itself ends).
+  set sorted, so the order does not change from one run to the next), a
+  ``datetime``, ``date`` or ``time`` its ISO text (as a ``date`` form field gives
+  it, and as the plan's scripts already wrote ``now().isoformat()``; the
+  ``add_working_days`` helper takes that text back), a UUID its text, integer keys
+  of a dict text (which JSON would do anyway, but only once the state was reloaded);
+* refused with :class:`Unstorable`: everything else (a ``timedelta`` too: write its
+  ``total_seconds()``), NaN and infinities (JSON has none), integers too long to
+  write as text, and nesting deeper than :data:`MAX_DEPTH` (which is also where a
+  list that contains itself ends).
+
+The state is written with plain ``json.dumps`` (``engine.runtime.loading``), which
+knows none of SpiffWorkflow's own conversions of datetimes in task data.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +35,8 @@ __all__ = ["MAX_DEPTH", "Unstorable", "json_ready", "json_ready_variables"]
 MAX_DEPTH = 100
 """Levels of lists and dicts a variable may nest."""
 
-_KEPT = (str, bool, type(None), datetime, timedelta, UUID)
+_KEPT = (str, bool, type(None))
+_ISO = (datetime, date, time)
 _MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
@@ -71,8 +76,10 @@ def json_ready(value: Any, path: str, depth: int = 0) -> Any:
         if not math.isfinite(value):
             raise Unstorable(path, f"the number {value}")
         return value
-    if kind is date or kind is time:
+    if kind in _ISO:
         return value.isoformat()
+    if kind is UUID:
+        return str(value)
     if isinstance(value, dict):
         return {
             _key(key, path): json_ready(v, f"{path}[{key!r}]", depth + 1)

@@ -42,6 +42,11 @@ def _run_script(engine: Engine, script: str, variables: dict | None = None):
         ("seen = {1, 'a'}", {"seen": [1, "a"]}),
         ("pair = (1, (2, 3))", {"pair": [1, [2, 3]]}),
         ("day = date(2021, 1, 5)", {"day": "2021-01-05"}),
+        (
+            "at = datetime(2021, 1, 5, 8, tzinfo=timezone.utc)",
+            {"at": "2021-01-05T08:00:00+00:00"},
+        ),
+        ("due = add_working_days(now(), 1)", {"due": "2021-01-05T01:00:00+00:00"}),
         ("counts = {2021: {'x'}}", {"counts": {"2021": ["x"]}}),
     ],
 )
@@ -72,6 +77,7 @@ def test_script_values_with_a_json_form_are_converted(
         ("report = {}\nreport['raw'] = b'x'", "report['raw']", "bytes", 2),
         ("loop = []\nloop.append(loop)", "loop", "nested deeper", 1),
         ("zone = timezone.utc", "zone", "timezone", 1),
+        ("late = timedelta(days=2)", "late", "timedelta", 1),
         ("pairs = {(1, 2): 'a'}", "pairs", "key of type tuple", 1),
     ],
 )
