@@ -1,9 +1,10 @@
 """Text the engine stores in a column of bounded length is checked before it is written.
 
-PostgreSQL refuses a value longer than its ``VARCHAR(n)`` with a database error, which
-surfaced as a 500, and SQLite stores it whole, so the two databases disagreed. Every
-such value that comes from a caller (an assignee, an actor, a business key, a file or
-token name) is checked here first and refused as an InvalidInput naming the field.
+PostgreSQL refuses a value longer than its ``VARCHAR(n)``, or any text holding a NUL
+character, with a database error, which surfaced as a 500, while SQLite stores it, so
+the two databases disagreed. Every such value that comes from a caller (an assignee,
+an actor, a business key, a file or token name) is checked here first and refused as
+an InvalidInput naming the field.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ def column_length(column: Any) -> int:
 
 
 def check_fits(value: str | None, column: Any, field: str) -> None:
-    """Refuse ``value`` for ``field`` when it is longer than ``column`` holds."""
+    """Refuse ``value`` for ``field`` when it is longer than ``column`` holds, or has a NUL."""
+    if value is not None and "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character", field=field, rule="nul")
     limit = column_length(column)
     if value is not None and len(value) > limit:
         raise InvalidInput(

@@ -82,3 +82,19 @@ def test_a_token_name_too_long_is_refused(plan_engine: Engine) -> None:
     with pytest.raises(InvalidInput) as refused:
         plan_engine.create_token("itc.staff", "t" * 121)
     assert _field_of(refused) == "name"
+
+
+def test_a_nul_character_is_refused_where_postgresql_text_cannot_hold_it(bounded: Engine) -> None:
+    with pytest.raises(InvalidInput) as key:
+        bounded.start("bounded", {"owner": None}, actor="an", business_key="FB\x00-7")
+    assert _field_of(key) == "business_key"
+    instance = bounded.start("bounded", {"owner": None, "note": "a\x00b"}, actor="an")
+    assert instance.data["note"] == "a\x00b"  # JSON writes it as \u0000
+    (task,) = instance.open_tasks
+    with pytest.raises(InvalidInput) as assignee:
+        bounded.assign(task.id, "an\x00", actor="itc.head")
+    assert _field_of(assignee) == "assignee"
+    with pytest.raises(InvalidInput) as actor:
+        bounded.claim(task.id, actor="an\x00")
+    assert _field_of(actor) == "actor"
+    assert bounded.task(task.id).assignee is None

@@ -172,3 +172,12 @@ def test_a_timer_whose_date_is_not_one_waits_again_after_the_retry(
     clock.advance(timedelta(days=8))
     assert engine.fire_due_timers() == 1
     assert engine.instance(instance.id).status == "completed"
+
+
+def test_an_error_message_with_a_nul_is_still_an_incident(engine: Engine) -> None:
+    script = "raise ValueError('before\\x00after')"
+    engine.deploy({"nul.bpmn": script_between_tasks("nul", script)}, actor="tester")
+    (first,) = engine.start("nul", actor="an").open_tasks
+    failed = engine.complete(first.id, {}, actor="an")
+    (incident,) = failed.incidents
+    assert failed.status == "incident" and "before\\x00after" in incident.message

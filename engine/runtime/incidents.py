@@ -33,13 +33,16 @@ log = logging.getLogger(__name__)
 
 
 def describe_failure(exc: BaseException) -> tuple[str, int | None]:
-    """The message and script line of a failed step, in the clearest words available."""
+    """The message and script line of a failed step, in the clearest words available
+    (a NUL a script put in its error written out: PostgreSQL text cannot hold it)."""
     inner = exc.__cause__ or exc.__context__
     if isinstance(inner, ScriptError):  # the sandbox's own words are the clearest
-        return inner.message, inner.line
-    if isinstance(exc, ScriptError):
-        return exc.message, exc.line
-    return str(exc).rstrip(". "), getattr(exc, "line_number", None) or None
+        message, line = inner.message, inner.line
+    elif isinstance(exc, ScriptError):
+        message, line = exc.message, exc.line
+    else:
+        message, line = str(exc).rstrip(". "), getattr(exc, "line_number", None) or None
+    return message.replace("\x00", "\\x00"), line
 
 
 def raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
