@@ -98,3 +98,18 @@ def test_a_nul_character_is_refused_where_postgresql_text_cannot_hold_it(bounded
         bounded.claim(task.id, actor="an\x00")
     assert _field_of(actor) == "actor"
     assert bounded.task(task.id).assignee is None
+
+
+def test_a_nul_character_in_any_lookup_is_invalid_input(bounded: Engine) -> None:
+    lookups = [
+        lambda: bounded.start("bounded\x00", actor="an"),
+        lambda: bounded.task("task\x00"),
+        lambda: bounded.authenticate("itc.head\x00", "password"),
+        lambda: bounded.tasks(unit="ITC\x00"),
+        lambda: bounded.deliver_message("reply", {}, business_key="FB\x00"),
+        lambda: bounded.compliance("bounded\x00"),
+    ]
+    for lookup in lookups:
+        with pytest.raises(InvalidInput) as refused:
+            lookup()
+        assert refused.value.details["rule"] == "nul"
