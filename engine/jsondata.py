@@ -95,8 +95,8 @@ def json_ready(value: Any, path: str, depth: int = 0) -> Any:
 
 
 def _checked_int(value: int, path: str) -> int:
-    # bit_length is cheap, str() of a huge int is not; log10(2) < 0.302
-    if value.bit_length() * 0.302 > _MAX_DIGITS:
+    # bit_length is cheap, str() of a huge int is not; log10(2) = 0.30103
+    if value.bit_length() * 0.30103 > _MAX_DIGITS:
         raise Unstorable(path, f"an integer of more than {_MAX_DIGITS} digits")
     return value
 

@@ -8,7 +8,6 @@ before that leaves the previous committed state, whole.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -44,8 +43,6 @@ from engine.views import AttachmentView, TaskView
 from engine.workflow import make_script_engine, spiff_time
 
 __all__ = ["Runtime"]
-
-log = logging.getLogger(__name__)
 
 _EPSILON = timedelta(microseconds=1)
 """Spiff fires a timer when its time is strictly before now; we fire at the due time."""
