@@ -62,7 +62,7 @@ def test_an_actor_or_business_key_too_long_changes_nothing(bounded: Engine) -> N
 def test_an_assignee_expression_too_long_opens_the_task_with_an_incident(bounded: Engine) -> None:
     instance = bounded.start("bounded", {"owner": "o" * 121}, actor="an")
     (task,) = instance.open_tasks
-    assert task.assignee is None
+    assert task.assignee is None and task.unit == "ITC"
     (incident,) = instance.incidents
     assert incident.element_id == "task" and "assignee" in incident.message
 

@@ -85,16 +85,19 @@ def parse_moment(value: Any, now: datetime) -> datetime | None:
 
 
 def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
-    """The row of a human task that became ready; a unit or due-date expression that
-    fails opens it anyway, without them, and raises an incident at it."""
+    """The row of a human task that became ready; an assignee, unit or due-date
+    expression that fails opens it anyway, without what failed, and raises an incident
+    at it. The unit is kept if it can be: without one, the task is in no unit's inbox."""
     meta = work.compiled.task_meta(ready.element_id)
     try:
-        attributes = resolve_task_attributes(meta, ready.task, ready.lane, work.now)
-        check_fits(attributes.unit, HumanTask.unit, "unit")
-        check_fits(attributes.assignee, HumanTask.assignee, "assignee")
-    except Exception as exc:  # a bad due-date or unit expression: open it, flag it
+        attributes = _checked_attributes(meta, ready, work.now)
+    except Exception as exc:  # a bad expression: open it, flag it
         raise_incident(work, exc, ready.task)
-        attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
+        try:
+            unit_only = {"candidate_groups": meta.get("candidate_groups")}
+            attributes = _checked_attributes(unit_only, ready, work.now)
+        except Exception:  # the unit was what failed
+            attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
     return {
         "id": ready.task_id,
         "instance_id": work.instance.id,
@@ -115,3 +118,10 @@ def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
         "completed_at": None,
         "completed_by": None,
     }
+
+
+def _checked_attributes(meta: dict[str, Any], ready: ReadyTask, now: datetime) -> TaskAttributes:
+    attributes = resolve_task_attributes(meta, ready.task, ready.lane, now)
+    check_fits(attributes.unit, HumanTask.unit, "unit")
+    check_fits(attributes.assignee, HumanTask.assignee, "assignee")
+    return attributes
