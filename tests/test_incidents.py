@@ -181,3 +181,40 @@ def test_an_error_message_with_a_nul_is_still_an_incident(engine: Engine) -> Non
     failed = engine.complete(first.id, {}, actor="an")
     (incident,) = failed.incidents
     assert failed.status == "incident" and "before\\x00after" in incident.message
+
+
+TIMER_EXPRESSION = """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="first"/>
+    <bpmn:userTask id="first" camunda:candidateGroups="ITC"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="first" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait">
+      <bpmn:timerEventDefinition><bpmn:timeDate>${EXPRESSION}</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"""
+
+
+@pytest.mark.parametrize(
+    ("expression", "status"),
+    [
+        ("local_deadline(2021, 3, 1)", "running"),  # a datetime: its ISO text is the moment
+        ("date(2021, 3, 1)", "running"),
+        ("b'2021-03-01'", "incident"),
+        ("timedelta(days=1)", "incident"),
+    ],
+)
+def test_a_timer_expression_gives_a_moment_or_an_incident_never_an_unsavable_state(
+    engine: Engine, clock: ManualClock, expression: str, status: str
+) -> None:
+    bpmn = process("moment", TIMER_EXPRESSION.replace("EXPRESSION", expression))
+    engine.deploy({"moment.bpmn": bpmn}, actor="tester")
+    (first,) = engine.start("moment", actor="an").open_tasks
+    after = engine.complete(first.id, {}, actor="an")
+    assert after.status == status
+    if status == "incident":
+        (incident,) = after.incidents
+        assert incident.element_id == "wait" and "gives a value of type" in incident.message
+    else:
+        clock.advance(timedelta(days=60))
+        assert engine.fire_due_timers() == 1
+        assert engine.instance(after.id).status == "completed"

@@ -147,7 +147,8 @@ class Runtime:
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
         )
-        complete_user_task(ready_task(work.workflow, task_id), cleaned, work.now)
+        with step_or_incident(work):  # the next step failing; a refused completion raises
+            complete_user_task(ready_task(work.workflow, task_id), cleaned, work.now)
         rows.set_completed(session, task_id, work.now, actor)
         work.settled_task_ids.add(task_id)
         if row.due_at is None:

@@ -23,6 +23,7 @@ from engine.errors import (
     InvalidInput,
 )
 from engine.runtime.loading import CompiledDefinition
+from engine.runtime.projection import stalled_tasks
 from engine.workflow import spiff_time
 
 __all__ = ["cannot_start", "complete_user_task", "ready_task", "send_message"]
@@ -53,7 +54,9 @@ def complete_user_task(task: Any, submitted: dict[str, Any], now: datetime) -> N
 
     When SpiffWorkflow refuses the completion (an output the task's ioSpecification
     requires is missing), the command is refused as InvalidInput and nothing of it is
-    kept: the task's own completion failed half-way, which no retry could repair.
+    kept: the task's own completion failed half-way, which no retry could repair. A
+    failure of the next step, which Spiff reaches within the same call (a timer
+    evaluated as the token arrives), is raised as it is: an incident at that step.
     """
     task.set_data(**submitted)
     _collect_into_output_item(task, submitted)
@@ -61,6 +64,9 @@ def complete_user_task(task: Any, submitted: dict[str, Any], now: datetime) -> N
         try:
             task.run()
         except Exception as exc:
+            failed = getattr(exc, "task", None)
+            if failed is not task and (failed is not None or stalled_tasks(task.workflow)):
+                raise
             output = getattr(getattr(exc, "data_output", None), "bpmn_id", None)
             message = f"{task.task_spec.bpmn_id} cannot be completed: {str(exc).rstrip('. ')}"
             field = output or "data"
