@@ -46,7 +46,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-from types import CodeType, FrameType, ModuleType
+from types import CodeType, FrameType
 from typing import Any, Literal, NamedTuple
 
 from RestrictedPython import (
@@ -66,7 +66,8 @@ from RestrictedPython.Guards import (
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from engine.errors import ScriptError
-from engine.jsondata import Unstorable, json_ready_variables
+from engine.jsondata import Unstorable
+from engine.script_data import binding_line, write_back
 from engine.script_limits import (
     LimitExceeded,
     guarded_lshift,
@@ -327,55 +328,6 @@ def _script_line(exc: BaseException) -> int | None:
     return lines[-1] if lines else None
 
 
-def _is_data(value: Any) -> bool:
-    """Functions, classes and modules are tools, not task data (and do not serialize)."""
-    return not (callable(value) or isinstance(value, ModuleType))
-
-
-def _write_back(
-    namespace: Mapping[str, Any],
-    variables: dict[str, Any],
-    functions: Mapping[str, Any],
-    source: str,
-) -> None:
-    """Copy the data names the script bound into ``variables``, as JSON keeps them, and
-    drop those it deleted; a value JSON cannot hold fails the script and changes nothing."""
-    bound = {
-        name: value
-        for name, value in namespace.items()
-        if not (name.startswith("_") or (name in functions and functions[name] is value))
-        and _is_data(value)
-    }
-    try:
-        converted = json_ready_variables(bound)
-    except Unstorable as exc:
-        raise _error(str(exc), _binding_line(source, exc.variable), source) from None
-    # "_" names never reach the namespace (see _namespace) but were not deleted.
-    for name in [name for name in variables if not name.startswith("_")]:
-        if name not in namespace:
-            del variables[name]
-    variables.update(converted)
-
-
-@functools.lru_cache(maxsize=1024)
-def _binding_line(source: str, name: str) -> int | None:
-    """The last line that binds ``name`` or stores into it (``name[...] = ``), if any."""
-    lines = [
-        node.lineno
-        for node in ast.walk(ast.parse(source, _FILENAME, "exec"))
-        if isinstance(node, ast.Name | ast.Subscript | ast.Attribute)
-        and isinstance(node.ctx, ast.Store)
-        and _root_name(node) == name
-    ]
-    return max(lines, default=None)
-
-
-def _root_name(node: ast.expr) -> str | None:
-    while isinstance(node, ast.Subscript | ast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
 # --- public API -----------------------------------------------------------------------
 
 
@@ -411,4 +363,7 @@ def execute(
     functions = functions or {}
     namespace = _namespace(functions, copy.deepcopy(variables))
     _run(_compile(script, "exec"), namespace, script, timeout)
-    _write_back(namespace, variables, functions, script)
+    try:
+        write_back(namespace, variables, functions)
+    except Unstorable as exc:
+        raise _error(str(exc), binding_line(script, exc.variable), script) from None
