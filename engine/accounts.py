@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from engine.bounds import check_fits
 from engine.errors import InvalidInput
 from engine.models import Account, ApiToken
 
@@ -64,6 +65,7 @@ _TOKEN_PREFIX = "gf_"
 
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[int, str]:
     """A new token for ``username``: its id and the token itself (shown this once)."""
+    check_fits(name, ApiToken.name, "name")
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(username=username, name=name, token_hash=digest(token), created_at=now)
     session.add(row)

@@ -6,10 +6,9 @@ ORM rows or SpiffWorkflow objects, only views from :mod:`engine.views`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from engine.calendar import load_calendar, to_local
 from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
-from engine.deployment import DeploymentResult, deploy_files
+from engine.deployment import DeploymentResult, deploy_files, read_files
 from engine.errors import Conflict, DefinitionProblem, Forbidden, InvalidInput, NotFound
 from engine.models import Notification, ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
@@ -45,16 +44,6 @@ from engine.views import (
 )
 
 __all__ = ["Engine", "read_files"]
-
-
-def read_files(paths: Iterable[Path | str]) -> dict[str, bytes]:
-    """BPMN files by name; a directory stands for the ``*.bpmn`` files in it."""
-    files: dict[str, bytes] = {}
-    for path in map(Path, paths):
-        members = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
-        for member in members:
-            files[str(member)] = member.read_bytes()
-    return files
 
 
 class Engine:
@@ -249,9 +238,7 @@ class Engine:
     def start_form(self, process_key: str) -> list[dict[str, Any]]:
         """The fields the latest version's start event asks for (may be none)."""
         with self.db.reading() as session:
-            definition = queries.latest_definition(session, process_key)
-            if definition is None:
-                raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
+            definition = queries.deployed_definition(session, process_key)
             return list((definition.meta or {}).get("start_form", []))
 
     def startable(self) -> list[DefinitionView]:
@@ -349,13 +336,19 @@ class Engine:
     def retry(
         self, instance_id: int, data: Mapping[str, Any] | None = None, *, actor: str
     ) -> InstanceView:
+        """Run the failed task again with ``data``; a ScriptError (the incident, updated
+        to the new error, committed) when it fails again."""
         with self._command() as session:
-            self.runtime.retry(session, instance_id, data or {}, actor)
-            session.flush()
-            return queries.instance_view(session, instance_id)
+            failed_again = self.runtime.retry(session, instance_id, data or {}, actor)
+            if failed_again is None:
+                session.flush()
+                return queries.instance_view(session, instance_id)
+        raise failed_again
 
     def compliance(self, process_key: str) -> ComplianceTable:
         """Each unit's punctuality in each cycle (instance) of ``process_key``."""
+        with self.db.reading() as session:
+            queries.deployed_definition(session, process_key)  # NotFound for an unknown key
         cycles = sorted(self.instances(process_key=process_key), key=lambda i: (i.started_at, i.id))
         tasks = self.tasks(process_key=process_key, status=None)
         return compliance_table(process_key, cycles, tasks, self.clock.now())

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.bounds import column_length
 from engine.errors import InvalidInput, NotFound
 from engine.models import Attachment
 from engine.views import AttachmentView
@@ -117,6 +118,7 @@ def _clean_filename(filename: str) -> str:
 
 def _clean_content_type(content_type: str | None, filename: str) -> str:
     given = (content_type or "").split(";")[0].strip().lower()
-    if given and given != "application/octet-stream" and _CONTENT_TYPE.match(given):
+    usable = _CONTENT_TYPE.match(given) and len(given) <= column_length(Attachment.content_type)
+    if given and given != "application/octet-stream" and usable:
         return given
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"

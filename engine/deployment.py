@@ -7,17 +7,29 @@ instances keep the version they started with, new ones take the latest.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engine.bounds import check_fits
 from engine.definitions import ProcessModel, load_models
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.queries import latest_definition
 
-__all__ = ["DeploymentResult", "deploy_files"]
+__all__ = ["DeploymentResult", "deploy_files", "read_files"]
+
+
+def read_files(paths: Iterable[Path | str]) -> dict[str, bytes]:
+    """BPMN files by name; a directory stands for the ``*.bpmn`` files in it."""
+    files: dict[str, bytes] = {}
+    for path in map(Path, paths):
+        members = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        for member in members:
+            files[str(member)] = member.read_bytes()
+    return files
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,9 @@ def deploy_files(
     known_units: frozenset[str] | None = None,
 ) -> DeploymentResult:
     """Validate every file, then store what changed; InvalidDefinition lists every problem."""
+    check_fits(actor, Deployment.deployed_by, "actor")
+    for name in files:
+        check_fits(name, DeploymentFile.name, "files")
     models = load_models(files, known_units)
     latest = {model.key: latest_definition(session, model.key) for model in models}
     changed = [m for m in models if _is_new(m, latest[m.key])]

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.errors import InvalidInput
+from engine.jsondata import Unstorable, json_ready_variables
 
 __all__ = ["FIELD_TYPES", "VARIABLE_NAME", "clean_submission", "is_variable_name"]
 
@@ -47,7 +48,7 @@ def _to_double(value: Any) -> float:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
         raise ValueError("a number is expected") from None
-    if not math.isfinite(number):
+    if not math.isfinite(number):  # float("nan"), float("1e999"): JSON has neither
         raise ValueError("a finite number is expected")
     return number
 
@@ -120,13 +121,15 @@ def clean_submission(
     ``type:long``, ``max``, ``choice``, …), the field's ``label`` and the ``limit``, so
     that the pages can say it in the user's language.
     """
+    if not isinstance(data, Mapping):
+        raise InvalidInput("variables are expected as an object", field="data", rule="type:object")
     for key in data:
         if not is_variable_name(key):
             raise InvalidInput(
                 f"'{key}' is not a valid variable name", field=str(key), rule="variable_name"
             )
     if not form:
-        return dict(data)
+        return _json_values(data)
     fields = {f["id"]: f for f in form}
     unknown = sorted(set(data) - set(fields))
     if unknown and not extra:
@@ -138,7 +141,15 @@ def clean_submission(
         value = _clean_field(field, data.get(field["id"]))
         if value is not None:
             cleaned[field["id"]] = value
-    return cleaned
+    return _json_values(cleaned)
+
+
+def _json_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as task data keeps them (see :mod:`engine.jsondata`), or InvalidInput."""
+    try:
+        return json_ready_variables(data)
+    except Unstorable as exc:
+        raise InvalidInput(str(exc), field=exc.variable, rule="json") from None
 
 
 def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:

@@ -15,6 +15,7 @@ from engine.views import EventView, IncidentView, InstanceView, TaskView
 __all__ = [
     "active_instance_with_key",
     "definition_source",
+    "deployed_definition",
     "find_tasks",
     "instance_view",
     "latest_definition",
@@ -58,6 +59,14 @@ def latest_definition(session: Session, process_key: str) -> ProcessDefinition |
 def latest_version(session: Session, process_key: str) -> Row[int, int] | None:
     """``(id, version)`` of the newest version of a process, without loading its spec."""
     return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
+
+
+def deployed_definition(session: Session, process_key: str) -> ProcessDefinition:
+    """The latest version of ``process_key``; NotFound when none is deployed."""
+    definition = latest_definition(session, process_key)
+    if definition is None:
+        raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
+    return definition
 
 
 def latest_definitions(session: Session) -> list[ProcessDefinition]:

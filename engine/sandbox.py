@@ -23,13 +23,7 @@ on (:func:`_can_catch`), and ``finally`` blocks, which would run anyway, are ref
 Classes are refused too: methods such as ``__eq__`` of an object left in task data
 would run outside the sandbox.
 
-Limits that are enforced:
-
-* ``range()`` refuses more than 1,000,000 items, and ``*`` refuses to repeat a string,
-  list or tuple beyond that, so ``sum(range(10**12))`` or ``'x' * 10**9`` fail at once
-  instead of running inside one C call, which the trace function cannot interrupt;
-* ``*``, ``**``, ``<<`` and ``pow()`` (two arguments only) refuse integers beyond
-  100,000 bits, which ``2 ** 10**9`` would otherwise spend minutes computing.
+Limits that are enforced are in :mod:`engine.script_limits`.
 
 Limits that are not:
 
@@ -44,15 +38,15 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import functools
-import operator
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-from types import CodeType, FrameType, ModuleType
+from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Literal
 
 from RestrictedPython import (
@@ -72,6 +66,16 @@ from RestrictedPython.Guards import (
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from engine.errors import ScriptError
+from engine.jsondata import Unstorable
+from engine.script_data import binding_line, write_back
+from engine.script_limits import (
+    LimitExceeded,
+    guarded_lshift,
+    guarded_mul,
+    guarded_pow,
+    inplacevar,
+    limited_range,
+)
 
 if TYPE_CHECKING:
     from RestrictedPython._types import T_pos_ast
@@ -84,94 +88,10 @@ DEFAULT_TIMEOUT = 1.0
 Mode = Literal["eval", "exec"]
 
 _FILENAME = "<script>"
-_MAX_ITEMS = 1_000_000
-_MAX_INT_BITS = 100_000  # about 30,000 decimal digits
-_SEQUENCES = (str, bytes, list, tuple)
 
 
 class _Timeout(BaseException):
     """Raised by the trace function; not an ``Exception``, so library code does not swallow it."""
-
-
-class _LimitExceeded(Exception):
-    """An operation would build a value too big to compute within the time limit."""
-
-
-# --- size limits ----------------------------------------------------------------------
-
-
-def _check_int_bits(bits: int) -> None:
-    if bits > _MAX_INT_BITS:
-        raise _LimitExceeded(f"numbers larger than {_MAX_INT_BITS:,} bits are not allowed")
-
-
-def _check_mul(left: Any, right: Any) -> None:
-    if isinstance(left, int) and isinstance(right, int):
-        _check_int_bits(left.bit_length() + right.bit_length())
-    elif isinstance(left, _SEQUENCES) and isinstance(right, int):
-        _check_repetition(left, right)
-    elif isinstance(left, int) and isinstance(right, _SEQUENCES):
-        _check_repetition(right, left)
-
-
-def _check_repetition(sequence: Sized, count: int) -> None:
-    if len(sequence) * count > _MAX_ITEMS:
-        kind = type(sequence).__name__
-        raise _LimitExceeded(f"repeating a {kind} beyond {_MAX_ITEMS:,} items is not allowed")
-
-
-def _check_pow(base: Any, exponent: Any) -> None:
-    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0:
-        _check_int_bits((base.bit_length() - 1) * exponent)
-
-
-def _check_lshift(value: Any, shift: Any) -> None:
-    if isinstance(value, int) and isinstance(shift, int):
-        _check_int_bits(value.bit_length() + shift)
-
-
-def _guarded(
-    check: Callable[[Any, Any], None], operation: Callable[[Any, Any], Any]
-) -> Callable[[Any, Any], Any]:
-    def guarded(left: Any, right: Any) -> Any:
-        check(left, right)
-        return operation(left, right)
-
-    return guarded
-
-
-def _limited_range(*args: int) -> range:
-    numbers = range(*args)
-    # A range slice is computed from its bounds and, unlike len(), never overflows.
-    if numbers[_MAX_ITEMS:]:
-        raise _LimitExceeded(f"range() of more than {_MAX_ITEMS:,} items is not allowed")
-    return numbers
-
-
-_mul = _guarded(_check_mul, operator.mul)
-_pow = _guarded(_check_pow, pow)
-_lshift = _guarded(_check_lshift, operator.lshift)
-
-_INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd,
-    "-=": operator.isub,
-    "*=": _guarded(_check_mul, operator.imul),
-    "/=": operator.itruediv,
-    "//=": operator.ifloordiv,
-    "%=": operator.imod,
-    "**=": _guarded(_check_pow, operator.ipow),
-    "<<=": _guarded(_check_lshift, operator.ilshift),
-    ">>=": operator.irshift,
-    "&=": operator.iand,
-    "|=": operator.ior,
-    "^=": operator.ixor,
-    "@=": operator.imatmul,
-}
-
-
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    """RestrictedPython compiles ``n += 1`` to ``n = _inplacevar_('+=', n, 1)``."""
-    return _INPLACE_OPERATORS[op](target, value)
 
 
 # --- compiling ------------------------------------------------------------------------
@@ -324,8 +244,8 @@ _BUILTINS: dict[str, Any] = {
         if not name.startswith("_") and name not in _INTERPRETER_EXCEPTIONS
     },
     **{name: getattr(builtins, name) for name in _CURATED_BUILTINS},
-    "range": _limited_range,
-    "pow": _pow,
+    "range": limited_range,
+    "pow": guarded_pow,
     # Designers copy Camunda (JUEL) expressions.
     "true": True,
     "false": False,
@@ -347,14 +267,14 @@ _GUARDS: dict[str, Any] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     # Lets scripts write into dicts and lists (task data included), nothing else.
     "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
+    "_inplacevar_": inplacevar,
     "_apply_": _apply,
     # print() is accepted and its output discarded: scripts have no console.
     "_print_": PrintCollector,
     "_can_catch_": _can_catch,
-    "_mul_": _mul,
-    "_pow_": _pow,
-    "_lshift_": _lshift,
+    "_mul_": guarded_mul,
+    "_pow_": guarded_pow,
+    "_lshift_": guarded_lshift,
 }
 
 
@@ -402,7 +322,7 @@ def _run(code: CodeType, namespace: dict[str, Any], source: str, timeout: float)
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, NameError | _Timeout | _LimitExceeded):
+    if isinstance(exc, NameError | _Timeout | LimitExceeded):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -415,25 +335,6 @@ def _script_line(exc: BaseException) -> int | None:
         if frame.f_code.co_filename == _FILENAME
     ]
     return lines[-1] if lines else None
-
-
-def _is_data(value: Any) -> bool:
-    """Functions, classes and modules are tools, not task data (and do not serialize)."""
-    return not (callable(value) or isinstance(value, ModuleType))
-
-
-def _write_back(
-    namespace: Mapping[str, Any], variables: dict[str, Any], functions: Mapping[str, Any]
-) -> None:
-    """Copy the data names the script bound into ``variables``; drop those it deleted."""
-    # "_" names never reach the namespace (see _namespace) but were not deleted.
-    for name in [name for name in variables if not name.startswith("_")]:
-        if name not in namespace:
-            del variables[name]
-    for name, value in namespace.items():
-        helper = name in functions and functions[name] is value
-        if not (name.startswith("_") or helper) and _is_data(value):
-            variables[name] = value
 
 
 # --- public API -----------------------------------------------------------------------
@@ -462,11 +363,16 @@ def execute(
     """Run ``script``; the data names it assigns or deletes at top level update ``variables``.
 
     ``functions`` are callable from the script but never copied into ``variables``; nor
-    is any function, class or module the script binds. A failing script leaves
-    ``variables`` as they were, except for objects in it that the script changed in
-    place (``order['state'] = 'done'``).
+    is any function, class or module the script binds. The script works on a copy of
+    ``variables``, so a failing script leaves them as they were, even objects it
+    changed in place (``order['state'] = 'done'``), and a retry starts from the same data.
+    Values are converted or refused as :func:`engine.jsondata.json_ready` says, naming
+    the variable and the line that bound it.
     """
     functions = functions or {}
-    namespace = _namespace(functions, variables)
+    namespace = _namespace(functions, copy.deepcopy(variables))
     _run(_compile(script, "exec"), namespace, script, timeout)
-    _write_back(namespace, variables, functions)
+    try:
+        write_back(namespace, variables, functions)
+    except Unstorable as exc:
+        raise _error(str(exc), binding_line(script, exc.variable), script) from None

@@ -13,6 +13,7 @@ engine, web and scheduler processes. The two differ in how a command takes its l
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -26,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ProcessInstance
 
 __all__ = ["Database", "upgrade_schema"]
@@ -136,11 +137,29 @@ def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: flo
     if not is_sqlite:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
         event.listen(engine, "connect", partial(_configure_postgres_connection, lock_timeout_s))
-        return engine
-    engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
-    event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_sqlite_transaction)
+    else:
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
+    event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
     return engine
+
+
+def _refuse_nul_characters(
+    _connection: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool
+) -> None:
+    """Refuse text with a NUL character in any statement, as an InvalidInput.
+
+    PostgreSQL cannot hold NUL in text, nor even look it up: a task id, a process key
+    or a user name with one failed inside the driver (a 500), while SQLite accepted
+    it. The engine checks the text it stores with field names (``engine.bounds``);
+    this catches every other parameter, on both databases alike.
+    """
+    for parameters in getattr(context, "compiled_parameters", None) or ():
+        for name, value in parameters.items():
+            if isinstance(value, str) and "\x00" in value:
+                field = re.sub(r"^b_|_\d+$", "", name).replace("pk", "id")
+                raise InvalidInput(f"{field} contains a NUL character", field=field, rule="nul")
 
 
 def _configure_postgres_connection(

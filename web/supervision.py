@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from engine.compliance import Cell
 from engine.errors import GovflowError, InvalidInput
@@ -145,12 +147,20 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _xlsx(rows: list[list[str]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.worksheets[0]  # a new workbook has exactly one
-    sheet.title = title[:31] or "compliance"  # Excel's limit on sheet names
-    for row in rows:
-        sheet.append(row)
+    sheet.title = sheet_title(title)
+    for row in rows:  # a business key may hold control characters, which XML cannot
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    """``text`` as Excel accepts a sheet's name: none of ``[]:*?/\\``, at most 31 characters."""
+    return _NOT_IN_SHEET_TITLES.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))[:31] or "compliance"
+
+
+_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 
 
 def describe_cell(cell: Cell) -> str:

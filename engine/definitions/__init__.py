@@ -7,8 +7,8 @@ cross files) and reports every problem it finds in one pass, in four stages:
 2. the BPMN 2.0 schema (:mod:`.schema`), then govflow's own checks: structure
    (:mod:`.graph`), expressions and timers (:mod:`.expressions`), the Camunda dialect
    and unsupported constructs (:mod:`.extensions`), service tasks and their connectors
-   (:mod:`.services`). All of them run on every file, as a designer wants the whole
-   list at once;
+   (:mod:`.services`), ids SpiffWorkflow reserves (:mod:`.identifiers`). All of them
+   run on every file, as a designer wants the whole list at once;
 3. only if all files pass, SpiffWorkflow's parser, whose own errors are given lines;
 4. one :class:`ProcessModel` per executable process, ready to be stored as a version;
    a spec that cannot be stored (a class the serializer has no converter for) is a
@@ -32,6 +32,7 @@ from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
+from engine.definitions.identifiers import check_identifiers
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
@@ -127,6 +128,7 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
         check_expressions(root, findings)
         check_extensions(root, findings, known_units)
         check_service_tasks(root, findings, connectors)
+        check_identifiers(root, findings)
         problems.extend(findings.problems)
     return problems
 

@@ -55,7 +55,22 @@ def parse_xml(file_name: str, content: bytes) -> etree._ElementTree:
         _refuse(file_name, line, f"not well-formed XML: {exc.msg}", "fix the XML syntax")
     if tree.docinfo.doctype:  # e.g. a UTF-16 file, which the byte scan cannot read
         _refuse_doctype(file_name, content)
+    _require_utf8(file_name, content)
     return tree
+
+
+def _require_utf8(file_name: str, content: bytes) -> None:
+    """A deployed file is stored and shown (the diagram) as text, read as UTF-8."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        _refuse(
+            file_name,
+            line,
+            f"the file is not UTF-8 text (byte {exc.start})",
+            "save it as UTF-8, as the Camunda Modeler does",
+        )
 
 
 def _doctype_in_prolog(content: bytes) -> bool:

@@ -8,7 +8,6 @@ before that leaves the previous committed state, whole.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -16,33 +15,35 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine import attachments
+from engine.bounds import check_fits
 from engine.clock import Clock
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import Incident, OutboxEntry, ProcessInstance, Timer
+from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
+from engine.runtime.incidents import raise_incident, retry_failed, run_again, step_or_incident
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
-from engine.runtime.projection import ReadyTask, errored_tasks
+from engine.runtime.projection import failed_tasks
 from engine.runtime.spiff import make_script_engine, spiff_time
+from engine.runtime.spiff_steps import (
+    cannot_start,
+    complete_user_task,
+    ready_task,
+    send_message,
+)
 from engine.runtime.start_events import fire_start_timers
-from engine.runtime.task_attributes import resolve_task_attributes
+from engine.runtime.task_attributes import human_task_row
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.store import Database
 from engine.views import AttachmentView, TaskView
 
 __all__ = ["Runtime"]
-
-log = logging.getLogger(__name__)
 
 _EPSILON = timedelta(microseconds=1)
 """Spiff fires a timer when its time is strictly before now; we fire at the due time."""
@@ -86,16 +87,19 @@ class Runtime:
     ) -> InstanceRecord:
         """Start the latest version; ``message`` names the message its start event catches
         (``variables`` are then the message's payload)."""
+        check_fits(business_key, ProcessInstance.business_key, "business_key")
+        check_fits(actor, ProcessInstance.started_by, "actor")
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
         variables = clean_submission(compiled.meta.get("start_form", []), variables, extra=True)
-        workflow = new_workflow(compiled, self.script_engine)
-        fire_start_timers(workflow)
-        if message is not None:
-            with spiff_time(now):
-                workflow.do_engine_steps()  # up to the message start event, which waits
-            _send_message(workflow, message, variables, f"process '{process_key}'", now)
+        with cannot_start(compiled):
+            workflow = new_workflow(compiled, self.script_engine)
+            fire_start_timers(workflow)
+            if message is not None:
+                with spiff_time(now):
+                    workflow.do_engine_steps()  # up to the message start event, which waits
+                send_message(workflow, message, variables, f"process '{process_key}'", now)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
         values = {
@@ -129,7 +133,8 @@ class Runtime:
         event waiting for it; its payload becomes variables."""
         work = self._restore(session, instance_id, actor)
         payload = clean_submission([], payload)
-        _send_message(work.workflow, name, payload, f"instance {instance_id}", work.now)
+        with step_or_incident(work):
+            send_message(work.workflow, name, payload, f"instance {instance_id}", work.now)
         work.record("message_received", data={"message": name, "payload": payload})
         self._advance(work)
         return work.instance
@@ -145,11 +150,8 @@ class Runtime:
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
         )
-        task = _spiff_task(work.workflow, task_id)
-        task.set_data(**cleaned)
-        _collect_into_output_item(task, cleaned)
-        with spiff_time(work.now):
-            task.run()
+        with step_or_incident(work):  # the next step failing; a refused completion raises
+            complete_user_task(ready_task(work.workflow, task_id), cleaned, work.now)
         rows.set_completed(session, task_id, work.now, actor)
         work.settled_task_ids.add(task_id)
         if row.due_at is None:
@@ -177,29 +179,35 @@ class Runtime:
             task_id=timer.task_id,
             data={"due_at": timer.due_at.isoformat()},
         )
-        with spiff_time(work.now):
+        with spiff_time(work.now), step_or_incident(work):
             work.workflow.refresh_timers()
         self._advance(work)
         return True
 
     def retry(
         self, session: Session, instance_id: int, data: Mapping[str, Any], actor: str
-    ) -> InstanceRecord:
-        """Fix the failed task's data and run it again."""
+    ) -> ScriptError | None:
+        """Fix the failed task's data and run it again.
+
+        None when it ran; else the error to answer with once the session commits, the
+        incident then saying the new error (nothing else of the retry is kept).
+        """
         work = self._restore(session, instance_id, actor)
         incidents = open_incidents(session, instance_id)
         if not incidents:
             raise Conflict(f"instance {instance_id} has no incident to retry")
         fixes = clean_submission([], data)
+        work.record("incident_retried", data=fixes)
         with spiff_time(work.now):
-            for task in errored_tasks(work.workflow):
-                task.data.update(fixes)
-                task.run()
+            for task in failed_tasks(work.workflow):
+                try:
+                    run_again(task, fixes)
+                except Exception as exc:
+                    return retry_failed(work, incidents, task, exc)
         for incident in incidents:
             incident.resolved_at, incident.resolved_by = work.now, actor
-        work.record("incident_retried", data=fixes)
         self._advance(work)
-        return work.instance
+        return None
 
     def settle_call(
         self, session: Session, outbox_id: int, *, result: Any = None, error: str | None = None
@@ -252,6 +260,7 @@ class Runtime:
         return self._set_assignee(session, instance, row, None, actor, kind)
 
     def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> TaskView:
+        check_fits(assignee, HumanTask.assignee, "assignee")
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
 
@@ -314,6 +323,7 @@ class Runtime:
             hook(session, instance, changes, now)
 
     def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
+        check_fits(actor, ProcessInstance.started_by, "actor")
         instance = InstanceRecord.of(self.db.lock_instance_row(session, instance_id))
         _check_active(instance)
         return self._unit_of_work(session, instance, actor)
@@ -333,8 +343,8 @@ class Runtime:
             try:
                 work.workflow.do_engine_steps()
             except Exception as exc:  # a failing step is an incident, not a crash
-                _raise_incident(work, exc)
-            work.write_back(lambda ready: self._open_human_task(work, ready))
+                raise_incident(work, exc)
+            work.write_back(lambda ready: human_task_row(work, ready))
         self._update_status(work)
         work.save()
         if work.changes:
@@ -357,34 +367,6 @@ class Runtime:
             instance.status = "incident"
         elif instance.status == "incident":
             instance.status = "running"
-
-    def _open_human_task(self, work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
-        meta = work.compiled.task_meta(ready.element_id)
-        try:
-            attributes = resolve_task_attributes(meta, ready.task, ready.lane, work.now)
-        except Exception as exc:  # a bad due-date or unit expression: open it, flag it
-            _raise_incident(work, exc, ready.task)
-            attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
-        return {
-            "id": ready.task_id,
-            "instance_id": work.instance.id,
-            "process_key": work.instance.process_key,
-            "element_id": ready.element_id,
-            "name": ready.name,
-            "unit": attributes.unit,
-            "assignee": attributes.assignee,
-            "status": "open",
-            "form": {
-                "fields": meta.get("form", []),
-                "documentation": meta.get("documentation", ""),
-            },
-            "created_at": work.now,
-            "due_at": attributes.due_at,
-            "follow_up_at": attributes.follow_up_at,
-            "claimed_at": None,
-            "completed_at": None,
-            "completed_by": None,
-        }
 
     def _lock_task(self, session: Session, task_id: str) -> tuple[Any, ProcessInstance]:
         row = _human_task(session, task_id)
@@ -456,66 +438,3 @@ def _check_claimant(row: Any, actor: str) -> None:
     """A claimed task is worked only by whoever claimed it."""
     if row.assignee and row.assignee != actor:
         raise Conflict(f"task is claimed by {row.assignee}", task_id=row.id)
-
-
-def _spiff_task(workflow: BpmnWorkflow, task_id: str) -> Any:
-    task = workflow.get_task_from_id(UUID(task_id))
-    if task is None or task.state != TaskState.READY:
-        raise Conflict(f"task {task_id} is not ready in the workflow", task_id=task_id)
-    return task
-
-
-def _send_message(
-    workflow: BpmnWorkflow, name: str, payload: dict[str, Any], receiver: str, now: datetime
-) -> None:
-    event = BpmnEvent(MessageEventDefinition(name), payload)
-    with spiff_time(now):
-        try:
-            workflow.send_event(event)
-        except WorkflowException as exc:  # Spiff's way of saying nothing caught it
-            raise Conflict(
-                f"{receiver} is not waiting for message '{name}'", message_name=name
-            ) from exc
-
-
-def _collect_into_output_item(task: Any, submitted: dict[str, Any]) -> None:
-    """One unit's answer in a multi-instance task becomes its item of the output collection.
-
-    BPMN collects each instance's ``outputDataItem``; a form fills flat variables. So a
-    submission to a multi-instance user task whose output item is not itself a form
-    field is gathered into that item (with the input item, e.g. the unit, beside it).
-    """
-    parent_spec = task.parent.task_spec if task.parent is not None else None
-    output_item = getattr(parent_spec, "output_item", None)
-    if output_item is None or output_item.bpmn_id in submitted:
-        return
-    input_item = getattr(parent_spec, "input_item", None)
-    item = {input_item.bpmn_id: task.data.get(input_item.bpmn_id)} if input_item else {}
-    task.data[output_item.bpmn_id] = {**item, **submitted}
-
-
-def _raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
-    task = task or getattr(exc, "task", None)
-    inner = exc.__cause__ or exc.__context__
-    if isinstance(inner, ScriptError):  # the sandbox's own words are the clearest
-        message, line = inner.message, inner.line
-    else:
-        message, line = str(exc).rstrip(". "), getattr(exc, "line_number", None) or None
-    log.warning("instance %s: incident at %s: %s", work.instance.id, task, message)
-    incident = Incident(
-        instance_id=work.instance.id,
-        task_id=str(task.id) if task is not None else None,
-        element_id=task.task_spec.bpmn_id if task is not None else None,
-        message=message,
-        line=line,
-        created_at=work.now,
-    )
-    work.session.add(incident)
-    work.instance.status = "incident"
-    work.record(
-        "incident_raised",
-        actor="engine",
-        element_id=incident.element_id,
-        task_id=incident.task_id,
-        data={"message": message, "line": line},
-    )

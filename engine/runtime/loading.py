@@ -17,6 +17,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from sqlalchemy.orm import Session
 
 from engine.definitions.serializer import dump_state, load_spec, load_state
+from engine.errors import InvalidInput
+from engine.jsondata import Unstorable, json_ready_variables
 from engine.models import ProcessDefinition
 
 __all__ = [
@@ -91,7 +93,30 @@ def restore(
 
 
 def store_state(instance: Any, workflow: BpmnWorkflow) -> None:
-    instance.state = json.dumps(dump_state(workflow), separators=(",", ":"))
+    """Write the workflow's state into ``instance``, refusing what JSON cannot hold.
+
+    Task data is converted where it comes in (scripts in the sandbox, callers' data in
+    ``clean_submission``); this is the last guard, so that a value that came in some
+    other way fails the command, naming the variable, instead of storing text that
+    cannot be read back (``NaN``) or failing inside the database driver.
+    """
+    try:
+        instance.state = json.dumps(dump_state(workflow), separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _unstorable(workflow, exc) from exc
+
+
+def _unstorable(workflow: BpmnWorkflow, exc: Exception) -> InvalidInput:
+    """The error that names the first variable, and its task, that JSON cannot hold."""
+    for task in workflow.get_tasks():
+        try:
+            json_ready_variables(task.data)
+        except Unstorable as found:
+            element_id = task.task_spec.bpmn_id
+            return InvalidInput(
+                f"{element_id}: {found}", field=found.variable, rule="json", element_id=element_id
+            )
+    return InvalidInput(f"the instance's state cannot be stored: {exc}", field="data", rule="json")
 
 
 def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:

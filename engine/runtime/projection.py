@@ -24,8 +24,9 @@ __all__ = [
     "ReadyTask",
     "Snapshot",
     "WaitingTimer",
-    "errored_tasks",
+    "failed_tasks",
     "snapshot",
+    "stalled_tasks",
 ]
 
 
@@ -82,8 +83,23 @@ def snapshot(workflow: BpmnWorkflow) -> Snapshot:
     return Snapshot(ready, timers, errored, calls)
 
 
-def errored_tasks(workflow: BpmnWorkflow) -> list[Any]:
-    return workflow.get_tasks(state=TaskState.ERROR)
+def failed_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    """Tasks whose step failed: those that failed running (in error), then the stalled."""
+    return [*workflow.get_tasks(state=TaskState.ERROR), *stalled_tasks(workflow)]
+
+
+def stalled_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    """Tasks that failed as the workflow reached them, before they could run.
+
+    Spiff evaluates a timer when the token arrives; when that fails (a date that is
+    not one), the task is left in the future under a completed parent, in no error
+    state, and nothing would ever reach it again.
+    """
+    return [
+        task
+        for task in workflow.get_tasks(state=TaskState.FUTURE)
+        if task.parent is not None and task.parent.state == TaskState.COMPLETED
+    ]
 
 
 def _ready_task(task: Any) -> ReadyTask:

@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
 from engine import sandbox
+from engine.errors import ScriptError
+from engine.jsondata import Unstorable, json_ready
 
 __all__ = ["SandboxEnvironment", "make_script_engine", "spiff_time"]
 
@@ -62,8 +64,19 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         self.timeout_s = timeout_s
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+        """The value of ``expression`` as task data holds it (a datetime as ISO text).
+
+        Spiff keeps some results in the task's state (a timer's moment, a loop's
+        cardinality), so a result JSON cannot hold fails the step, where a supervisor
+        sees it, instead of every later save of the instance.
+        """
         names = {**self.functions, **(external_context or {}), **context}
-        return sandbox.evaluate(expression, names, timeout=self.timeout_s)
+        value = sandbox.evaluate(expression, names, timeout=self.timeout_s)
+        try:
+            return json_ready(value, "result")
+        except Unstorable as exc:
+            shown = " ".join(expression.split())[:80]
+            raise ScriptError(f"the expression {shown!r} gives {exc.kind}") from None
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         functions = {**self.functions, **(external_context or {})}

@@ -1,4 +1,4 @@
-"""Who a human task is for and when it is due, decided when the task opens.
+"""Who a human task is for and when it is due, decided when the task opens, and its row.
 
 A task's unit comes from ``camunda:candidateGroups`` (a unit code, or an expression
 such as ``${unit}`` inside a multi-instance), failing that from its lane. Due dates
@@ -16,9 +16,14 @@ from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.bounds import check_fits
 from engine.definitions.dialect import expression_of, unit_from_lane
+from engine.models import HumanTask
+from engine.runtime.incidents import raise_incident
+from engine.runtime.projection import ReadyTask
+from engine.runtime.unit_of_work import UnitOfWork
 
-__all__ = ["TaskAttributes", "parse_moment", "resolve_task_attributes"]
+__all__ = ["TaskAttributes", "human_task_row", "parse_moment", "resolve_task_attributes"]
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -77,3 +82,46 @@ def parse_moment(value: Any, now: datetime) -> datetime | None:
         duration = TimerEventDefinition.parse_iso_duration(text)
         return now + TimerEventDefinition.get_timedelta_from_start(duration, now)
     return parse_moment(datetime.fromisoformat(text), now)
+
+
+def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
+    """The row of a human task that became ready; an assignee, unit or due-date
+    expression that fails opens it anyway, without what failed, and raises an incident
+    at it. The unit is kept if it can be: without one, the task is in no unit's inbox."""
+    meta = work.compiled.task_meta(ready.element_id)
+    try:
+        attributes = _checked_attributes(meta, ready, work.now)
+    except Exception as exc:  # a bad expression: open it, flag it
+        raise_incident(work, exc, ready.task)
+        try:
+            unit_only = {"candidate_groups": meta.get("candidate_groups")}
+            attributes = _checked_attributes(unit_only, ready, work.now)
+        except Exception:  # the unit was what failed
+            attributes = resolve_task_attributes({}, ready.task, ready.lane, work.now)
+    return {
+        "id": ready.task_id,
+        "instance_id": work.instance.id,
+        "process_key": work.instance.process_key,
+        "element_id": ready.element_id,
+        "name": ready.name,
+        "unit": attributes.unit,
+        "assignee": attributes.assignee,
+        "status": "open",
+        "form": {
+            "fields": meta.get("form", []),
+            "documentation": meta.get("documentation", ""),
+        },
+        "created_at": work.now,
+        "due_at": attributes.due_at,
+        "follow_up_at": attributes.follow_up_at,
+        "claimed_at": None,
+        "completed_at": None,
+        "completed_by": None,
+    }
+
+
+def _checked_attributes(meta: dict[str, Any], ready: ReadyTask, now: datetime) -> TaskAttributes:
+    attributes = resolve_task_attributes(meta, ready.task, ready.lane, now)
+    check_fits(attributes.unit, HumanTask.unit, "unit")
+    check_fits(attributes.assignee, HumanTask.assignee, "assignee")
+    return attributes

@@ -16,6 +16,8 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
+from engine.bounds import check_fits
+from engine.models import Event
 from engine.runtime import rows
 from engine.runtime.live import LiveWorkflow
 from engine.runtime.loading import CompiledDefinition, current_variables, store_state
@@ -273,7 +275,11 @@ def history_row(
     task_id: str | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One history event, as a row for :func:`append_history`."""
+    """One history event, as a row for :func:`append_history`.
+
+    Every command records one with its actor, so the actor's length is checked here.
+    """
+    check_fits(actor, Event.actor, "actor")
     return {
         "instance_id": instance_id,
         "at": at,

@@ -1,0 +1,51 @@
+"""The compliance export: an unknown process is a 404, any text a valid spreadsheet."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from engine.api import Engine, read_files
+from web import create_app
+from web.supervision import sheet_title
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def supervisor(plan_engine: Engine) -> FlaskClient:
+    plan_engine.set_password("itc.head", PASSWORD)
+    plan_engine.deploy(read_files([Path(__file__).parent / "bpmn" / "units_review.bpmn"]))
+    client = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine).test_client()
+    answer = client.post("/api/v1/session", json={"username": "itc.head", "password": PASSWORD})
+    assert answer.status_code == 200
+    return client
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_an_unknown_process_is_not_found(supervisor: FlaskClient, file_format: str) -> None:
+    for key in ("a[1]", "no_such_process", "x" * 300):
+        answer = supervisor.get(f"/compliance.{file_format}", query_string={"process_key": key})
+        assert answer.status_code == 404
+    assert supervisor.get("/compliance", query_string={"process_key": "a[1]"}).status_code == 404
+
+
+def test_control_characters_in_a_business_key_still_give_a_workbook(
+    plan_engine: Engine, supervisor: FlaskClient
+) -> None:
+    plan_engine.start("units_review", {"units": ["NASATI"]}, actor="itc", business_key="FB\x01-7")
+    answer = supervisor.get("/compliance.xlsx", query_string={"process_key": "units_review"})
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.data)).active
+    assert sheet.title == "units_review"
+    assert sheet.cell(1, 2).value.endswith("FB-7")
+
+
+def test_sheet_titles_lose_what_excel_refuses() -> None:
+    assert sheet_title("a[1]:b*c?d/e\\f") == "a1bcdef"
+    assert sheet_title("x" * 40) == "x" * 31
+    assert sheet_title("[]") == "compliance"
