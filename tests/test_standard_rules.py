@@ -347,8 +347,23 @@ RULES = [
 ]
 
 
+RULES.append(
+    Rule(
+        "8.3.8_expression_without_body",
+        document(
+            around(
+                '<bpmn:task id="t"><bpmn:standardLoopCharacteristics>\n'
+                f"<bpmn:loopCondition/>{MARK}\n"
+                "</bpmn:standardLoopCharacteristics></bpmn:task>"
+            )
+        ),
+        "an expression needs a body",
+    )
+)
+
+
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) >= 29
+    assert len({rule.name for rule in RULES}) == len(RULES) >= 30
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

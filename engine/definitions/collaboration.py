@@ -21,6 +21,7 @@ __all__ = ["check_collaboration", "check_imports"]
 
 _NEVER_SENDS = {"startEvent", "intermediateCatchEvent", "boundaryEvent"}
 _NEVER_RECEIVES = {"endEvent", "intermediateThrowEvent"}
+_EXPRESSIONS = {"transformation", "from", "to", "loopCondition", "activationCondition"}
 _BPMN_IMPORT = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
@@ -29,6 +30,7 @@ def check_collaboration(root: etree._Element, findings: Findings) -> None:
     pools = _pools(root)
     for flow in root.iter(f"{{{BPMN_NS}}}messageFlow"):
         _check_message_flow(root, flow, pools, findings)
+    _check_message_references(root, findings)
     _check_attributes(root, findings)
 
 
@@ -85,6 +87,26 @@ def _check_message_flow(
             )
 
 
+def _check_message_references(root: etree._Element, findings: Findings) -> None:
+    """A message event is caught by its message's name, so it must name a declared one."""
+    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NSMAP)}
+    for definition in root.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
+        reference = definition.get("messageRef")
+        if reference not in messages:
+            named = f"message '{reference}', which is not declared" if reference else "no message"
+            findings.add(
+                definition,
+                f"the message event names {named}",
+                "pick or create the message in the modeler (a <bpmn:message> with a name)",
+            )
+        elif not messages[reference]:
+            findings.add(
+                definition,
+                f"message '{reference}' has no name",
+                "give the message a name: senders deliver it by that name",
+            )
+
+
 def _triggers(event: etree._Element) -> set[str]:
     return {kind for kind, _ in definitions_of(event)}
 
@@ -99,6 +121,12 @@ def _check_attributes(root: etree._Element, findings: Findings) -> None:
                     f"{name} is {value}; it must be at least 1 (BPMN 2.0 §10.3.1)",
                     f"set {name} to 1 or remove it",
                 )
+        if local_name(element) in _EXPRESSIONS and not (element.text or "").strip():
+            findings.add(
+                element,
+                "an expression needs a body (BPMN 2.0 §8.3.8)",
+                "write the expression, or remove the element",
+            )
         if local_name(element) == "sequenceFlow" and element.get("isImmediate") == "false":
             findings.add(
                 element,

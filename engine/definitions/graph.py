@@ -107,7 +107,6 @@ class _Scope:
 def check_graph(root: etree._Element, findings: Findings, process_ids: frozenset[str]) -> None:
     """Report every structural problem of one file; ``process_ids`` are the deployment's."""
     _check_unique_ids(root, findings)
-    _check_message_references(root, findings)
     processes = root.findall("bpmn:process", NSMAP)
     executable = [p for p in processes if _is_executable(p)]
     if not executable:
@@ -146,26 +145,6 @@ def _check_unique_ids(root: etree._Element, findings: Findings) -> None:
             )
         else:
             first_line[element_id] = element.sourceline
-
-
-def _check_message_references(root: etree._Element, findings: Findings) -> None:
-    """A message event is caught by its message's name, so it must name a declared one."""
-    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NSMAP)}
-    for definition in root.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
-        reference = definition.get("messageRef")
-        if reference not in messages:
-            named = f"message '{reference}', which is not declared" if reference else "no message"
-            findings.add(
-                definition,
-                f"the message event names {named}",
-                "pick or create the message in the modeler (a <bpmn:message> with a name)",
-            )
-        elif not messages[reference]:
-            findings.add(
-                definition,
-                f"message '{reference}' has no name",
-                "give the message a name: senders deliver it by that name",
-            )
 
 
 def _is_diagram(element: etree._Element) -> bool:
