@@ -97,10 +97,18 @@ class DefinitionProblem:
     element_name: str | None
     message: str
     hint: str = ""
+    severity: str = "error"
+    """"error" refuses the deployment; "warning" (a model the standard allows, with a
+    part that has no effect) is printed by validation and does not stop a deploy."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line or 0}"
-        return f"{where}: {self.element_id or '-'}: {self.message}"
+        kind = "" if self.is_error else "warning: "
+        return f"{where}: {self.element_id or '-'}: {kind}{self.message}"
 
 
 class InvalidDefinition(GovflowError):

@@ -166,9 +166,11 @@ def validate(paths: tuple[str, ...]) -> None:
     problems = _engine().validate(read_files(paths))
     for problem in problems:
         click.echo(_problem_line(problem))
-    if problems:
+    if any(problem.is_error for problem in problems):
         sys.exit(1)
-    click.echo("ok: no problems found")
+    click.echo(
+        f"ok: no errors, {len(problems)} warning(s)" if problems else "ok: no problems found"
+    )
 
 
 @cli.command()

@@ -53,7 +53,7 @@ def deploy() -> ResponseReturnValue:
     if request.form.get("action") == "validate":
         problems = engine.validate(files)
         return render_template("deploy.html", checked=True, problems=problems), (
-            422 if problems else 200
+            422 if any(problem.is_error for problem in problems) else 200
         )
     try:
         result = engine.deploy(files, actor=caller().username)

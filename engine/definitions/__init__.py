@@ -36,6 +36,7 @@ from engine.definitions.identifiers import check_identifiers
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
+from engine.definitions.standard import check_standard
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
 
@@ -68,27 +69,40 @@ class _File:
 def validate_files(
     files: Mapping[str, bytes], known_units: frozenset[str] | None = None
 ) -> list[DefinitionProblem]:
-    """Every problem of these files; an empty list means they would deploy.
+    """Every problem of these files, warnings included; they deploy if none is an error.
 
     ``known_units``: the unit codes and set names candidate groups and lanes may
     name; None skips that check (no organisation loaded).
     """
+    warnings: list[DefinitionProblem] = []
     try:
-        load_models(files, known_units)
+        _load(files, known_units, warnings)
     except InvalidDefinition as exc:
         return exc.problems
-    return []
+    return warnings
 
 
 def load_models(
     files: Mapping[str, bytes], known_units: frozenset[str] | None = None
 ) -> list[ProcessModel]:
-    """Parse, check and compile all ``files`` (name → content) or raise InvalidDefinition."""
+    """Parse, check and compile all ``files`` (name → content) or raise InvalidDefinition.
+
+    Warnings do not stop a deployment; ``validate_files`` is where a designer sees them.
+    """
+    return _load(files, known_units, [])
+
+
+def _load(
+    files: Mapping[str, bytes],
+    known_units: frozenset[str] | None,
+    warnings: list[DefinitionProblem],
+) -> list[ProcessModel]:
     problems: list[DefinitionProblem] = []
     parsed = _parse_all(files, problems)
-    problems.extend(_check_all(parsed, known_units))
+    for problem in _check_all(parsed, known_units):
+        (problems if problem.is_error else warnings).append(problem)
     if problems:
-        raise InvalidDefinition(problems)
+        raise InvalidDefinition(problems + warnings)
     parser = GovflowParser()
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
@@ -120,11 +134,13 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
         problems.extend(findings.problems)
     process_ids = frozenset(owners)
     connectors = connector_names()
+    namespaces = {item.name: item.tree.getroot().get("targetNamespace", "") for item in parsed}
     for item in parsed:
         findings = Findings(item.name)
         root = item.tree.getroot()
         check_schema(item.tree, findings)
         check_graph(root, findings, process_ids)
+        check_standard(root, findings, namespaces)
         check_expressions(root, findings)
         check_extensions(root, findings, known_units)
         check_service_tasks(root, findings, connectors)

@@ -2,6 +2,10 @@
 
 Every check reports through :class:`Findings`, so file, line, element id and name are
 filled in one way everywhere, and a check never stops at its first problem.
+
+An element without an id of its own (a condition, a timer text, an event definition
+written without id) is named by the nearest element above it that has one, and the
+message starts with its tag, so the designer knows which part of that element to open.
 """
 
 from __future__ import annotations
@@ -30,6 +34,15 @@ def owner_of(element: etree._Element) -> etree._Element:
     return element
 
 
+def _part_named(element: etree._Element, owner: etree._Element) -> str:
+    """``<bpmn:timeDate> of `` for a BPMN element reported through its owner, else ""."""
+    if element is owner or not isinstance(element.tag, str):
+        return ""
+    if not element.tag.startswith(f"{{{BPMN_NS}}}"):
+        return ""
+    return f"<bpmn:{etree.QName(element).localname}>: "
+
+
 @dataclass
 class Findings:
     """The problems found in one file."""
@@ -39,6 +52,13 @@ class Findings:
 
     def add(self, element: etree._Element, message: str, hint: str = "") -> None:
         """Report ``message`` at ``element`` (its line, and its owner's id and name)."""
+        self._report(element, message, hint, "error")
+
+    def warn(self, element: etree._Element, message: str, hint: str = "") -> None:
+        """Report something the standard allows but that will not do what it seems to."""
+        self._report(element, message, hint, "warning")
+
+    def _report(self, element: etree._Element, message: str, hint: str, severity: str) -> None:
         owner = owner_of(element)
         self.problems.append(
             DefinitionProblem(
@@ -46,8 +66,9 @@ class Findings:
                 line=element.sourceline,
                 element_id=owner.get("id"),
                 element_name=owner.get("name"),
-                message=message,
+                message=_part_named(element, owner) + message,
                 hint=hint,
+                severity=severity,
             )
         )
 

@@ -107,7 +107,6 @@ class _Scope:
 def check_graph(root: etree._Element, findings: Findings, process_ids: frozenset[str]) -> None:
     """Report every structural problem of one file; ``process_ids`` are the deployment's."""
     _check_unique_ids(root, findings)
-    _check_message_references(root, findings)
     processes = root.findall("bpmn:process", NSMAP)
     executable = [p for p in processes if _is_executable(p)]
     if not executable:
@@ -148,42 +147,35 @@ def _check_unique_ids(root: etree._Element, findings: Findings) -> None:
             first_line[element_id] = element.sourceline
 
 
-def _check_message_references(root: etree._Element, findings: Findings) -> None:
-    """A message event is caught by its message's name, so it must name a declared one."""
-    messages = {m.get("id"): m.get("name") for m in root.findall("bpmn:message", NSMAP)}
-    for definition in root.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
-        reference = definition.get("messageRef")
-        if reference not in messages:
-            named = f"message '{reference}', which is not declared" if reference else "no message"
-            findings.add(
-                definition,
-                f"the message event names {named}",
-                "pick or create the message in the modeler (a <bpmn:message> with a name)",
-            )
-        elif not messages[reference]:
-            findings.add(
-                definition,
-                f"message '{reference}' has no name",
-                "give the message a name: senders deliver it by that name",
-            )
-
-
 def _is_diagram(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and "/BPMN/20100524/DI" in element.tag
 
 
 def _check_scope(scope: _Scope, findings: Findings, process_ids: frozenset[str]) -> None:
-    _check_flows(scope, findings)
+    """The scope's flows and nodes, then its reachability.
+
+    Reachability is judged only when every flow is whole: one broken ``targetRef``
+    would otherwise strand every node after it, each reported as "not reachable",
+    when the designer has one thing to fix. An ad-hoc subprocess has no order to
+    check: BPMN 2.0 §10.3.5 leaves its activities to be started in any order.
+    """
+    whole = _check_flows(scope, findings)
     for node in scope.nodes.values():
         _check_node(scope, node, findings, process_ids)
-    _check_reachability(scope, findings)
+    if whole and local_name(scope.element) != "adHocSubProcess":
+        _check_reachability(scope, findings)
 
 
-def _check_flows(scope: _Scope, findings: Findings) -> None:
+def _check_flows(scope: _Scope, findings: Findings) -> bool:
+    """Report the flows' problems; False when a flow's end is broken (already reported)."""
+    whole = True
     for flow in scope.flows:
         for end in ("sourceRef", "targetRef"):
             ref = flow.get(end)
-            if ref is not None and ref not in scope.nodes:
+            if ref is None:
+                whole = False  # the schema reports the missing attribute
+            elif ref not in scope.nodes:
+                whole = False
                 where = "outside this (sub)process" if _exists(flow, ref) else "not in the file"
                 findings.add(
                     flow,
@@ -194,6 +186,7 @@ def _check_flows(scope: _Scope, findings: Findings) -> None:
         source = scope.nodes.get(flow.get("sourceRef", ""))
         if condition is not None and source is not None:
             _check_condition_source(flow, condition, source, findings)
+    return whole
 
 
 def _exists(element: etree._Element, element_id: str) -> bool:
@@ -204,6 +197,13 @@ def _check_condition_source(
     flow: etree._Element, condition: etree._Element, source: etree._Element, findings: Findings
 ) -> None:
     kind = local_name(source)
+    if kind == "parallelGateway":
+        findings.warn(
+            condition,
+            "a condition on a flow out of a parallel gateway is ignored: every flow is taken",
+            "remove the condition, or use an inclusive gateway to choose the flows",
+        )
+        return
     if kind in _CONDITIONAL_GATEWAYS:
         if source.get("default") == flow.get("id"):
             findings.add(
@@ -289,7 +289,7 @@ def _check_boundary(scope: _Scope, node: etree._Element, findings: Findings) -> 
 
 
 def _check_reachability(scope: _Scope, findings: Findings) -> None:
-    nodes = {i: n for i, n in scope.nodes.items() if not _is_event_subprocess(n)}
+    nodes = {i: n for i, n in scope.nodes.items() if not _outside_the_flow(n)}
     starts = [i for i, n in nodes.items() if local_name(n) == "startEvent"]
     if not starts:
         findings.add(scope.element, "no start event", "add a start event")
@@ -326,8 +326,21 @@ def _on_cycle(node_id: str, successors: dict[str, set[str]]) -> bool:
     return node_id in _closure(successors[node_id], successors)
 
 
-def _is_event_subprocess(node: etree._Element) -> bool:
-    return local_name(node) in _CONTAINERS and node.get("triggeredByEvent") == "true"
+def _outside_the_flow(node: etree._Element) -> bool:
+    """Nodes no sequence flow leads to, by the standard's design.
+
+    An event subprocess starts on its event (§10.3.4); a compensation handler
+    (``isForCompensation``) and the compensation boundary event it hangs on are
+    joined by an association, not by flows (§10.7.1).
+    """
+    kind = local_name(node)
+    if kind in _CONTAINERS and node.get("triggeredByEvent") == "true":
+        return True
+    if node.get("isForCompensation") == "true":
+        return True
+    return (
+        kind == "boundaryEvent" and node.find("bpmn:compensateEventDefinition", NSMAP) is not None
+    )
 
 
 def _successors(scope: _Scope, nodes: dict[str, etree._Element]) -> dict[str, set[str]]:

@@ -19,7 +19,7 @@ import SpiffWorkflow
 from lxml import etree
 
 from engine.definitions.dialect import BPMN_NS
-from engine.definitions.findings import Findings
+from engine.definitions.findings import Findings, owner_of
 
 __all__ = ["check_schema"]
 
@@ -53,10 +53,14 @@ def check_schema(tree: etree._ElementTree, findings: Findings) -> None:
 
 
 def _ids_by_line(tree: etree._ElementTree) -> dict[int, str]:
+    """The id of the element on each line, or of its owner when it has none."""
     ids: dict[int, str] = {}
     for element in tree.iter():
-        if isinstance(element.tag, str) and element.get("id") and element.sourceline:
-            ids.setdefault(element.sourceline, element.get("id"))
+        if not isinstance(element.tag, str) or not element.sourceline:
+            continue
+        element_id = owner_of(element).get("id")
+        if element_id and (element.get("id") or element.sourceline not in ids):
+            ids[element.sourceline] = element_id
     return ids
 
 
