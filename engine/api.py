@@ -16,37 +16,37 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import accounts, attachments, queries
-from engine.calendar import load_calendar, to_local
+from engine import attachments, queries
+from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files, read_files
-from engine.errors import Conflict, DefinitionProblem, Forbidden, InvalidInput, NotFound
-from engine.models import Notification, ProcessInstance, Timer
+from engine.errors import Conflict, DefinitionProblem
+from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
 from engine.runtime.migration import MigrationReport, migrate_instances
 from engine.scheduler import Ticker, TickReport
 from engine.scripting import script_functions
-from engine.sessions import LoginSessions, end_user_sessions
+from engine.sessions import LoginSessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.throttle import LoginThrottle
-from engine.units import User, load_organisation
+from engine.units import load_organisation
+from engine.user_accounts import UserAccounts
 from engine.views import (
     AttachmentView,
     DefinitionView,
     EventView,
     InstanceView,
-    NotificationView,
     TaskView,
 )
 
 __all__ = ["Engine", "read_files"]
 
 
-class Engine:
+class Engine(UserAccounts):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(
@@ -79,105 +79,6 @@ class Engine:
         self.logins = LoginSessions(self.db, self.clock, self.settings)
         """Log-in sessions: open one, find whose a session id is, end one."""
         self.login_throttle = LoginThrottle(self.db, self.clock, self.settings)
-
-    # -- users ----------------------------------------------------------------------
-
-    def user(self, username: str) -> User | None:
-        """A user of the organisation (units.yaml), or None."""
-        return self.organisation.users.get(username)
-
-    def authenticate(
-        self, username: str, password: str, *, address: str | None = None
-    ) -> User | None:
-        """The user, if ``password`` is theirs; None for a wrong password or user.
-        Raises TooManyAttempts, right password or not, after too many failures for the
-        username or from ``address`` (the caller's network address)."""
-        attempt = self.login_throttle.begin(username, address)
-        user = self.user(username)
-        with self.db.reading() as session:
-            matches = accounts.password_matches(session, username, password)
-        if not matches or user is None:
-            return None
-        self.login_throttle.succeeded(attempt, username)
-        return user
-
-    def set_password(self, username: str, password: str, *, keep_session: str | None = None) -> int:
-        """Set the password and end the user's log-in sessions but ``keep_session`` (a
-        session id); how many ended."""
-        self._known_user(username)
-        with self.db.writing() as session:
-            accounts.set_password(session, username, password, self.clock.now())
-            return end_user_sessions(session, username, keep=keep_session)
-
-    def change_password(
-        self, username: str, current: str, new: str, *, keep_session: str | None = None
-    ) -> int:
-        """A user changes their own password: ``current`` must be right (and is
-        throttled like a log-in). Ends their other sessions; how many ended."""
-        if self.authenticate(username, current) is None:
-            raise Forbidden("the current password is wrong", field="current_password")
-        return self.set_password(username, new, keep_session=keep_session)
-
-    def end_sessions(self, username: str) -> int:
-        """End every log-in session of ``username`` (an admin's "log out everywhere")."""
-        self._known_user(username)
-        with self.db.writing() as session:
-            return end_user_sessions(session, username)
-
-    def create_token(self, username: str, name: str) -> tuple[int, str]:
-        """An API token acting for ``username``: (id, token). The token is not kept."""
-        self._known_user(username)
-        with self.db.writing() as session:
-            return accounts.create_token(session, username, name, self.clock.now())
-
-    def user_of_token(self, token: str) -> User | None:
-        with self.db.reading() as session:
-            username = accounts.token_owner(session, token)
-        return self.user(username) if username else None
-
-    def revoke_token(self, token_id: int) -> None:
-        with self.db.writing() as session:
-            if not accounts.revoke_token(session, token_id, self.clock.now()):
-                raise NotFound(f"no live token {token_id}", token_id=token_id)
-
-    def _known_user(self, username: str) -> User:
-        user = self.user(username)
-        if user is None:
-            raise NotFound(f"no user '{username}' in the organisation", field="username")
-        return user
-
-    def _inbox_of(self, username: str) -> set[str]:
-        """Whom a user's notifications are addressed to: the user and their units."""
-        user = self.user(username)
-        return {username, *(user.units if user is not None else ())}
-
-    def seed_demo_cycles(self) -> list[InstanceView]:
-        """Start, as of now, the current cycle of every periodic process that has no
-        instance yet, marked ``demo`` (a demo database only: the plan's own cycles
-        end in 2025, so at today's date the scheduler starts none)."""
-        started = []
-        for process_key, period in self.ticker.periods.current_periods(self.clock.now()):
-            if self.instances(process_key=process_key):
-                continue
-            business_key = f"demo {to_local(period.start).date().isoformat()}"
-            started.append(
-                self.start(process_key, period.variables(), actor="demo", business_key=business_key)
-            )
-        return started
-
-    def seed_demo_passwords(self) -> list[str]:
-        """Give every user without a password the organisation's demo password (demo
-        databases only); the users that got it."""
-        demo = self.organisation.demo_password
-        if not demo:
-            raise InvalidInput("the organisation file sets no demo_password", field="demo_password")
-        seeded = []
-        with self.db.writing() as session:
-            for username in self.organisation.users:
-                if not accounts.has_password(session, username):
-                    accounts.set_password(session, username, demo, self.clock.now())
-                    seeded.append(username)
-        return seeded
 
     def upgrade_schema(self) -> None:
         upgrade_schema(self.db.url.render_as_string(hide_password=False))
@@ -405,27 +306,6 @@ class Engine:
             instance = self.runtime.complete_task(session, task_id, data or {}, actor)
             session.flush()
             return queries.instance_view(session, instance.id, instance)
-
-    # -- notifications --------------------------------------------------------------
-
-    def notifications(self, username: str, *, limit: int = 100) -> list[NotificationView]:
-        """The user's in-app notifications and their units', unread first, newest first."""
-        with self.db.reading() as session:
-            query = (
-                select(Notification)
-                .where(Notification.recipient.in_(self._inbox_of(username)))
-                .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
-                .limit(limit)
-            )
-            return [NotificationView.of(n) for n in session.scalars(query)]
-
-    def mark_read(self, notification_id: int, username: str) -> None:
-        """Mark one of the user's (or their units') notifications read."""
-        with self._command() as session:
-            notification = session.get(Notification, notification_id)
-            if notification is None or notification.recipient not in self._inbox_of(username):
-                raise NotFound(f"no notification {notification_id} for {username}")
-            notification.read_at = notification.read_at or self.clock.now()
 
     # -- documents ------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.api import Engine, read_files
 from engine.calendar import to_local
+from engine.demo import seed_demo_cycles
 from engine.errors import GovflowError, InvalidDefinition, Misconfigured
 from engine.settings import SECRET_KEY_MISSING, Settings
 from web import create_app, engine_of
@@ -123,7 +124,7 @@ def demo() -> None:
 @demo.command("seed")
 def demo_seed() -> None:
     """Start the current cycle of every periodic process, so the demo has work to show."""
-    started = _engine().seed_demo_cycles()
+    started = seed_demo_cycles(_engine())
     click.echo(f"started {len(started)} demo cycle(s)")
     for instance in started:
         click.echo(f"  {instance.process_key} #{instance.id} ({instance.business_key})")
