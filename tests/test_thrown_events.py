@@ -130,6 +130,20 @@ def test_a_signal_reaches_every_waiting_instance_and_starts_its_process(events: 
     assert events.history(applying.id)[0].data["signal"] == "strategy_issued"
 
 
+def test_a_signal_its_own_instance_catches_is_still_broadcast(events: Engine):
+    """A signal is not consumed by its first catcher: the sender's boundary event and
+    every other waiting instance all receive it (SpiffWorkflow stops at the first)."""
+    waiting = events.start("wait_for_strategy")
+    sender = events.start("issue_and_follow")
+    assert sender.status == "completed"
+
+    events.tick()
+
+    assert events.instance(waiting.id).status == "completed"
+    assert [i.process_key for i in events.instances()].count("apply_strategy") == 1
+    assert "signal_received" not in _kinds(events, sender.id)  # caught once, inside
+
+
 def test_a_supervisor_broadcasts_a_signal_by_hand(events: Engine):
     waiting = events.start("wait_for_strategy")
     events.signal("strategy_issued", {"decision": "QD-1"}, actor="lead")
