@@ -174,3 +174,22 @@ def test_thrown_events_do_not_stay_in_the_stored_state(events: Engine):
         assert _stored_state(events, instance.id).get("bpmn_events", []) == []
     events.tick()
     assert events.instance(receiver.id).status == "running"
+
+
+def test_an_event_subprocess_and_an_event_based_gateway_receive(engine: Engine, deploy):
+    """§10.3.6: a non-interrupting message start event of an event subprocess runs it
+    beside the process; §10.6.6: the signal decides the event-based gateway."""
+    deploy("strategy_signals.bpmn", "watch_strategy.bpmn")
+    watcher = engine.start("watch_strategy", business_key="W1")
+    engine.start("amend_plan", business_key="W1")
+    engine.tick()
+    amended = engine.instance(watcher.id)
+    assert amended.status == "running" and [t.element_id for t in amended.open_tasks] == ["review"]
+    assert "message_received" in _kinds(engine, watcher.id)
+
+    engine.complete(amended.open_tasks[0].id, {}, actor="itc")
+    engine.signal("strategy_issued", {}, actor="lead")
+    engine.tick()
+
+    assert engine.instance(watcher.id).status == "completed"
+    assert "signal_received" in _kinds(engine, watcher.id)
