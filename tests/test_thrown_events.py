@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.api import Engine
 from engine.clock import ManualClock
+from engine.errors import Conflict
 from engine.models import OutboxEntry, ProcessInstance
 
 
@@ -193,3 +194,29 @@ def test_an_event_subprocess_and_an_event_based_gateway_receive(engine: Engine, 
 
     assert engine.instance(watcher.id).status == "completed"
     assert "signal_received" in _kinds(engine, watcher.id)
+
+
+def test_a_busy_receiver_gets_the_signal_later_not_never(
+    events: Engine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+):
+    """A receiver whose lock is not granted in time (another command holds it) makes
+    the whole delivery come again; nothing of it is kept meanwhile, so the process it
+    starts starts once."""
+    waiting = events.start("wait_for_strategy")
+    events.signal("strategy_issued", {}, actor="lead")
+    lock = events.db.lock_instance_row
+
+    def busy(session, instance_id):
+        raise Conflict(f"instance {instance_id} is busy with another command; try again")
+
+    monkeypatch.setattr(events.db, "lock_instance_row", busy)
+    assert events.ticker.outbox.send_due().failed == 1
+    monkeypatch.setattr(events.db, "lock_instance_row", lock)
+    assert events.instance(waiting.id).status == "running"
+    assert [i.process_key for i in events.instances()].count("apply_strategy") == 0
+
+    clock.advance(timedelta(seconds=events.settings.outbox_backoff_s + 1))
+    events.tick()
+
+    assert events.instance(waiting.id).status == "completed"
+    assert [i.process_key for i in events.instances()].count("apply_strategy") == 1

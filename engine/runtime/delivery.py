@@ -42,9 +42,10 @@ from engine.errors import Conflict
 from engine.models import OutboxEntry, ProcessInstance
 from engine.queries import latest_definitions
 from engine.runtime import rows
+from engine.runtime.incidents import step_or_incident
 from engine.runtime.spiff_steps import send_event
 from engine.runtime.thrown import bpmn_event, catches, starts_on
-from engine.runtime.unit_of_work import history_row
+from engine.runtime.unit_of_work import InstanceRecord, history_row
 
 if TYPE_CHECKING:
     from engine.runtime.commands import Runtime
@@ -110,13 +111,21 @@ def _broadcast(runtime: Runtime, session: Session, entry: OutboxEntry) -> None:
 
 
 def _catch(runtime: Runtime, session: Session, instance_id: int, entry: OutboxEntry) -> bool:
-    """Give the event to one instance as a command; False when it does not wait for it."""
+    """Give the event to one instance as a command; False when it does not wait for it.
+
+    A busy instance (its lock not granted in time) fails the whole delivery, which is
+    tried again: skipping it would lose the event for that instance.
+    """
+    instance = InstanceRecord.of(runtime.db.lock_instance_row(session, instance_id))
+    if instance.status not in _ACTIVE:  # ended since the query
+        return False
+    work = runtime._unit_of_work(session, instance, _actor(entry))
+    body = entry.payload
+    event = bpmn_event(entry.kind, entry.target, body["payload"], body.get("correlations"))
     try:
-        work = runtime._restore(session, instance_id, _actor(entry))
-        body = entry.payload
-        event = bpmn_event(entry.kind, entry.target, body["payload"], body.get("correlations"))
-        send_event(work.workflow, event, f"instance {instance_id}", work.now)
-    except Conflict:  # ended since the query, or not waiting for it
+        with step_or_incident(work):  # a step after the catch failing: the receiver's incident
+            send_event(work.workflow, event, f"instance {instance_id}", work.now)
+    except Conflict:  # not waiting for it (its catch event not reached, or left)
         return False
     data = {entry.kind: entry.target, "payload": body["payload"], "outbox_id": entry.id}
     work.record(f"{entry.kind}_received", data={**data, "from_instance": entry.instance_id})
