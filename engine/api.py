@@ -26,6 +26,7 @@ from engine.errors import Conflict, DefinitionProblem
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
+from engine.runtime import thrown as signals
 from engine.runtime.migration import MigrationReport, migrate_instances
 from engine.scheduler import Ticker, TickReport
 from engine.scripting import script_functions
@@ -208,6 +209,16 @@ class Engine(UserAccounts):
                 )
             session.flush()
             return queries.instance_view(session, instance.id, instance)
+
+    def signal(
+        self, name: str, payload: Mapping[str, Any] | None = None, *, actor: str = "system"
+    ) -> int:
+        """Broadcast the signal ``name`` (BPMN 2.0 §10.5.4): every waiting instance catches
+        it and every process whose start event catches it starts, with ``payload`` as
+        variables. It is queued now and delivered after the commit by the scheduler's
+        outbox (:mod:`engine.runtime.delivery`); the outbox entry's id."""
+        with self._command() as session:
+            return signals.queue_signal(session, name, payload or {}, actor, self.clock.now())
 
     def instance(self, instance_id: int) -> InstanceView:
         with self.db.reading() as session:

@@ -45,7 +45,7 @@ def render_metrics(engine: Engine) -> str:
         mail_waiting = session.execute(
             select(func.count()).where(OutboxEmail.sent_at.is_(None))
         ).scalar_one()
-        calls = _count_by(session, OutboxEntry.status)
+        calls = _count_by(session, OutboxEntry.status, OutboxEntry.kind == "connector")
     lines: list[str] = []
     _metric(
         lines,

@@ -343,6 +343,10 @@ class OutboxEntry(Base):
     incident; a retry of the instance makes it ``pending`` again), or ``cancelled``
     when the task was left first. ``kind`` says who sends it (``connector``), so the
     same queue can carry other deliveries later. The id is the idempotency key.
+
+    Kinds ``message`` and ``signal`` carry a thrown BPMN event to its receivers
+    (:mod:`engine.runtime.delivery`): ``sent`` once delivered, ``expired`` when a
+    message found no receiver within its lifetime.
     """
 
     __tablename__ = "outbox"
@@ -352,9 +356,10 @@ class OutboxEntry(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    """The waiting instance; for a message or signal its sender (None: from outside)."""
     task_id: Mapped[str] = mapped_column(String(36))
-    """The Spiff task that waits for the entry."""
+    """The Spiff task that waits for the entry (a message or signal: a random id)."""
     element_id: Mapped[str] = mapped_column(String(255))
     target: Mapped[str] = mapped_column(String(255))
     """The connector's name."""

@@ -20,6 +20,12 @@ the lease runs out another node sends it again. So sending is at least once, and
 idempotency key (the same on every attempt) lets the receiver make it exactly once.
 The loop knows entries only by ``kind``, the sender of each kind being a
 :class:`Sender`, so other deliveries can share the queue.
+
+Thrown messages and signals (kinds ``message`` and ``signal``) share the claim; their
+"send" is their delivery into the receiving instances, which settles the entry in the
+same transaction (:mod:`engine.runtime.delivery`), so a second claim after a lease
+ran out finds it settled. A message still without a receiver is due again after the
+back-off. Their sender may have ended: they are claimed whatever its status.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
@@ -38,6 +44,8 @@ from engine.connectors import Connector, ConnectorError, ConnectorRequest, load_
 from engine.errors import GovflowError
 from engine.models import OutboxEntry, ProcessInstance
 from engine.runtime import Runtime
+from engine.runtime.delivery import deliver_event
+from engine.runtime.thrown import EVENT_KINDS
 from engine.settings import Settings
 from engine.store import Database
 
@@ -59,7 +67,7 @@ class Claimed:
     kind: str
     target: str
     payload: dict[str, Any]
-    instance_id: int
+    instance_id: int | None
     element_id: str
     attempts: int
 
@@ -91,6 +99,7 @@ class ConnectorSender:
         self.connectors: dict[str, Connector] = {}
 
     def send(self, entry: Claimed) -> Outcome:
+        assert entry.instance_id is not None, "a call always has its service task's instance"
         request = ConnectorRequest(
             str(entry.id), entry.payload, entry.instance_id, entry.element_id
         )
@@ -127,24 +136,27 @@ class Outbox:
         sent = failed = 0
         while claimed := self._claim(self.clock.now()):
             for entry in claimed:
-                settled = self._settle(entry, self.senders[entry.kind].send(entry))
+                if entry.kind in EVENT_KINDS:
+                    settled = self._deliver(entry)
+                else:
+                    settled = self._settle(entry, self.senders[entry.kind].send(entry))
                 sent, failed = sent + settled, failed + (not settled)
         return OutboxReport(sent, failed)
 
     def next_due_at(self, session: Session) -> datetime | None:
         query = (
             select(func.min(OutboxEntry.next_attempt_at))
-            .join(ProcessInstance, ProcessInstance.id == OutboxEntry.instance_id)
-            .where(OutboxEntry.status == "pending", ProcessInstance.status.in_(_ACTIVE))
+            .outerjoin(ProcessInstance, ProcessInstance.id == OutboxEntry.instance_id)
+            .where(OutboxEntry.status == "pending", _deliverable())
         )
         return session.scalar(query)
 
     def _claim(self, now: datetime) -> list[Claimed]:
         query = (
             select(OutboxEntry)
-            .join(ProcessInstance, ProcessInstance.id == OutboxEntry.instance_id)
+            .outerjoin(ProcessInstance, ProcessInstance.id == OutboxEntry.instance_id)
             .where(OutboxEntry.status == "pending", OutboxEntry.next_attempt_at <= now)
-            .where(ProcessInstance.status.in_(_ACTIVE))
+            .where(_deliverable())
             .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
             .limit(self.settings.scheduler_batch)
         )
@@ -181,6 +193,22 @@ class Outbox:
             log.exception("outbox entry %s sent but not settled", entry.id)
         return True
 
+    def _deliver(self, entry: Claimed) -> bool:
+        """Deliver a message or signal; False when it waits for a receiver or failed."""
+        lifetime = timedelta(seconds=self.settings.message_lifetime_s)
+        try:
+            with self.db.writing() as session:
+                if deliver_event(self.runtime, session, entry.id, lifetime):
+                    return True
+            error = f"no receiver for {entry.kind} '{entry.target}' yet"
+        except GovflowError as exc:  # a receiver busy: try again after the back-off
+            error = exc.message
+        except Exception as exc:  # one entry's failure must not hold back the others
+            log.exception("outbox entry %s not delivered", entry.id)
+            error = f"{type(exc).__name__}: {exc}"
+        self._retry_later(entry, error)
+        return False
+
     def _retry_later(self, entry: Claimed, error: str) -> None:
         now = self.clock.now()
         backoff = timedelta(seconds=self.settings.outbox_backoff_s) * 2 ** (entry.attempts - 1)
@@ -191,3 +219,8 @@ class Outbox:
                 .where(OutboxEntry.id == entry.id, OutboxEntry.status == "pending")
                 .values(next_attempt_at=now + min(backoff, _MAX_BACKOFF), last_error=error[:2000])
             )
+
+
+def _deliverable() -> ColumnElement[bool]:
+    """A call matters while its instance is active; a thrown event whatever its sender."""
+    return or_(OutboxEntry.kind.in_(EVENT_KINDS), ProcessInstance.status.in_(_ACTIVE))

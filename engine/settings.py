@@ -80,6 +80,8 @@ class Settings:
     """Attempts of a service task's call before it becomes an incident."""
     outbox_backoff_s: float = 30.0
     """The wait after the first failed attempt; it doubles after each (at most an hour)."""
+    message_lifetime_s: float = 7 * 24 * 3600.0
+    """How long a thrown message with no receiver waits for one before it expires."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -117,6 +119,7 @@ class Settings:
             http_timeout_s=float(_env("GOVFLOW_HTTP_TIMEOUT", "10")),
             outbox_attempts=int(_env("GOVFLOW_OUTBOX_ATTEMPTS", "5")),
             outbox_backoff_s=float(_env("GOVFLOW_OUTBOX_BACKOFF", "30")),
+            message_lifetime_s=float(_env("GOVFLOW_MESSAGE_LIFETIME", str(7 * 24 * 3600))),
         )
 
 

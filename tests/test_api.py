@@ -185,6 +185,24 @@ def test_supervisors_start_follow_and_message_instances(login, plan_engine: Engi
     assert (wrong_type.status_code, wrong_type.json["field"]) == (422, "instance_id")
 
 
+def test_supervisors_broadcast_signals(login, plan_engine: Engine) -> None:
+    """``POST /signals``: a signal by hand (§10.5.4), delivered after the commit."""
+    plan_engine.deploy(read_files([BPMN_DIR / "strategy_signals.bpmn"]))
+    waiting = plan_engine.start("wait_for_strategy")
+    staff, head = login("itc.staff"), login("itc.head")
+    assert staff.post("/signals", {"name": "strategy_issued"}).status_code == 403
+
+    queued = head.post("/signals", {"name": "strategy_issued", "payload": {"decision": "QD-1"}})
+    assert queued.status_code == 202, queued.json
+    assert (queued.json["name"], queued.json["status"]) == ("strategy_issued", "queued")
+    plan_engine.tick()
+    assert plan_engine.instance(waiting.id).data["decision"] == "QD-1"
+    received = [e for e in plan_engine.history(waiting.id) if e.kind == "signal_received"]
+    assert [e.actor for e in received] == ["itc.head"]
+    nameless = head.post("/signals", {"payload": {}})
+    assert (nameless.status_code, nameless.json["field"]) == (422, "name")
+
+
 def test_designers_validate_and_deploy_files(login) -> None:
     designer = login("itc.designer")
     broken = b"<bpmn:definitions xmlns:bpmn='x'>\n  <oops>\n</bpmn:definitions>\n"

@@ -77,6 +77,21 @@ def test_messages_from_the_command_line(run) -> None:
     assert "instance 1 of feedback_by_message is completed" in out
 
 
+def test_a_signal_from_the_command_line(run, db_url: str) -> None:
+    """§10.5.4: a signal reaches every catcher; here a supervisor broadcasts it by hand."""
+    run("deploy", str(BPMN_DIR / "strategy_signals.bpmn"))
+    run("start", "wait_for_strategy")
+    out = run("signal", "strategy_issued", "--var", "decision=QD-1", "--actor", "lead")
+    assert "signal 'strategy_issued' queued (outbox entry 1)" in out
+    engine = Engine(db_url)
+    try:
+        engine.tick()
+        waited = engine.instance(1)
+        assert (waited.status, waited.data["decision"]) == ("completed", "QD-1")
+    finally:
+        engine.close()
+
+
 def test_passwords_from_the_command_line(run, db_url: str) -> None:
     password = "a long enough secret"
     out = run("users", "set-password", "itc.staff", input=f"{password}\n{password}\n")

@@ -7,9 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from engine.api import Engine
+from engine.clock import ManualClock
+from engine.outbox import LEASE
 
 WORKER = Path(__file__).parent / "worker.py"
 
@@ -77,3 +82,54 @@ def test_two_processes_complete_the_same_task_one_wins(
     assert [(e.actor, e.data["score"]) for e in completions] == [(f"worker-{winner}", winner)]
     assert engine.instance(instance.id).data["score"] == winner
     assert [t.element_id for t in engine.tasks(instance_id=instance.id)] == ["task_2"]
+
+
+EVENT_WORKER = Path(__file__).parent / "event_worker.py"
+
+
+@pytest.mark.parametrize("stage", ["thrown", "delivering"])
+def test_sigkill_between_commit_and_delivery_then_delivered_exactly_once(
+    db_url: str, engine: Engine, deploy, clock: ManualClock, tmp_path: Path, stage: str
+) -> None:
+    """A signal thrown and committed (§10.5.4) survives its node's death before or
+    during delivery; another node delivers it once, after the lease when it was claimed."""
+    deploy("strategy_signals.bpmn")
+    waiting = engine.start("wait_for_strategy")
+    marker = tmp_path / "marker"
+    args = [sys.executable, str(EVENT_WORKER), db_url, stage, str(marker), clock.now().isoformat()]
+    worker = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(marker, worker)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.communicate(timeout=10)
+
+    assert engine.instance(waiting.id).status == "running"
+    assert [i.process_key for i in engine.instances()].count("apply_strategy") == 0
+    if stage == "delivering":
+        assert engine.tick().calls_settled == 0  # leased by the dead node
+        clock.advance(LEASE + timedelta(seconds=1))
+
+    engine.tick()
+    clock.advance(LEASE * 2)
+    engine.tick()
+
+    assert engine.instance(waiting.id).status == "completed"
+    received = [e for e in engine.history(waiting.id) if e.kind == "signal_received"]
+    assert len(received) == 1
+    assert [i.process_key for i in engine.instances()].count("apply_strategy") == 1
+
+
+def test_a_signal_claimed_twice_after_its_lease_is_delivered_once(
+    engine: Engine, deploy, clock: ManualClock
+) -> None:
+    deploy("strategy_signals.bpmn")
+    waiting = engine.start("wait_for_strategy")
+    engine.signal("strategy_issued", {}, actor="lead")
+    (slow,) = engine.ticker.outbox._claim(clock.now())  # a node that stalls after claiming
+    clock.advance(LEASE + timedelta(seconds=1))
+    engine.tick()  # another node claims it again and delivers
+
+    assert engine.ticker.outbox._deliver(slow) is True  # the slow node: settled already
+
+    received = [e for e in engine.history(waiting.id) if e.kind == "signal_received"]
+    assert len(received) == 1
+    assert [i.process_key for i in engine.instances()].count("apply_strategy") == 1

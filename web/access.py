@@ -188,6 +188,7 @@ TABLE: dict[str, Rule] = {
     "api.change_status": SUPERVISOR,
     "api.retry": SUPERVISOR,
     "api.deliver_message": SUPERVISOR,
+    "api.broadcast_signal": SUPERVISOR,
     "api.list_definitions": LOGGED_IN,
     "api.validate": DESIGNER,
     "api.deploy": DESIGNER,

@@ -255,6 +255,17 @@ def message(
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--var", "variables", multiple=True, help="NAME=VALUE, repeatable: the payload")
+@click.option("--actor", default="cli", show_default=True)
+def signal(name: str, variables: tuple[str, ...], actor: str) -> None:
+    """Broadcast the signal NAME to every instance waiting for it and every process it
+    starts; the scheduler delivers it once this commits."""
+    entry_id = _engine().signal(name, _parse_vars(variables), actor=actor)
+    click.echo(f"signal '{name}' queued (outbox entry {entry_id}); the scheduler delivers it")
+
+
+@cli.command()
 @click.option("--unit", default=None)
 @click.option("--assignee", default=None)
 def tasks(unit: str | None, assignee: str | None) -> None:

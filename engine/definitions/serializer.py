@@ -17,11 +17,14 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 
 __all__ = [
     "SERIALIZER",
+    "BroadcastingWorkflow",
     "dump_spec",
     "dump_state",
     "load_spec",
@@ -44,11 +47,25 @@ class _StateConverter(BpmnWorkflowConverter):
         return state
 
 
-SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure(
-        {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
-    )
+class BroadcastingWorkflow(BpmnWorkflow):
+    """A workflow whose thrown signals also leave it when a task of its own caught them.
+
+    BPMN 2.0 §10.5.4: a signal is broadcast to every catcher; SpiffWorkflow passes a
+    signal on to the application (``bpmn_events``) only when nothing inside caught it.
+    Stored under Spiff's own type name, so states stored before read back as this.
+    """
+
+    def catch(self, event: BpmnEvent) -> None:
+        caught = self.event_manager.catch(event)
+        if caught and isinstance(event.event_definition, SignalEventDefinition):
+            self.bpmn_events.append(event)
+
+
+_REGISTRY = BpmnWorkflowSerializer.configure(
+    {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
 )
+_StateConverter(BroadcastingWorkflow, _REGISTRY, typename="BpmnWorkflow")
+SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 
 
 def unstorable_specs(spec: Any) -> list[tuple[str, str]]:

@@ -35,10 +35,12 @@ from engine.runtime.spiff_steps import (
     cannot_start,
     complete_user_task,
     ready_task,
+    send_event,
     send_message,
 )
 from engine.runtime.start_events import fire_start_timers
 from engine.runtime.task_attributes import human_task_row
+from engine.runtime.thrown import bpmn_event
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.store import Database
 from engine.views import AttachmentView, TaskView
@@ -84,9 +86,10 @@ class Runtime:
         *,
         business_key: str | None = None,
         message: str | None = None,
+        signal: str | None = None,
     ) -> InstanceRecord:
-        """Start the latest version; ``message`` names the message its start event catches
-        (``variables`` are then the message's payload)."""
+        """Start the latest version; ``message`` (``signal``) names the message (signal)
+        its start event catches (``variables`` are then the event's payload)."""
         check_fits(business_key, ProcessInstance.business_key, "business_key")
         check_fits(actor, ProcessInstance.started_by, "actor")
         definition = _latest_definition(session, process_key)
@@ -96,10 +99,12 @@ class Runtime:
         with cannot_start(compiled):
             workflow = new_workflow(compiled, self.script_engine)
             fire_start_timers(workflow)
-            if message is not None:
+            trigger = _start_trigger(message, signal)
+            if trigger is not None:
                 with spiff_time(now):
-                    workflow.do_engine_steps()  # up to the message start event, which waits
-                send_message(workflow, message, variables, f"process '{process_key}'", now)
+                    workflow.do_engine_steps()  # up to the event's start event, which waits
+                event = bpmn_event(*trigger, variables)
+                send_event(workflow, event, f"process '{process_key}'", now)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
         values = {
@@ -117,7 +122,8 @@ class Runtime:
         }
         instance = InstanceRecord.of_values(rows.create_instance(session, values), values)
         work = UnitOfWork(session, instance, compiled, workflow, actor, now)
-        work.record("instance_started", data={"variables": variables, "message": message})
+        started_by = {"message": message} if signal is None else {"signal": signal}
+        work.record("instance_started", data={"variables": variables, **started_by})
         self._advance(work)
         return instance
 
@@ -219,7 +225,7 @@ class Runtime:
         event interrupted the task).
         """
         entry = session.get(OutboxEntry, outbox_id)
-        if entry is None:
+        if entry is None or entry.instance_id is None:  # None: a signal from outside
             raise NotFound(f"no outbox entry {outbox_id}", outbox_id=outbox_id)
         instance = InstanceRecord.of(self.db.lock_instance_row(session, entry.instance_id))
         session.refresh(entry)  # as of the instance lock, which every settling takes
@@ -420,6 +426,13 @@ def _latest_definition(session: Session, process_key: str) -> Any:
     if definition is None:
         raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
     return definition
+
+
+def _start_trigger(message: str | None, signal: str | None) -> tuple[str, str] | None:
+    """(kind, name) of the event a new instance's start event catches, if any."""
+    if message is not None:
+        return ("message", message)
+    return ("signal", signal) if signal is not None else None
 
 
 def _check_active(instance: InstanceRecord | ProcessInstance) -> None:

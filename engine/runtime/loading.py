@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from sqlalchemy.orm import Session
 
-from engine.definitions.serializer import dump_state, load_spec, load_state
+from engine.definitions.serializer import BroadcastingWorkflow, dump_state, load_spec, load_state
 from engine.errors import InvalidInput
 from engine.jsondata import Unstorable, json_ready_variables
 from engine.models import ProcessDefinition
@@ -82,7 +82,9 @@ def _compile(definition: ProcessDefinition) -> CompiledDefinition:
 
 
 def new_workflow(compiled: CompiledDefinition, script_engine: PythonScriptEngine) -> BpmnWorkflow:
-    return BpmnWorkflow(compiled.spec, compiled.subprocess_specs, script_engine=script_engine)
+    return BroadcastingWorkflow(
+        compiled.spec, compiled.subprocess_specs, script_engine=script_engine
+    )
 
 
 def restore(

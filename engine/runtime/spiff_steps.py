@@ -26,7 +26,7 @@ from engine.runtime.loading import CompiledDefinition
 from engine.runtime.projection import stalled_tasks
 from engine.runtime.spiff import spiff_time
 
-__all__ = ["cannot_start", "complete_user_task", "ready_task", "send_message"]
+__all__ = ["cannot_start", "complete_user_task", "ready_task", "send_event", "send_message"]
 
 
 def ready_task(workflow: BpmnWorkflow, task_id: str) -> Any:
@@ -39,13 +39,19 @@ def ready_task(workflow: BpmnWorkflow, task_id: str) -> Any:
 def send_message(
     workflow: BpmnWorkflow, name: str, payload: dict[str, Any], receiver: str, now: datetime
 ) -> None:
-    event = BpmnEvent(MessageEventDefinition(name), payload)
+    send_event(workflow, BpmnEvent(MessageEventDefinition(name), payload), receiver, now)
+
+
+def send_event(workflow: BpmnWorkflow, event: BpmnEvent, receiver: str, now: datetime) -> None:
+    """Hand ``event`` to the workflow's task waiting for it; Conflict when none waits."""
+    name = event.event_definition.name
+    kind = "message" if isinstance(event.event_definition, MessageEventDefinition) else "signal"
     with spiff_time(now):
         try:
             workflow.send_event(event)
         except WorkflowException as exc:  # Spiff's way of saying nothing caught it
             raise Conflict(
-                f"{receiver} is not waiting for message '{name}'", message_name=name
+                f"{receiver} is not waiting for {kind} '{name}'", **{f"{kind}_name": name}
             ) from exc
 
 

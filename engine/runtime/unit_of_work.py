@@ -22,6 +22,7 @@ from engine.runtime import rows
 from engine.runtime.live import LiveWorkflow
 from engine.runtime.loading import CompiledDefinition, current_variables, store_state
 from engine.runtime.projection import Snapshot, snapshot
+from engine.runtime.thrown import queue_thrown
 
 __all__ = ["InstanceRecord", "TaskChanges", "UnitOfWork", "history_row"]
 
@@ -98,7 +99,7 @@ class UnitOfWork:
     settled_calls: set[str] = field(default_factory=set)
     """Service tasks whose entry this command settled (it must not be cancelled)."""
     calls_queued: int = 0
-    """Calls this command put in the outbox (set by write_back)."""
+    """Calls, messages and signals this command put in the outbox (set by write_back)."""
     events: list[dict[str, Any]] = field(default_factory=list)
     has_errors: bool = False
     """Whether a task of the workflow is in error after the command (set by write_back)."""
@@ -184,6 +185,7 @@ class UnitOfWork:
         self._write_human_tasks(after, open_task)
         self._write_timers(after)
         self._write_calls(after)
+        self._queue_thrown()
         store_state(self.instance, self.workflow)
         self.instance.variables = current_variables(self.workflow)
         self.instance.updated_at = self.now
@@ -238,6 +240,16 @@ class UnitOfWork:
         )
         for task_id, due_at in self.pending_timers - waiting.keys() - self.settled_timers:
             rows.cancel_timer(self.session, self.instance.id, task_id, due_at, self.now)
+
+    def _queue_thrown(self) -> None:
+        """The messages and signals thrown and not caught inside: into the outbox."""
+        for row in queue_thrown(self.session, self.workflow, self.instance, self.now):
+            self.calls_queued += 1
+            self.record(
+                f"{row['kind']}_thrown",
+                actor="engine",
+                data={"name": row["target"], "outbox_id": row["id"]},
+            )
 
     def _write_calls(self, after: Snapshot) -> None:
         """Queue the calls of service tasks that started; cancel those of tasks left."""

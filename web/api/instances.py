@@ -1,4 +1,5 @@
-"""Process instances, their history and messages: ``/api/v1/instances``, ``/messages``."""
+"""Process instances, their history, messages and signals: ``/api/v1/instances``,
+``/messages``, ``/signals``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from web.api.schemas import (
     EventSchema,
     InstanceSchema,
     MessageRequest,
+    SignalQueued,
+    SignalRequest,
     StartRequest,
     load,
 )
@@ -100,3 +103,15 @@ def deliver_message() -> ResponseReturnValue:
         actor=caller().username,
     )
     return jsonify(InstanceSchema().dump(instance))
+
+
+@blueprint.post("/signals")
+@documented(body=SignalRequest, returns=SignalQueued, status=202)
+def broadcast_signal() -> ResponseReturnValue:
+    """Broadcast a signal (e.g. "the national data strategy is issued"): every instance
+    waiting for it catches it and every process it starts starts, after this commits."""
+    body = load(SignalRequest())
+    entry_id = engine_of(current_app).signal(body["name"], body["payload"], actor=caller().username)
+    return jsonify(
+        SignalQueued().dump({"id": entry_id, "name": body["name"], "status": "queued"})
+    ), 202

@@ -28,6 +28,8 @@ __all__ = [
     "LoginRequest",
     "MessageRequest",
     "PasswordChangeRequest",
+    "SignalQueued",
+    "SignalRequest",
     "StartRequest",
     "TaskSchema",
     "VariableName",
@@ -163,6 +165,19 @@ class MessageRequest(Schema):
         load_default=None, strict=True, validate=validate.Range(min=1, max=MAX_ID)
     )
     business_key = fields.String(load_default=None, validate=_NAME)
+
+
+class SignalRequest(Schema):
+    name = fields.String(required=True, validate=_NAME)
+    payload = _variables()
+
+
+class SignalQueued(Schema):
+    """A signal accepted: delivered after the commit, to every receiver (the outbox)."""
+
+    id = fields.Integer(metadata={"description": "the outbox entry that carries it"})
+    name = fields.String()
+    status = fields.String(metadata={"description": "queued"})
 
 
 class AssignRequest(Schema):
