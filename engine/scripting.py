@@ -11,13 +11,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, NoReturn
 
 from engine.calendar import WorkCalendar, local_deadline, local_moment, to_local
 from engine.clock import Clock
+from engine.sandbox import ScriptExit
 from engine.units import Organisation
 
-__all__ = ["script_functions"]
+__all__ = ["ThrownBpmnEvent", "raise_bpmn_error", "raise_bpmn_escalation", "script_functions"]
+
+
+class ThrownBpmnEvent(ScriptExit):
+    """A script threw a BPMN error or escalation: the script ends, and the runtime
+    throws the event from the script's task (BPMN 2.0 §10.5.3 Error, §10.5.4 Escalation)."""
+
+    def __init__(self, kind: Literal["error", "escalation"], code: str, message: str) -> None:
+        super().__init__(f"BPMN {kind} {code}: {message}" if message else f"BPMN {kind} {code}")
+        self.kind, self.code, self.message = kind, code, message
+
+
+def raise_bpmn_error(code: str, message: str = "") -> NoReturn:
+    """End the script with the BPMN error ``code``: a boundary error event or an error
+    event subprocess catching ``code`` (or any code) takes over; uncaught, it fails the
+    instance."""
+    raise ThrownBpmnEvent("error", _code(code), str(message))
+
+
+def raise_bpmn_escalation(code: str, message: str = "") -> NoReturn:
+    """End the script with the BPMN escalation ``code``: an interrupting catcher takes
+    over from the task; a non-interrupting one runs beside it, and the task completes
+    (with its data as before the script), as it does when nothing catches it."""
+    raise ThrownBpmnEvent("escalation", _code(code), str(message))
+
+
+def _code(code: Any) -> str:
+    if not isinstance(code, str) or not code.strip():
+        raise ValueError("a BPMN error or escalation needs a code (text)")
+    return code
 
 
 def script_functions(
@@ -47,4 +77,6 @@ def script_functions(
         "local_time": to_local,
         "units_of": lambda code: list(organisation.expand(code)),
         "owner_of": organisation.owner_of,
+        "raise_bpmn_error": raise_bpmn_error,
+        "raise_bpmn_escalation": raise_bpmn_escalation,
     }

@@ -358,6 +358,8 @@ class Runtime:
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance
+        if instance.status == "failed":
+            return
         if work.workflow.is_completed() and instance.status != "completed":
             instance.status, instance.ended_at = "completed", work.now
             work.record("instance_completed")
