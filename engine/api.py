@@ -6,7 +6,7 @@ ORM rows or SpiffWorkflow objects, only views from :mod:`engine.views`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -28,7 +28,7 @@ from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
 from engine.runtime.migration import MigrationReport, migrate_instances
 from engine.scheduler import Ticker, TickReport
-from engine.scripting import script_functions
+from engine.scripting import installed_functions, script_functions, with_extensions
 from engine.sessions import LoginSessions, end_user_sessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
@@ -55,7 +55,10 @@ class Engine:
         *,
         clock: Clock | None = None,
         settings: Settings | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
+        """``functions``: a deployment's own helpers for scripts and expressions, beside
+        govflow's and those installed packages register (``govflow.script_functions``)."""
         self.settings = settings or Settings.from_env()
         self.clock = clock or SystemClock()
         self.db = Database(
@@ -67,7 +70,11 @@ class Engine:
         self.runtime = Runtime(
             self.db,
             self.clock,
-            script_functions(self.clock, self.calendar, self.organisation),
+            with_extensions(
+                script_functions(self.clock, self.calendar, self.organisation),
+                installed_functions(),
+                functions or {},
+            ),
             script_timeout_s=self.settings.script_timeout_s,
             live_workflows=self.settings.live_workflows,
         )

@@ -9,16 +9,34 @@ business, so ``${units_of("DBO")}`` and ``${owner_of(database)}`` read it from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from importlib.metadata import entry_points
 from typing import Any, Literal, NoReturn
 
 from engine.calendar import WorkCalendar, local_deadline, local_moment, to_local
 from engine.clock import Clock
+from engine.errors import InvalidInput
 from engine.sandbox import ScriptExit
 from engine.units import Organisation
 
-__all__ = ["ThrownBpmnEvent", "raise_bpmn_error", "raise_bpmn_escalation", "script_functions"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ThrownBpmnEvent",
+    "installed_functions",
+    "raise_bpmn_error",
+    "raise_bpmn_escalation",
+    "script_functions",
+    "with_extensions",
+]
+
+ENTRY_POINT_GROUP = "govflow.script_functions"
+"""A package adds script functions without editing govflow, one per entry point::
+
+    [project.entry-points."govflow.script_functions"]
+    tax_code_valid = "my_package.checks:tax_code_valid"
+
+The entry point's name is the name scripts call the function by."""
 
 
 class ThrownBpmnEvent(ScriptExit):
@@ -80,3 +98,30 @@ def script_functions(
         "raise_bpmn_error": raise_bpmn_error,
         "raise_bpmn_escalation": raise_bpmn_escalation,
     }
+
+
+def installed_functions() -> dict[str, Callable[..., Any]]:
+    """The script functions installed packages register under :data:`ENTRY_POINT_GROUP`."""
+    return {entry.name: entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def with_extensions(
+    builtin: Mapping[str, Callable[..., Any]], *extensions: Mapping[str, Callable[..., Any]]
+) -> dict[str, Callable[..., Any]]:
+    """govflow's functions with a deployment's own added (later ones win among those).
+
+    A deployment cannot replace govflow's functions: ``now`` or ``raise_bpmn_error``
+    meaning something else in one deployment would make its diagrams mean something
+    else too, so a name clash is refused.
+    """
+    added: dict[str, Callable[..., Any]] = {}
+    for extension in extensions:
+        added.update(extension)
+    clashes = sorted(added.keys() & builtin.keys())
+    if clashes:
+        shown = ", ".join(clashes)
+        raise InvalidInput(f"govflow's own script functions: {shown}", field="functions")
+    not_callable = sorted(name for name, function in added.items() if not callable(function))
+    if not_callable:
+        raise InvalidInput(f"not functions: {', '.join(not_callable)}", field="functions")
+    return {**builtin, **added}
