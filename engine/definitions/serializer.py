@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.event_subprocess import EventStart, EventStartConverter
 
 __all__ = [
     "SERIALIZER",
@@ -46,7 +47,12 @@ class _StateConverter(BpmnWorkflowConverter):
 
 SERIALIZER = BpmnWorkflowSerializer(
     BpmnWorkflowSerializer.configure(
-        {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
+        {
+            **DEFAULT_CONFIG,
+            BpmnWorkflow: _StateConverter,
+            ConnectorTask: ConnectorTaskConverter,
+            EventStart: EventStartConverter,
+        }
     )
 )
 

@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     EscalationEventDefinition,
 )
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
 
 from engine.scripting import ThrownBpmnEvent
 
@@ -46,17 +47,29 @@ def throw_from_task(task: Any, thrown: ThrownBpmnEvent) -> bool | None:
     payload = {**deepcopy(task.data), thrown.kind: {"code": thrown.code, "message": thrown.message}}
     event = BpmnEvent(kind(thrown.code, thrown.code), payload=payload, target=task.workflow)
     top = task.workflow.top_workflow
-    waiting = [t for t in top.event_manager.tasks.values() if not _fired(t)]
-    started = set(top.subprocesses)
+    waiting = [t for t in top.event_manager.tasks.values() if t.state == TaskState.WAITING]
+    before = set(top.subprocesses)
     top.catch(event)
-    catchers = [t for t in waiting if _fired(t)]
+    catchers = [t for t in waiting if t.state != TaskState.WAITING or _fired(t)]
+    catchers += _started_event_subprocesses(top, before)
     if event in top.bpmn_events:  # nobody caught it: Spiff keeps it for the caller
         top.bpmn_events.remove(event)
-    if any(_interrupts(t) for t in catchers) or set(top.subprocesses) - started:
+    if any(_interrupts(t) for t in catchers):
         return None
     if catchers or thrown.kind == "escalation":
         return True
     raise UncaughtBpmnError(thrown.code, thrown.message, task)
+
+
+def _started_event_subprocesses(top: Any, before: set[Any]) -> list[Any]:
+    """The start events of the event subprocesses the throw started (Spiff creates
+    them as it catches, so they were not waiting before)."""
+    return [
+        task
+        for key in top.subprocesses.keys() - before
+        for task in top.subprocesses[key].get_tasks(state=TaskState.READY)
+        if hasattr(task.task_spec, "interrupting")
+    ]
 
 
 def _fired(task: Any) -> bool:
@@ -64,4 +77,6 @@ def _fired(task: Any) -> bool:
 
 
 def _interrupts(task: Any) -> bool:
-    return bool(getattr(task.task_spec, "cancel_activity", True))
+    """A boundary event cancelling its activity, an interrupting event subprocess."""
+    spec = task.task_spec
+    return bool(getattr(spec, "cancel_activity", getattr(spec, "interrupting", True)))

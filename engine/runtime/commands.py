@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine import attachments
 from engine.bounds import check_fits
 from engine.clock import Clock
+from engine.definitions.event_subprocess import end_idle_event_subprocesses
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
 from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
@@ -342,6 +343,8 @@ class Runtime:
         with spiff_time(work.now):
             try:
                 work.workflow.do_engine_steps()
+                if end_idle_event_subprocesses(work.workflow):
+                    work.workflow.do_engine_steps()
             except Exception as exc:  # a failing step is an incident, not a crash
                 raise_incident(work, exc)
             work.write_back(lambda ready: human_task_row(work, ready))
