@@ -10,6 +10,7 @@ a non-interrupting one (cancelActivity="false") lets the activity go on beside i
 from __future__ import annotations
 
 import pytest
+from bpmn_text import process
 
 from engine.api import Engine
 
@@ -60,3 +61,48 @@ def test_a_non_interrupting_escalation_runs_beside_the_task(checking: Engine):
     assert started.status == "running"
     assert _open(checking, started.id) == ["review", "tell_lead"]
     assert started.data["escalation"] == {"code": "LATE", "message": "running late"}
+
+
+@pytest.fixture
+def collecting(engine: Engine, deploy) -> Engine:
+    deploy("subprocess_error.bpmn")
+    return engine
+
+
+def test_an_error_leaves_the_subprocess_for_the_boundary_without_a_code(collecting: Engine):
+    """§10.5.3: the error propagates to the enclosing subprocess; a catch without an
+    errorCode catches every error."""
+    started = collecting.start("collect", {"outcome": "broken"})
+    assert started.status == "running" and _open(collecting, started.id) == ["repair"]
+    assert started.data["error"]["code"] == "E500"
+
+
+def test_an_interrupting_escalation_boundary_ends_the_subprocess(collecting: Engine):
+    started = collecting.start("collect", {"outcome": "stop"})
+    assert _open(collecting, started.id) == ["stopped"]
+
+
+def test_an_escalation_nobody_catches_has_no_effect(collecting: Engine):
+    """§10.5.4: an uncaught escalation does not stop the activity (unlike an error)."""
+    started = collecting.start("collect", {"outcome": "unheard"})
+    assert started.status == "running" and _open(collecting, started.id) == ["use"]
+    assert "loaded" not in started.data  # the script ended where it threw
+
+
+def test_an_error_in_an_expression_is_an_incident_not_a_throw(engine: Engine):
+    bpmn = process(
+        "gate",
+        """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="split"/>
+    <bpmn:exclusiveGateway id="split" default="f2"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="split" targetRef="end">
+      <bpmn:conditionExpression>raise_bpmn_error("E1")</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+    )
+    engine.deploy({"gate.bpmn": bpmn}, actor="tester")
+    started = engine.start("gate")
+    assert started.status == "incident"
+    (incident,) = started.incidents
+    assert "only a script can throw it" in incident.message

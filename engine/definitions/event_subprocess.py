@@ -94,6 +94,8 @@ def end_idle_event_subprocesses(workflow: Any) -> bool:
     BPMN 2.0 §10.3.4: an event subprocess belongs to its process's run; one that has
     not started does not keep the process alive.
     """
+    if not workflow.subprocesses:  # the common case, without walking the tree
+        return False
     ended = False
     for end in workflow.get_tasks(state=TaskState.WAITING):
         if isinstance(end.task_spec, _EndJoin):
