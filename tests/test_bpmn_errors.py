@@ -106,3 +106,14 @@ def test_an_error_in_an_expression_is_an_incident_not_a_throw(engine: Engine):
     assert started.status == "incident"
     (incident,) = started.incidents
     assert "only a script can throw it" in incident.message
+
+
+def test_a_retry_that_throws_an_uncaught_error_fails_the_instance(checking: Engine):
+    started = checking.start("check_data")  # no outcome: the script fails, an incident
+    assert started.status == "incident"
+
+    retried = checking.retry(started.id, {"outcome": "other"}, actor="itc.head")
+
+    assert retried.status == "failed" and retried.incidents == []
+    kinds = [e.kind for e in checking.history(started.id)]
+    assert kinds[-2:] == ["incident_retried", "instance_failed"]

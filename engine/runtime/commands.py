@@ -27,7 +27,14 @@ from engine.forms import clean_submission
 from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
-from engine.runtime.incidents import raise_incident, retry_failed, run_again, step_or_incident
+from engine.runtime.bpmn_throw import UncaughtBpmnError
+from engine.runtime.incidents import (
+    fail_instance,
+    raise_incident,
+    retry_failed,
+    run_again,
+    step_or_incident,
+)
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import failed_tasks
@@ -203,6 +210,9 @@ class Runtime:
             for task in failed_tasks(work.workflow):
                 try:
                     run_again(task, fixes)
+                except UncaughtBpmnError as exc:  # the outcome, not a failure to retry
+                    fail_instance(work, exc)
+                    break
                 except Exception as exc:
                     return retry_failed(work, incidents, task, exc)
         for incident in incidents:
