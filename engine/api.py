@@ -6,7 +6,7 @@ ORM rows or SpiffWorkflow objects, only views from :mod:`engine.views`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,7 @@ from engine.runtime import Runtime
 from engine.runtime import thrown as signals
 from engine.runtime.migration import MigrationReport, migrate_instances
 from engine.scheduler import Ticker, TickReport
-from engine.scripting import script_functions
+from engine.scripting import installed_functions, script_functions, with_extensions
 from engine.sessions import LoginSessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
@@ -56,7 +56,10 @@ class Engine(UserAccounts):
         *,
         clock: Clock | None = None,
         settings: Settings | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
+        """``functions``: a deployment's own helpers for scripts and expressions, beside
+        govflow's and those installed packages register (``govflow.script_functions``)."""
         self.settings = settings or Settings.from_env()
         self.clock = clock or SystemClock()
         self.db = Database(
@@ -68,7 +71,11 @@ class Engine(UserAccounts):
         self.runtime = Runtime(
             self.db,
             self.clock,
-            script_functions(self.clock, self.calendar, self.organisation),
+            with_extensions(
+                script_functions(self.clock, self.calendar, self.organisation),
+                installed_functions(),
+                functions or {},
+            ),
             script_timeout_s=self.settings.script_timeout_s,
             live_workflows=self.settings.live_workflows,
         )

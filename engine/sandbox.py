@@ -80,7 +80,7 @@ from engine.script_limits import (
 if TYPE_CHECKING:
     from RestrictedPython._types import T_pos_ast
 
-__all__ = ["DEFAULT_TIMEOUT", "check", "evaluate", "execute"]
+__all__ = ["DEFAULT_TIMEOUT", "ScriptExit", "check", "evaluate", "execute"]
 
 DEFAULT_TIMEOUT = 1.0
 """Seconds a script or expression may run."""
@@ -311,12 +311,18 @@ def _time_limit(timeout: float) -> Iterator[None]:
         sys.settrace(previous)
 
 
+class ScriptExit(BaseException):
+    """Raised by a function a script calls, to leave the script on purpose (a BPMN error
+    thrown). The sandbox lets it through; a script cannot catch it (it is no Exception,
+    and scripts cannot name BaseException)."""
+
+
 def _run(code: CodeType, namespace: dict[str, Any], source: str, timeout: float) -> Any:
     try:
         with _time_limit(timeout):
             return eval(code, namespace)  # a restricted code object, eval or exec mode
-    except (KeyboardInterrupt, SystemExit):
-        raise  # the process is stopping; scripts cannot raise these
+    except (KeyboardInterrupt, SystemExit, ScriptExit):
+        raise  # the process is stopping, or a function ends the script on purpose
     except BaseException as exc:
         raise _error(_describe(exc), _script_line(exc), source) from exc
 

@@ -32,7 +32,7 @@ def local_time(moment: datetime | None) -> str:
     return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
 
 
-INSTANCE_STATUSES = ("running", "incident", "suspended", "completed", "cancelled")
+INSTANCE_STATUSES = ("running", "incident", "suspended", "completed", "failed", "cancelled")
 _STATUS_LABELS = {
     "open": lazy_gettext("open"),
     "running": lazy_gettext("running"),
@@ -40,6 +40,7 @@ _STATUS_LABELS = {
     "suspended": lazy_gettext("suspended"),
     "completed": lazy_gettext("completed"),
     "cancelled": lazy_gettext("cancelled"),
+    "failed": lazy_gettext("failed (BPMN error)"),
 }
 
 

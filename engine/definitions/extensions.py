@@ -231,22 +231,10 @@ def _check_unsupported(root: etree._Element, findings: Findings) -> None:
                 "complex gateways are not supported",
                 "use an inclusive gateway with conditions",
             )
-        elif kind == "startEvent":
-            _check_start_in_subprocess(element, findings)
         if kind:
             _check_camunda_delegates(element, kind, findings)
         elif isinstance(element.tag, str) and element.tag.startswith(f"{{{CAMUNDA_NS}}}"):
             _check_ignored_extension(element, findings)
-
-
-def _check_start_in_subprocess(start: etree._Element, findings: Findings) -> None:
-    cycle = start.find("bpmn:timerEventDefinition/bpmn:timeCycle", NSMAP)
-    if cycle is not None and local_name(start.getparent()) != "process":
-        findings.add(
-            start,
-            "a repeating timer start event inside a subprocess is not supported",
-            "put the cycle on the process's start event: govflow starts one instance per period",
-        )
 
 
 def _check_camunda_delegates(element: etree._Element, kind: str, findings: Findings) -> None:

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEv
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.event_subprocess import EventStart, EventStartConverter
 
 __all__ = [
     "SERIALIZER",
@@ -62,7 +63,12 @@ class BroadcastingWorkflow(BpmnWorkflow):
 
 
 _REGISTRY = BpmnWorkflowSerializer.configure(
-    {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
+    {
+        **DEFAULT_CONFIG,
+        BpmnWorkflow: _StateConverter,
+        ConnectorTask: ConnectorTaskConverter,
+        EventStart: EventStartConverter,
+    }
 )
 _StateConverter(BroadcastingWorkflow, _REGISTRY, typename="BpmnWorkflow")
 SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)

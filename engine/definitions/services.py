@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from engine import sandbox
 from engine.definitions.connector_task import ConnectorTask
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
+from engine.definitions.event_subprocess import EventStart, EventStartParser
 from engine.definitions.findings import Findings
 from engine.errors import ScriptError
 
@@ -92,8 +93,10 @@ class _ServiceTaskParser(TaskParser):
 
 
 class GovflowParser(BpmnParser):
-    """Spiff's parser, with service tasks that call connectors through the outbox."""
+    """Spiff's parser, with service tasks that call connectors through the outbox, and
+    start events of event subprocesses as the standard has them."""
 
     OVERRIDE_PARSER_CLASSES = {  # noqa: RUF012 -- Spiff's own extension point
         full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
+        full_tag("startEvent"): (EventStartParser, EventStart),
     }

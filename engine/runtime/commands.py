@@ -21,12 +21,20 @@ from sqlalchemy.orm import Session
 from engine import attachments
 from engine.bounds import check_fits
 from engine.clock import Clock
+from engine.definitions.event_subprocess import end_idle_event_subprocesses
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
 from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
-from engine.runtime.incidents import raise_incident, retry_failed, run_again, step_or_incident
+from engine.runtime.bpmn_throw import UncaughtBpmnError
+from engine.runtime.incidents import (
+    fail_instance,
+    raise_incident,
+    retry_failed,
+    run_again,
+    step_or_incident,
+)
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
 from engine.runtime.projection import failed_tasks
@@ -208,6 +216,9 @@ class Runtime:
             for task in failed_tasks(work.workflow):
                 try:
                     run_again(task, fixes)
+                except UncaughtBpmnError as exc:  # the outcome, not a failure to retry
+                    fail_instance(work, exc)
+                    break
                 except Exception as exc:
                     return retry_failed(work, incidents, task, exc)
         for incident in incidents:
@@ -348,6 +359,8 @@ class Runtime:
         with spiff_time(work.now):
             try:
                 work.workflow.do_engine_steps()
+                if end_idle_event_subprocesses(work.workflow):
+                    work.workflow.do_engine_steps()
             except Exception as exc:  # a failing step is an incident, not a crash
                 raise_incident(work, exc)
             work.write_back(lambda ready: human_task_row(work, ready))
@@ -364,6 +377,8 @@ class Runtime:
 
     def _update_status(self, work: UnitOfWork) -> None:
         instance = work.instance
+        if instance.status == "failed":
+            return
         if work.workflow.is_completed() and instance.status != "completed":
             instance.status, instance.ended_at = "completed", work.now
             work.record("instance_completed")

@@ -18,11 +18,13 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import GovflowError, ScriptError
 from engine.models import Incident
+from engine.runtime.bpmn_throw import UncaughtBpmnError
 from engine.runtime.projection import stalled_tasks
 from engine.runtime.unit_of_work import UnitOfWork
 
 __all__ = [
     "describe_failure",
+    "fail_instance",
     "raise_incident",
     "retry_failed",
     "run_again",
@@ -49,6 +51,10 @@ def raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
     """Record ``exc`` as an incident at ``task`` (or the task Spiff names, or the one
     its failure stalled) of the instance."""
     task = task or getattr(exc, "task", None) or next(iter(stalled_tasks(work.workflow)), None)
+    uncaught = _uncaught_error(exc)
+    if uncaught is not None:
+        fail_instance(work, uncaught)
+        return
     message, line = describe_failure(exc)
     log.warning("instance %s: incident at %s: %s", work.instance.id, task, message)
     incident = Incident(
@@ -68,6 +74,28 @@ def raise_incident(work: UnitOfWork, exc: Exception, task: Any = None) -> None:
         task_id=incident.task_id,
         data={"message": message, "line": line},
     )
+
+
+def fail_instance(work: UnitOfWork, error: UncaughtBpmnError) -> None:
+    """End the instance ``failed``: a BPMN error nobody caught (BPMN 2.0 §10.5.3), which
+    no retry could change. Its open tasks, timers and calls are withdrawn."""
+    log.info("instance %s failed with BPMN error %s", work.instance.id, error.code)
+    task = error.task
+    work.workflow.cancel()
+    work.instance.status, work.instance.ended_at = "failed", work.now
+    work.record(
+        "instance_failed",
+        actor="engine",
+        element_id=task.task_spec.bpmn_id if task is not None else None,
+        task_id=str(task.id) if task is not None else None,
+        data={"error_code": error.code, "message": error.message},
+    )
+
+
+def _uncaught_error(exc: BaseException | None) -> UncaughtBpmnError | None:
+    while exc is not None and not isinstance(exc, UncaughtBpmnError):
+        exc = exc.__cause__ or exc.__context__
+    return exc
 
 
 def run_again(task: Any, fixes: Mapping[str, Any]) -> None:

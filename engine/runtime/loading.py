@@ -122,8 +122,10 @@ def _unstorable(workflow: BpmnWorkflow, exc: Exception) -> InvalidInput:
 
 
 def current_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The variables as of the latest step: the workflow's once done, else the last task's."""
+    """The variables as of the latest step: the workflow's once done, else the last task's
+    (also when it ended through an interrupting event subprocess, which bypasses the
+    end join that fills the workflow's data)."""
     source = workflow.data if workflow.is_completed() else None
-    if source is None:
+    if not source:
         source = workflow.last_task.data if workflow.last_task is not None else {}
     return json.loads(json.dumps(source, default=str))

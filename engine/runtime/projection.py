@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
@@ -113,11 +114,26 @@ def _pending_call(task: Any) -> PendingCall:
 
 
 def _waiting_timer(task: Any) -> WaitingTimer | None:
-    definition = getattr(task.task_spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition):
+    definition = _timer_definition(getattr(task.task_spec, "event_definition", None))
+    if definition is None:
         return None
     due_at = _due_at(task, definition)
     return None if due_at is None else WaitingTimer(str(task.id), task.task_spec.bpmn_id, due_at)
+
+
+def _timer_definition(definition: Any) -> TimerEventDefinition | None:
+    """The timer a waiting task waits for, wherever Spiff keeps it.
+
+    A catch or boundary event holds its timer itself; an event-based gateway (and a
+    multiple event) holds the definitions of the events after it, and waits, in its
+    own task, for whichever comes first (its timer's moment is in that task's data).
+    """
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        timers = (_timer_definition(inner) for inner in definition.event_definitions)
+        return next((timer for timer in timers if timer is not None), None)
+    return None
 
 
 def _due_at(task: Any, definition: TimerEventDefinition) -> datetime | None:

@@ -24,6 +24,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 from engine import sandbox
 from engine.errors import ScriptError
 from engine.jsondata import Unstorable, json_ready
+from engine.runtime.bpmn_throw import throw_from_task
+from engine.scripting import ThrownBpmnEvent
 
 __all__ = ["SandboxEnvironment", "make_script_engine", "spiff_time"]
 
@@ -84,7 +86,23 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
 
+class SandboxScriptEngine(PythonScriptEngine):
+    """Spiff's script engine, where a script may throw a BPMN error or escalation."""
+
+    def execute(self, task: Any, script: str, external_context: dict | None = None) -> Any:
+        try:
+            return super().execute(task, script, external_context)
+        except ThrownBpmnEvent as thrown:
+            return throw_from_task(task, thrown)
+
+    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+        try:
+            return super().evaluate(task, expression, external_context)
+        except ThrownBpmnEvent as thrown:  # an expression has no task to throw from
+            raise ScriptError(f"{thrown}: only a script can throw it") from None
+
+
 def make_script_engine(
     functions: Mapping[str, Callable[..., Any]], timeout_s: float
 ) -> PythonScriptEngine:
-    return PythonScriptEngine(environment=SandboxEnvironment(functions, timeout_s))
+    return SandboxScriptEngine(environment=SandboxEnvironment(functions, timeout_s))
