@@ -16,9 +16,11 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
 __all__ = [
     "SERIALIZER",
@@ -46,7 +48,13 @@ class _StateConverter(BpmnWorkflowConverter):
 
 SERIALIZER = BpmnWorkflowSerializer(
     BpmnWorkflowSerializer.configure(
-        {**DEFAULT_CONFIG, BpmnWorkflow: _StateConverter, ConnectorTask: ConnectorTaskConverter}
+        {
+            **DEFAULT_CONFIG,
+            BpmnWorkflow: _StateConverter,
+            ConnectorTask: ConnectorTaskConverter,
+            ParallelInstances: MultiInstanceTaskConverter,
+            SequentialInstances: MultiInstanceTaskConverter,
+        }
     )
 )
 

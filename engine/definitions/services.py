@@ -20,6 +20,7 @@ from engine import sandbox
 from engine.definitions.connector_task import ConnectorTask
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
 from engine.definitions.findings import Findings
+from engine.definitions.multi_instance import with_standard_loops
 from engine.errors import ScriptError
 
 __all__ = ["GovflowParser", "check_service_tasks"]
@@ -92,8 +93,12 @@ class _ServiceTaskParser(TaskParser):
 
 
 class GovflowParser(BpmnParser):
-    """Spiff's parser, with service tasks that call connectors through the outbox."""
+    """Spiff's parser, with service tasks that call connectors through the outbox, and
+    multi-instance activities as the standard runs them (:mod:`.multi_instance`)."""
 
-    OVERRIDE_PARSER_CLASSES = {  # noqa: RUF012 -- Spiff's own extension point
-        full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
-    }
+    OVERRIDE_PARSER_CLASSES = with_standard_loops(
+        {
+            **BpmnParser.PARSER_CLASSES,
+            full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
+        }
+    )
