@@ -33,6 +33,7 @@ from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
 from engine.definitions.identifiers import check_identifiers
+from engine.definitions.links import join_links
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
@@ -106,6 +107,7 @@ def _load(
     parser = GovflowParser()
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
+        join_links(item.tree.getroot())
         _add_to_parser(parser, item, problems)
     models = [] if problems else _compile(parser, parsed, problems)
     if problems:
