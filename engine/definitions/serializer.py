@@ -19,6 +19,12 @@ from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 
+from engine.definitions.compensation import (
+    CompensationEnd,
+    CompensationThrow,
+    CompensationThrowConverter,
+    connect_handlers,
+)
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
@@ -54,6 +60,8 @@ SERIALIZER = BpmnWorkflowSerializer(
             ConnectorTask: ConnectorTaskConverter,
             ParallelInstances: MultiInstanceTaskConverter,
             SequentialInstances: MultiInstanceTaskConverter,
+            CompensationThrow: CompensationThrowConverter,
+            CompensationEnd: CompensationThrowConverter,
         }
     )
 )
@@ -86,6 +94,8 @@ def load_spec(data: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
     subprocess_specs = {
         name: SERIALIZER.from_dict(s) for name, s in data["subprocess_specs"].items()
     }
+    for restored in (spec, *subprocess_specs.values()):
+        connect_handlers(restored)
     return spec, subprocess_specs
 
 

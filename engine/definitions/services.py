@@ -15,8 +15,10 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, IntermediateThrowEvent
 
 from engine import sandbox
+from engine.definitions.compensation import CompensationEndParser, CompensationThrowParser
 from engine.definitions.connector_task import ConnectorTask
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
 from engine.definitions.findings import Findings
@@ -100,5 +102,7 @@ class GovflowParser(BpmnParser):
         {
             **BpmnParser.PARSER_CLASSES,
             full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
+            full_tag("intermediateThrowEvent"): (CompensationThrowParser, IntermediateThrowEvent),
+            full_tag("endEvent"): (CompensationEndParser, EndEvent),
         }
     )
