@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.event_parsers import EndEventParser, IntermediateThrowEventParser
+from SpiffWorkflow.bpmn.parser.event_parsers import IntermediateThrowEventParser
 from SpiffWorkflow.bpmn.serializer.default.task_spec import EventConverter
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, IntermediateThrowEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
@@ -28,6 +28,7 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.dialect import GOVFLOW_NS, NSMAP
+from engine.definitions.end_events import SignalEndParser
 
 __all__ = [
     "CompensationEnd",
@@ -198,7 +199,7 @@ class CompensationThrowParser(_CompensationParsing, IntermediateThrowEventParser
     COMPENSATING = CompensationThrow
 
 
-class CompensationEndParser(_CompensationParsing, EndEventParser):
+class CompensationEndParser(_CompensationParsing, SignalEndParser):
     COMPENSATING = CompensationEnd
 
 
