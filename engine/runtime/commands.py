@@ -26,6 +26,7 @@ from engine.forms import clean_submission
 from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
+from engine.runtime.conditions import fire_conditions
 from engine.runtime.incidents import raise_incident, retry_failed, run_again, step_or_incident
 from engine.runtime.live import LiveWorkflows
 from engine.runtime.loading import SpecCache, new_workflow, restore
@@ -342,6 +343,7 @@ class Runtime:
         with spiff_time(work.now):
             try:
                 work.workflow.do_engine_steps()
+                fire_conditions(work.workflow)
             except Exception as exc:  # a failing step is an incident, not a crash
                 raise_incident(work, exc)
             work.write_back(lambda ready: human_task_row(work, ready))
