@@ -59,8 +59,9 @@ def _camunda(element: etree._Element, name: str) -> str | None:
 
 def normalize_for_spiff(root: etree._Element) -> None:
     """Rewrite the dialect in place into what SpiffWorkflow's plain parser runs."""
-    for condition in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
-        condition.text = expression_of(condition.text) or (condition.text or "").strip()
+    for tag in ("conditionExpression", "condition"):  # a flow's, a conditional event's
+        for condition in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            condition.text = expression_of(condition.text) or (condition.text or "").strip()
     for tag in _TIMER_TAGS:
         for timer in root.iter(f"{{{BPMN_NS}}}{tag}"):
             timer.text = timer_expression(timer.text or "")

@@ -16,12 +16,20 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
+from engine.definitions.compensation import (
+    CompensationEnd,
+    CompensationThrow,
+    CompensationThrowConverter,
+    connect_handlers,
+)
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 from engine.definitions.event_subprocess import EventStart, EventStartConverter
+from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
 __all__ = [
     "SERIALIZER",
@@ -68,6 +76,10 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         BpmnWorkflow: _StateConverter,
         ConnectorTask: ConnectorTaskConverter,
         EventStart: EventStartConverter,
+        ParallelInstances: MultiInstanceTaskConverter,
+        SequentialInstances: MultiInstanceTaskConverter,
+        CompensationThrow: CompensationThrowConverter,
+        CompensationEnd: CompensationThrowConverter,
     }
 )
 _StateConverter(BroadcastingWorkflow, _REGISTRY, typename="BpmnWorkflow")
@@ -101,6 +113,8 @@ def load_spec(data: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
     subprocess_specs = {
         name: SERIALIZER.from_dict(s) for name, s in data["subprocess_specs"].items()
     }
+    for restored in (spec, *subprocess_specs.values()):
+        connect_handlers(restored)
     return spec, subprocess_specs
 
 

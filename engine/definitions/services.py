@@ -15,12 +15,15 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, IntermediateThrowEvent
 
 from engine import sandbox
+from engine.definitions.compensation import CompensationEndParser, CompensationThrowParser
 from engine.definitions.connector_task import ConnectorTask
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
 from engine.definitions.event_subprocess import EventStart, EventStartParser
 from engine.definitions.findings import Findings
+from engine.definitions.multi_instance import with_standard_loops
 from engine.errors import ScriptError
 
 __all__ = ["GovflowParser", "check_service_tasks"]
@@ -94,9 +97,15 @@ class _ServiceTaskParser(TaskParser):
 
 class GovflowParser(BpmnParser):
     """Spiff's parser, with service tasks that call connectors through the outbox, and
-    start events of event subprocesses as the standard has them."""
+    start events of event subprocesses as the standard has them, and multi-instance
+    activities as the standard runs them (:mod:`.multi_instance`)."""
 
-    OVERRIDE_PARSER_CLASSES = {  # noqa: RUF012 -- Spiff's own extension point
-        full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
-        full_tag("startEvent"): (EventStartParser, EventStart),
-    }
+    OVERRIDE_PARSER_CLASSES = with_standard_loops(
+        {
+            **BpmnParser.PARSER_CLASSES,
+            full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
+            full_tag("startEvent"): (EventStartParser, EventStart),
+            full_tag("intermediateThrowEvent"): (CompensationThrowParser, IntermediateThrowEvent),
+            full_tag("endEvent"): (CompensationEndParser, EndEvent),
+        }
+    )

@@ -28,6 +28,7 @@ from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
 from engine.runtime.bpmn_throw import UncaughtBpmnError
+from engine.runtime.conditions import fire_conditions
 from engine.runtime.incidents import (
     fail_instance,
     raise_incident,
@@ -361,6 +362,7 @@ class Runtime:
                 work.workflow.do_engine_steps()
                 if end_idle_event_subprocesses(work.workflow):
                     work.workflow.do_engine_steps()
+                fire_conditions(work.workflow)
             except Exception as exc:  # a failing step is an incident, not a crash
                 raise_incident(work, exc)
             work.write_back(lambda ready: human_task_row(work, ready))

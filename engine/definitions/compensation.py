@@ -1,0 +1,217 @@
+"""Compensation (BPMN 2.0 §10.7, §13.5.5), which SpiffWorkflow does not run at all.
+
+An activity's compensation handler is the activity marked ``isForCompensation`` that an
+association joins to a compensation boundary event on it. A compensation throw (an
+intermediate throw or end event with a ``compensateEventDefinition``) runs the handlers
+of the activities of its own (sub)process level that completed, most recent first,
+each once, and goes on when they are done (``waitForCompletion``); with an
+``activityRef``, only that activity's.
+
+Spiff refuses compensation boundary events ("Unsupported Catch Event") and never
+parses handlers, which no flow reaches. So before its parser sees a file,
+:func:`prepare_compensation` removes the boundary events and their associations and
+writes on each compensation throw the (activity, handler) pairs of its level; the
+parsers here build a :class:`CompensationThrow` or :class:`CompensationEnd` that starts
+each handler as a child task, the way Spiff's multi-instance activities start theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.event_parsers import IntermediateThrowEventParser
+from SpiffWorkflow.bpmn.serializer.default.task_spec import EventConverter
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, IntermediateThrowEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions.dialect import GOVFLOW_NS, NSMAP
+from engine.definitions.end_events import SignalEndParser
+
+__all__ = [
+    "CompensationEnd",
+    "CompensationEndParser",
+    "CompensationThrow",
+    "CompensationThrowConverter",
+    "CompensationThrowParser",
+    "connect_handlers",
+    "prepare_compensation",
+]
+
+_DEFINITION = "bpmn:compensateEventDefinition"
+_HANDLERS = f"{{{GOVFLOW_NS}}}compensationHandlers"
+_STATE = "compensation"
+
+
+def prepare_compensation(root: etree._Element) -> None:
+    """Rewrite ``root`` in place so Spiff parses its compensation (see the module)."""
+    levels = {event.getparent() for event in root.iterfind(f".//*[{_DEFINITION}]", NSMAP)}
+    for level in levels:
+        handlers = _take_boundary_events(level)
+        pairs = " ".join(f"{activity}={handler}" for activity, handler in handlers.items())
+        for kind in ("intermediateThrowEvent", "endEvent"):
+            for event in level.iterfind(f"bpmn:{kind}[{_DEFINITION}]", NSMAP):
+                event.find(_DEFINITION, NSMAP).set(_HANDLERS, pairs)
+
+
+def _take_boundary_events(level: etree._Element) -> dict[str, str]:
+    """activity id → handler id of the compensation boundary events of ``level``, removed."""
+    handlers = {}
+    for boundary in level.iterfind(f"bpmn:boundaryEvent[{_DEFINITION}]", NSMAP):
+        boundary_id = boundary.get("id")
+        for association in level.iterfind("bpmn:association", NSMAP):
+            ends = (association.get("sourceRef"), association.get("targetRef"))
+            if boundary_id in ends:
+                handler = ends[1] if ends[0] == boundary_id else ends[0]
+                handlers[boundary.get("attachedToRef", "")] = handler or ""
+                level.remove(association)
+        level.remove(boundary)
+    return handlers
+
+
+class _Compensating:
+    """Runs the handlers of the completed activities, one after another, then goes on."""
+
+    handlers: list[list[str]]
+    activity: str | None
+    name: str
+    completed_event: Any
+    _wf_spec: Any
+
+    def connect_handlers(self) -> None:
+        """Hear each handler's completion (Spiff's signals are not stored with the spec)."""
+        for _, handler in self.handlers:
+            event = self._wf_spec.task_specs[handler].completed_event
+            if not event.is_connected(self._handler_done):
+                event.connect(self._handler_done)
+
+    def _update_hook(self, my_task: Any) -> Any:
+        super()._update_hook(my_task)  # type: ignore[misc]
+        if _STATE not in my_task.internal_data:
+            my_task.internal_data[_STATE] = self._to_compensate(my_task)
+        return self._start_next(my_task)
+
+    def _to_compensate(self, my_task: Any) -> list[list[str]]:
+        """(task id, handler) of the completed activities, most recently completed first."""
+        handler_of = dict(self.handlers)
+        if self.activity is not None:
+            handler_of = {k: v for k, v in handler_of.items() if k == self.activity}
+        done = [
+            task
+            for task in my_task.workflow.get_tasks(state=TaskState.COMPLETED)
+            if task.task_spec.bpmn_id in handler_of and not task.internal_data.get("compensated")
+        ]
+        done.sort(key=lambda task: task.last_state_change, reverse=True)
+        for task in done:
+            task.internal_data["compensated"] = True
+        return [[str(task.id), handler_of[task.task_spec.bpmn_id]] for task in done]
+
+    def _start_next(self, my_task: Any) -> bool | None:
+        pending = my_task.internal_data[_STATE]
+        if not pending:
+            return True
+        _, handler = pending[0]
+        my_task.internal_data[_STATE] = pending[1:]
+        self.connect_handlers()
+        child = my_task._add_child(my_task.workflow.spec.task_specs[handler], TaskState.WAITING)
+        child.triggered = True
+        child.task_spec._update(child)
+        my_task._set_state(TaskState.STARTED)
+        return None
+
+    def _handler_done(self, workflow: Any, child: Any) -> None:
+        my_task = child.parent
+        if my_task is None or my_task.task_spec is not self:
+            return  # a handler another throw event started
+        DeepMerge.merge(my_task.data, child.data)
+        if self._start_next(my_task):
+            my_task._set_state(TaskState.READY)
+
+
+class CompensationThrow(_Compensating, IntermediateThrowEvent):
+    """An intermediate throw event with a ``compensateEventDefinition``."""
+
+    def __init__(
+        self,
+        wf_spec: Any,
+        bpmn_id: str,
+        handlers: list[list[str]] | None = None,
+        activity: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.handlers = [list(pair) for pair in handlers or []]
+        self.activity = activity
+
+
+class CompensationEnd(_Compensating, EndEvent):
+    """An end event with a ``compensateEventDefinition``."""
+
+    def __init__(
+        self,
+        wf_spec: Any,
+        bpmn_id: str,
+        handlers: list[list[str]] | None = None,
+        activity: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.handlers = [list(pair) for pair in handlers or []]
+        self.activity = activity
+
+
+class _CompensationParsing:
+    """Builds the compensating spec when the event has a ``compensateEventDefinition``."""
+
+    node: etree._Element
+    process_parser: Any
+    COMPENSATING: type
+
+    def create_task(self) -> Any:
+        definition = self.node.find(_DEFINITION, NSMAP)
+        if definition is None:
+            return super().create_task()  # type: ignore[misc]
+        pairs = [pair.split("=", 1) for pair in (definition.get(_HANDLERS) or "").split()]
+        handlers = [[activity, self._parse_handler(handler)] for activity, handler in pairs]
+        task = self.COMPENSATING(
+            self.spec,  # type: ignore[attr-defined]
+            self.bpmn_id,  # type: ignore[attr-defined]
+            handlers=handlers,
+            activity=definition.get("activityRef"),
+            event_definition=NoneEventDefinition(),
+            **self.bpmn_attributes,  # type: ignore[attr-defined]
+        )
+        for _, handler in handlers:  # Spiff runs no task that has no input
+            handler_spec = self.spec.task_specs[handler]  # type: ignore[attr-defined]
+            handler_spec._inputs.append(task.name)
+        if isinstance(task, EndEvent):
+            task.connect(self.spec.end)  # type: ignore[attr-defined]
+        return task
+
+    def _parse_handler(self, handler_id: str) -> str:
+        node = self.process_parser.get_node_by_id(handler_id)
+        return str(self.process_parser.parse_node(node).name)
+
+
+class CompensationThrowParser(_CompensationParsing, IntermediateThrowEventParser):
+    COMPENSATING = CompensationThrow
+
+
+class CompensationEndParser(_CompensationParsing, SignalEndParser):
+    COMPENSATING = CompensationEnd
+
+
+class CompensationThrowConverter(EventConverter):
+    """Stores a compensation throw or end event with its handlers."""
+
+    def to_dict(self, spec: Any) -> dict[str, Any]:
+        return {**super().to_dict(spec), "handlers": spec.handlers, "activity": spec.activity}
+
+
+def connect_handlers(spec: Any) -> None:
+    """Connect the compensation events of a restored process spec to their handlers."""
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, _Compensating):
+            task_spec.connect_handlers()
