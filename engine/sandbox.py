@@ -355,8 +355,15 @@ def check(source: str, mode: Literal["eval", "exec"]) -> None:
 
 
 def evaluate(expression: str, names: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT) -> Any:
-    """The value of ``expression`` with ``names`` as its variables."""
-    return _run(_compile(expression, "eval"), _namespace(names), expression, timeout)
+    """The value of ``expression`` with ``names`` as its variables.
+
+    A function that ends a script on purpose (:class:`ScriptExit`) fails an expression:
+    an expression has no task to end.
+    """
+    try:
+        return _run(_compile(expression, "eval"), _namespace(names), expression, timeout)
+    except ScriptExit as exc:
+        raise _error(f"{exc}: only a script can throw it", None, expression) from None
 
 
 def execute(

@@ -117,3 +117,23 @@ def test_a_retry_that_throws_an_uncaught_error_fails_the_instance(checking: Engi
     assert retried.status == "failed" and retried.incidents == []
     kinds = [e.kind for e in checking.history(started.id)]
     assert kinds[-2:] == ["incident_retried", "instance_failed"]
+
+
+def test_an_input_expression_of_a_service_task_cannot_throw(engine: Engine):
+    bpmn = process(
+        "call",
+        """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="send"/>
+    <bpmn:serviceTask id="send" camunda:type="external" camunda:topic="http">
+      <bpmn:extensionElements><camunda:inputOutput>
+        <camunda:inputParameter name="endpoint">${raise_bpmn_error("E1")}</camunda:inputParameter>
+      </camunda:inputOutput></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f1" sourceRef="send" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+    )
+    engine.deploy({"call.bpmn": bpmn}, actor="tester")
+    started = engine.start("call")
+    assert started.status == "incident"
+    (incident,) = started.incidents
+    assert "only a script can throw it" in incident.message

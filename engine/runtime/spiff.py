@@ -95,12 +95,6 @@ class SandboxScriptEngine(PythonScriptEngine):
         except ThrownBpmnEvent as thrown:
             return throw_from_task(task, thrown)
 
-    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
-        try:
-            return super().evaluate(task, expression, external_context)
-        except ThrownBpmnEvent as thrown:  # an expression has no task to throw from
-            raise ScriptError(f"{thrown}: only a script can throw it") from None
-
 
 def make_script_engine(
     functions: Mapping[str, Callable[..., Any]], timeout_s: float
