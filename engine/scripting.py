@@ -17,7 +17,20 @@ from engine.calendar import WorkCalendar, local_deadline, local_moment, to_local
 from engine.clock import Clock
 from engine.units import Organisation
 
-__all__ = ["script_functions"]
+__all__ = ["FUNCTION_NAMES", "script_functions"]
+
+FUNCTION_NAMES = frozenset(
+    {
+        "now",
+        "add_working_days",
+        "local_deadline",
+        "end_of_working_day",
+        "local_time",
+        "units_of",
+        "owner_of",
+    }
+)
+"""The names :func:`script_functions` gives, for the deploy-time checks of scripts."""
 
 
 def script_functions(
