@@ -23,6 +23,7 @@ from engine.compliance import ComplianceTable, compliance_table
 from engine.definitions import validate_files
 from engine.deployment import DeploymentResult, deploy_files, read_files
 from engine.errors import Conflict, DefinitionProblem
+from engine.forms import clean_submission, with_choices
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.runtime import Runtime
@@ -145,10 +146,12 @@ class Engine(UserAccounts):
             return queries.definition_source(session, process_key, version)
 
     def start_form(self, process_key: str) -> list[dict[str, Any]]:
-        """The fields the latest version's start event asks for (may be none)."""
+        """The fields the latest version's start event asks for (may be none), unit and
+        database pickers with the organisation's codes as their options."""
         with self.db.reading() as session:
             definition = queries.deployed_definition(session, process_key)
-            return list((definition.meta or {}).get("start_form", []))
+            form = (definition.meta or {}).get("start_form", [])
+        return with_choices(form, self.organisation.picker_options())
 
     def startable(self) -> list[DefinitionView]:
         """The latest version of each process a person starts (not by a timer or a message)."""
@@ -174,9 +177,10 @@ class Engine(UserAccounts):
         actor: str = "system",
         business_key: str | None = None,
     ) -> InstanceView:
+        picked = clean_submission(self.start_form(process_key), variables or {}, extra=True)
         with self._command() as session:
             instance = self.runtime.start_instance(
-                session, process_key, variables or {}, actor, business_key=business_key
+                session, process_key, picked, actor, business_key=business_key
             )
             session.flush()
             return queries.instance_view(session, instance.id, instance)

@@ -3,7 +3,10 @@
 When a human task with a due date opens, its deadlines are written as derived rows
 in the same transaction: a reminder before the due time, the overdue mark at it, and
 an escalation chain after it (by default the unit's head, then ITC, then the
-Minister's office, one step every 2 working days). When the task closes, its pending
+Minister's office, one step every 2 working days). A chain warns someone above the
+late unit: it skips the late unit itself and any step named twice, and it always ends
+at the leadership (``Settings.escalation_top``, LEAD), so ITC's own late tasks go to
+ITC's head and then to LEAD rather than back to ITC. When the task closes, its pending
 deadlines are cancelled in the closing transaction. The scheduler fires each due
 deadline exactly once (row claimed with SKIP LOCKED, settled in the firing
 transaction with its history event and notifications).
@@ -42,7 +45,13 @@ from engine.runtime.unit_of_work import TaskChanges
 from engine.settings import Settings
 from engine.store import Database
 
-__all__ = ["EscalationPolicy", "Escalations", "plan_deadlines", "policy_from"]
+__all__ = [
+    "EscalationPolicy",
+    "Escalations",
+    "escalation_steps",
+    "plan_deadlines",
+    "policy_from",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +69,8 @@ class EscalationPolicy:
     reminder: Offset | None
     chain: tuple[str, ...]
     interval: Offset
+    top: str = "LEAD"
+    """Where every chain ends (unless it is ``none``): the leadership."""
 
 
 def policy_from(
@@ -79,6 +90,7 @@ def policy_from(
         interval=parse_offset(
             pick("escalation_interval", settings.escalation_interval), field="escalation_interval"
         ),
+        top=settings.escalation_top,
     )
 
 
@@ -100,14 +112,28 @@ def plan_deadlines(
         if now < remind_at < due_at:
             planned.append(_deadline("reminder", 0, unit, remind_at))
     planned.append(_deadline("overdue", 0, unit or "ITC", due_at))
-    head = head_target(unit) if unit else None
-    targets = [head if who == "head" else who for who in policy.chain]
-    steps = [t for t in targets if t is not None and (unit or not t.startswith("head:"))]
-    for step, target in enumerate(steps, start=1):
+    for step, target in enumerate(escalation_steps(policy, unit), start=1):
         planned.append(
             _deadline("escalation", step, target, policy.interval.after(due_at, calendar, step))
         )
     return planned
+
+
+def escalation_steps(policy: EscalationPolicy, unit: str | None) -> list[str]:
+    """The recipients of the chain for a task of ``unit``, in order.
+
+    ``head`` becomes the unit's head (dropped for a task with no unit); the late unit
+    itself and repeated steps are dropped (warning the late unit again tells nobody
+    new); the leadership is added at the end when the chain does not reach it.
+    """
+    steps: list[str] = []
+    for who in policy.chain:
+        target = (head_target(unit) if unit else None) if who == "head" else who
+        if target is not None and target != unit and target not in steps:
+            steps.append(target)
+    if policy.chain and policy.top != unit and steps[-1:] != [policy.top]:
+        steps = [s for s in steps if s != policy.top] + [policy.top]
+    return steps
 
 
 def _deadline(kind: str, step: int, recipient: str, due_at: datetime) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -17,7 +17,14 @@ from uuid import UUID
 from engine.errors import InvalidInput
 from engine.jsondata import Unstorable, json_ready_variables
 
-__all__ = ["FIELD_TYPES", "VARIABLE_NAME", "clean_submission", "is_variable_name"]
+__all__ = [
+    "FIELD_TYPES",
+    "PICKER_TYPES",
+    "VARIABLE_NAME",
+    "clean_submission",
+    "is_variable_name",
+    "with_choices",
+]
 
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 """What a process variable or form field may be called: a letter, then letters, digits
@@ -95,6 +102,13 @@ def _to_unit_codes(value: Any) -> list[str]:
     return cleaned
 
 
+def _to_code(value: Any) -> str:
+    code = str(value).strip() if not isinstance(value, dict | list) else ""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_:.-]*", code):
+        raise ValueError("a code of processes/units.yaml is expected")
+    return code
+
+
 FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "string": _to_string,
     "long": _to_long,
@@ -104,15 +118,35 @@ FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "enum": _to_string,
     "file": _to_attachment_id,
     "units": _to_unit_codes,
+    "unit": _to_code,
+    "database": _to_code,
 }
-"""Camunda's form field types, plus three custom ones (type "custom" in the modeler):
-``double``, ``file`` (a document uploaded to the task, see :mod:`engine.attachments`)
-and ``units`` (unit or set codes of units.yaml, a list or "LEGAL, DBO"); a definition
-may use only these."""
+"""Camunda's form field types, plus custom ones (type "custom" in the modeler):
+``double``, ``file`` (a document uploaded to the task, see :mod:`engine.attachments`),
+``units`` (unit or set codes of units.yaml, a list or "LEGAL, DBO"), and the pickers
+``unit`` (one unit code) and ``database`` (one database code of units.yaml); a
+definition may use only these."""
+
+PICKER_TYPES = ("unit", "database")
+"""Field types whose choices are the organisation's (see :func:`with_choices`)."""
+
+
+def with_choices(
+    form: Sequence[Mapping[str, Any]], choices: Mapping[str, list[dict[str, str]]]
+) -> list[dict[str, Any]]:
+    """The form with the options of its picker fields filled from ``choices`` (by type):
+    the page offers them as a list, and :func:`clean_submission` then refuses any other
+    code, so that a process never starts on a unit or database that does not exist."""
+    return [
+        {**field, "options": choices.get(field["type"], [])}
+        if field["type"] in PICKER_TYPES
+        else dict(field)
+        for field in form
+    ]
 
 
 def clean_submission(
-    form: list[Mapping[str, Any]], data: Mapping[str, Any], *, extra: bool = False
+    form: Sequence[Mapping[str, Any]], data: Mapping[str, Any], *, extra: bool = False
 ) -> dict[str, Any]:
     """Check ``data`` against ``form`` and return it converted; with ``extra``, variables
     the form does not name pass as they are (a start form names only what it checks).
@@ -176,7 +210,8 @@ def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
 
 def _check_options(field: Mapping[str, Any], value: Any) -> None:
     options = [o["id"] for o in field.get("options", [])]
-    if field["type"] == "enum" and value not in options:
+    picked = field["type"] in PICKER_TYPES and options
+    if (field["type"] == "enum" or picked) and value not in options:
         raise InvalidInput(
             f"{field['label']}: choose one of {', '.join(options)}",
             field=field["id"],

@@ -80,7 +80,7 @@ from engine.script_limits import (
 if TYPE_CHECKING:
     from RestrictedPython._types import T_pos_ast
 
-__all__ = ["DEFAULT_TIMEOUT", "ScriptExit", "check", "evaluate", "execute"]
+__all__ = ["BUILTIN_NAMES", "DEFAULT_TIMEOUT", "ScriptExit", "check", "evaluate", "execute"]
 
 DEFAULT_TIMEOUT = 1.0
 """Seconds a script or expression may run."""
@@ -255,6 +255,8 @@ _BUILTINS: dict[str, Any] = {
     "timedelta": timedelta,
     "timezone": timezone,
 }
+BUILTIN_NAMES = frozenset(_BUILTINS)
+"""What every script and expression may name besides the task data and the functions."""
 
 _GUARDS: dict[str, Any] = {
     "__builtins__": _BUILTINS,

@@ -22,6 +22,7 @@ from engine.units import Organisation
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "FUNCTION_NAMES",
     "ThrownBpmnEvent",
     "installed_functions",
     "raise_bpmn_error",
@@ -66,6 +67,22 @@ def _code(code: Any) -> str:
     if not isinstance(code, str) or not code.strip():
         raise ValueError("a BPMN error or escalation needs a code (text)")
     return code
+
+
+FUNCTION_NAMES = frozenset(
+    {
+        "now",
+        "add_working_days",
+        "local_deadline",
+        "end_of_working_day",
+        "local_time",
+        "units_of",
+        "owner_of",
+        "raise_bpmn_error",
+        "raise_bpmn_escalation",
+    }
+)
+"""The names :func:`script_functions` gives, for the deploy-time checks of scripts."""
 
 
 def script_functions(

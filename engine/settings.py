@@ -73,6 +73,8 @@ class Settings:
     reminder: str = "3WD"
     escalation: str = "head,ITC,LEAD"
     escalation_interval: str = "2WD"
+    escalation_top: str = "LEAD"
+    """The unit every escalation chain ends at (engine/escalation.py)."""
     http_endpoints: dict[str, str] = field(default_factory=dict)
     """Base URLs the HTTP connector posts to, by the endpoint name a service task gives."""
     http_timeout_s: float = 10.0
@@ -115,6 +117,7 @@ class Settings:
             reminder=_env("GOVFLOW_REMINDER", "3WD"),
             escalation=_env("GOVFLOW_ESCALATION", "head,ITC,LEAD"),
             escalation_interval=_env("GOVFLOW_ESCALATION_INTERVAL", "2WD"),
+            escalation_top=_env("GOVFLOW_ESCALATION_TOP", "LEAD"),
             http_endpoints=parse_endpoints(_env("GOVFLOW_HTTP_ENDPOINTS", "")),
             http_timeout_s=float(_env("GOVFLOW_HTTP_TIMEOUT", "10")),
             outbox_attempts=int(_env("GOVFLOW_OUTBOX_ATTEMPTS", "5")),

@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 
 from engine.api import Engine, read_files
 from engine.calendar import TIMEZONE, WorkCalendar, load_calendar
 from engine.clock import ManualClock
 from engine.compliance import was_cut_off
 from engine.errors import Conflict
+from engine.models import Deadline
 from engine.settings import Settings
 from engine.views import TaskView
 
@@ -81,6 +83,8 @@ class SimulationReport:
     instances: Counter[str] = field(default_factory=Counter)
     tasks_completed: int = 0
     escalations: int = 0
+    escalated_to: Counter[str] = field(default_factory=Counter)
+    """Escalation steps fired, by recipient (``head:ITC``, ``LEAD`` …)."""
 
 
 def simulate(
@@ -210,6 +214,14 @@ class _Run:
         for task in filter(was_cut_off, self.engine.tasks(status="cancelled")):
             lateness[task.unit or "-"].missing += 1
         report.lateness = dict(sorted(lateness.items()))
+        with self.engine.db.reading() as session:
+            report.escalated_to.update(
+                session.scalars(
+                    select(Deadline.recipient).where(
+                        Deadline.kind == "escalation", Deadline.status == "fired"
+                    )
+                )
+            )
         for instance in self.engine.instances():
             report.instances[instance.process_key] += 1
             if instance.status == "completed" and instance.ended_at is not None:

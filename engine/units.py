@@ -137,6 +137,17 @@ class Organisation:
         """Units that own at least one database, in the file's order."""
         return tuple(code for code, unit in self.units.items() if unit.databases)
 
+    def picker_options(self) -> dict[str, list[dict[str, str]]]:
+        """The choices of the ``unit`` and ``database`` form fields (engine/forms.py)."""
+        return {
+            "unit": [
+                {"id": u.code, "label": f"{u.code} - {u.name_vi}"} for u in self.units.values()
+            ],
+            "database": [
+                {"id": d.code, "label": f"{d.code} - {d.name_vi}"} for d in self.databases.values()
+            ],
+        }
+
     def owner_of(self, database: str) -> str:
         if database not in self.databases:
             raise InvalidInput(f"no database '{database}' in the organisation", field="database")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.api import Engine
 from engine.clock import ManualClock
 from engine.errors import InvalidInput
-from engine.escalation import policy_from
+from engine.escalation import escalation_steps, policy_from
 from engine.models import Deadline, Notification
 from engine.notify import Recipient
 from engine.settings import Settings
@@ -63,8 +63,8 @@ def test_default_chain_counts_working_days_around_tet(engine: Engine, deploy) ->
         ("reminder", 0, "ITC", local(2021, 2, 4, 17), "pending"),  # 3 WD before: Thu 4
         ("overdue", 0, "ITC", local(2021, 2, 9, 17), "pending"),
         ("escalation", 1, "head:ITC", local(2021, 2, 18, 17), "pending"),  # 2 WD after Tết
-        ("escalation", 2, "ITC", local(2021, 2, 22, 17), "pending"),  # over a weekend
-        ("escalation", 3, "LEAD", local(2021, 2, 24, 17), "pending"),
+        # ITC itself is skipped: its own late task is not escalated back to it.
+        ("escalation", 2, "LEAD", local(2021, 2, 22, 17), "pending"),  # over a weekend
     ]
 
 
@@ -76,7 +76,6 @@ def test_each_deadline_fires_once_in_order(engine: Engine, deploy, clock: Manual
         (local(2021, 2, 9, 17), "task_overdue"),
         (local(2021, 2, 18, 17), "task_escalated"),
         (local(2021, 2, 22, 17), "task_escalated"),
-        (local(2021, 2, 24, 17), "task_escalated"),
     ]
     for moment, kind in expected:
         assert engine.next_due_at() == moment
@@ -87,12 +86,11 @@ def test_each_deadline_fires_once_in_order(engine: Engine, deploy, clock: Manual
         assert engine.tick().deadlines_fired == 0
         assert kinds(engine, instance.id)[-1] == kind
     assert engine.next_due_at() is None
-    assert [d[4] for d in deadlines(engine)] == ["fired"] * 5
+    assert [d[4] for d in deadlines(engine)] == ["fired"] * 4
     assert notifications(engine) == [
         ("itc.staff", "user", "task_reminder_sent"),
         ("itc.staff", "user", "task_overdue"),
         ("itc.head", "user", "task_escalated"),
-        ("itc.staff", "user", "task_escalated"),
         ("LEAD", "unit", "task_escalated"),  # nobody loaded for LEAD: the unit's inbox
     ]
 
@@ -105,7 +103,7 @@ def test_completing_the_task_cancels_its_deadlines(
     clock.set(local(2021, 2, 5, 9))
     assert engine.tick().deadlines_fired == 1  # the reminder
     engine.complete(instance.open_tasks[0].id, {}, actor="an")
-    assert [d[4] for d in deadlines(engine)] == ["fired"] + ["cancelled"] * 4
+    assert [d[4] for d in deadlines(engine)] == ["fired"] + ["cancelled"] * 3
     clock.set(local(2021, 3, 1))
     assert engine.tick().deadlines_fired == 0
     assert "task_overdue" not in kinds(engine, instance.id)
@@ -136,6 +134,25 @@ def test_process_and_task_properties_override_the_defaults(engine: Engine, deplo
         ("escalation", 1, "ITC", local(2021, 2, 10, 17), "pending"),  # P1D: calendar days
         ("escalation", 2, "LEAD", local(2021, 2, 11, 17), "pending"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("chain", "unit", "steps"),
+    [
+        ("head,ITC,LEAD", "NASATI", ["head:NASATI", "ITC", "LEAD"]),
+        ("head,ITC,LEAD", "ITC", ["head:ITC", "LEAD"]),  # never back to the late unit
+        ("head,ITC,LEAD", None, ["ITC", "LEAD"]),
+        ("ITC,ITC,head", "NASATI", ["ITC", "head:NASATI", "LEAD"]),  # once each, ends at LEAD
+        ("ITC", "ITC", ["LEAD"]),
+        ("head,ITC,LEAD", "LEAD", ["head:LEAD", "ITC"]),  # LEAD's own task: its head
+        ("none", "ITC", []),
+    ],
+)
+def test_a_chain_skips_the_late_unit_and_ends_at_the_leadership(
+    chain: str, unit: str | None, steps: list[str]
+) -> None:
+    policy = policy_from({"escalation": chain}, {}, Settings())
+    assert escalation_steps(policy, unit) == steps
 
 
 def test_bad_properties_name_the_property() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from plan_driving import (
     complete_one,
     deploy_processes,
@@ -15,6 +16,7 @@ from plan_driving import (
 
 from engine.api import Engine
 from engine.calendar import load_calendar
+from engine.errors import InvalidInput
 
 CALENDAR = load_calendar()
 LIVE_AT = "2021-03-01T09:00:00+07:00"
@@ -81,9 +83,11 @@ def test_database_going_live_gets_usage_and_technical_rules(engine: Engine) -> N
     assert (product["usage_rules"], product["number"]) == ("QC-01", "12/QĐ-SHTT")
 
 
-def test_unknown_database_is_an_incident(engine: Engine) -> None:
+def test_an_unknown_database_is_refused_at_the_start(engine: Engine) -> None:
+    """The start form's database picker offers only units.yaml's databases."""
     deploy_processes(engine, "database_in_operation")
     start = {"database": "no_such_db", "live_at": LIVE_AT}
-    instance = engine.start("database_in_operation", start, actor="noip")
-    assert instance.status == "incident"
-    assert "no_such_db" in instance.incidents[0].message
+    with pytest.raises(InvalidInput) as refused:
+        engine.start("database_in_operation", start, actor="noip")
+    assert (refused.value.details["field"], refused.value.details["rule"]) == ("database", "choice")
+    assert engine.instances() == []

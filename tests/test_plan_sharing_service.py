@@ -8,6 +8,7 @@ import pytest
 from plan_driving import HANOI, complete_one, deploy_processes, open_tasks
 
 from engine.api import Engine
+from engine.errors import InvalidInput
 
 PROCESS = "sharing_service_publication"
 SERVICE = {
@@ -55,14 +56,13 @@ def test_owner_publishes_within_one_working_day_and_itc_registers(
     assert product["live_at"] == live_at
 
 
-def test_an_unknown_database_is_an_incident_naming_it(plan_engine: Engine) -> None:
+def test_an_unknown_database_is_refused_naming_the_field(plan_engine: Engine) -> None:
     deploy_processes(plan_engine, PROCESS)
     variables = {"database": "no_such_db", "live_at": "2021-03-11T10:00:00+07:00"}
-    instance = plan_engine.start(PROCESS, variables, actor="tester")
-    assert instance.status == "incident"
-    (incident,) = instance.incidents
-    assert incident.element_id == "route"
-    assert "no_such_db" in incident.message
+    with pytest.raises(InvalidInput) as refused:
+        plan_engine.start(PROCESS, variables, actor="tester")
+    assert refused.value.details["field"] == "database"
+    assert "no_such_db" not in {i.data.get("database") for i in plan_engine.instances()}
 
 
 def test_a_live_at_given_as_a_date_is_the_start_of_that_day_in_hanoi(

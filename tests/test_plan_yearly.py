@@ -103,6 +103,13 @@ def test_data_protection_reports_are_consolidated_by_itc(engine: Engine) -> None
     )
     assert product["task"] == "III.2" and product["sent_to"] == "ITC"
     assert product["incidents"] == len(reports)
+    # Section III.2 of the appendix: the database owners lead, every affiliated unit
+    # cooperates (each one's information systems take part in the sharing).
+    assert sorted(t.unit for t in reports) == sorted(organisation_set("UNITS"))
+    assert product["lead_units"] == organisation_set("DBO")
+    assert set(product["cooperating_units"]) == set(organisation_set("UNITS")) - set(
+        organisation_set("DBO")
+    )
 
 
 def test_training_is_planned_attended_and_reported(engine: Engine, clock: ManualClock) -> None:

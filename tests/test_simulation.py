@@ -148,3 +148,19 @@ def test_each_half_year_decides_its_catalogue_within_that_half_year(
         assert start <= product.at < datetime.fromisoformat(period["period_end"]), period
         halves.append((start.year, start.month))
     assert sorted(halves) == [(year, month) for year in range(2021, 2026) for month in (1, 7)]
+
+
+def test_itc_late_is_escalated_to_its_head_and_the_leadership_never_to_itself(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'late_itc.db'}"
+    report = simulate(
+        PROCESSES,
+        date(2021, 1, 1),
+        date(2021, 6, 30),
+        late_units=frozenset({"ITC"}),
+        database_url=url,
+    )
+    assert report.escalated_to["LEAD"] > 0
+    assert report.escalated_to["head:ITC"] > 0
+    assert report.escalated_to["ITC"] == 0

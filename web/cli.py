@@ -363,6 +363,8 @@ def simulate(start: Any, end: Any, late: tuple[str, ...], processes: str) -> Non
         f"\ntasks completed: {report.tasks_completed}; reminders and escalations: "
         f"{report.escalations}"
     )
+    reached = ", ".join(f"{who} {count}" for who, count in sorted(report.escalated_to.items()))
+    click.echo(f"escalations reached: {reached or 'nobody'}")
     click.echo("\nlateness per unit (tasks, late, worst days late, missing at a cut-off):")
     for unit, lateness in report.lateness.items():
         click.echo(

@@ -5,7 +5,8 @@ cross files) and reports every problem it finds in one pass, in four stages:
 
 1. hardened XML parsing (:mod:`.xmlsafe`): a file that fails here is not read further;
 2. the BPMN 2.0 schema (:mod:`.schema`), then govflow's own checks: structure
-   (:mod:`.graph`), expressions and timers (:mod:`.expressions`), the Camunda dialect
+   (:mod:`.graph`), expressions and timers (:mod:`.expressions`), variables read before
+   anything sets them (:mod:`.variables`, warnings), the Camunda dialect
    and unsupported constructs (:mod:`.extensions`), service tasks and their connectors
    (:mod:`.services`), ids SpiffWorkflow reserves (:mod:`.identifiers`). All of them
    run on every file, as a designer wants the whole list at once;
@@ -39,6 +40,7 @@ from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
 from engine.definitions.standard import check_standard
+from engine.definitions.variables import check_variables
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
 
@@ -137,6 +139,11 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
             _claim_process_id(process, item.name, owners, findings)
         problems.extend(findings.problems)
     process_ids = frozenset(owners)
+    called = frozenset(
+        call.get("calledElement") or ""
+        for item in parsed
+        for call in item.tree.getroot().iter(f"{{{NSMAP['bpmn']}}}callActivity")
+    )
     connectors = connector_names()
     namespaces = {item.name: item.tree.getroot().get("targetNamespace", "") for item in parsed}
     for item in parsed:
@@ -146,6 +153,7 @@ def _check_all(parsed: list[_File], known_units: frozenset[str] | None) -> list[
         check_graph(root, findings, process_ids)
         check_standard(root, findings, namespaces)
         check_expressions(root, findings)
+        check_variables(root, findings, called)
         check_extensions(root, findings, known_units)
         check_service_tasks(root, findings, connectors)
         check_identifiers(root, findings)
