@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,12 +19,12 @@ from engine import attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
-from engine.definitions import validate_files
-from engine.deployment import DeploymentResult, deploy_files, read_files
-from engine.errors import Conflict, DefinitionProblem
-from engine.forms import clean_submission, with_choices
+from engine.deployment import read_files
+from engine.errors import Conflict
+from engine.forms import clean_submission
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
+from engine.process_catalogue import ProcessCatalogue
 from engine.runtime import Runtime
 from engine.runtime import thrown as signals
 from engine.runtime.migration import MigrationReport, migrate_instances
@@ -39,7 +38,6 @@ from engine.units import load_organisation
 from engine.user_accounts import UserAccounts
 from engine.views import (
     AttachmentView,
-    DefinitionView,
     EventView,
     InstanceView,
     TaskView,
@@ -48,7 +46,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts):
+class Engine(UserAccounts, ProcessCatalogue):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(
@@ -102,18 +100,6 @@ class Engine(UserAccounts):
 
     # -- definitions ----------------------------------------------------------------
 
-    def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
-        return validate_files(files, self._known_units())
-
-    def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
-        try:
-            with self.db.writing() as session:
-                return deploy_files(
-                    session, files, actor, self.clock.now(), known_units=self._known_units()
-                )
-        except IntegrityError as exc:
-            raise Conflict("another deployment of the same process ran at the same time") from exc
-
     def migrate(
         self,
         process_key: str,
@@ -134,38 +120,6 @@ class Engine(UserAccounts):
                 actor=actor,
                 dry_run=dry_run,
             )
-
-    def _known_units(self) -> frozenset[str] | None:
-        """Codes that candidate groups and lanes may name; None (unchecked) without units.yaml."""
-        codes = frozenset(self.organisation.units) | frozenset(self.organisation.sets)
-        return codes or None
-
-    def definition_source(self, process_key: str, version: int) -> str:
-        """The BPMN XML of one version, as deployed (the diagram of its instances)."""
-        with self.db.reading() as session:
-            return queries.definition_source(session, process_key, version)
-
-    def start_form(self, process_key: str) -> list[dict[str, Any]]:
-        """The fields the latest version's start event asks for (may be none), unit and
-        database pickers with the organisation's codes as their options."""
-        with self.db.reading() as session:
-            definition = queries.deployed_definition(session, process_key)
-            form = (definition.meta or {}).get("start_form", [])
-        return with_choices(form, self.organisation.picker_options())
-
-    def startable(self) -> list[DefinitionView]:
-        """The latest version of each process a person starts (not by a timer or a message)."""
-        with self.db.reading() as session:
-            return [
-                DefinitionView.of(d)
-                for d in queries.latest_definitions(session)
-                if not (d.meta or {}).get("start_timer")
-                and not (d.meta or {}).get("start_messages")
-            ]
-
-    def definitions(self) -> list[DefinitionView]:
-        with self.db.reading() as session:
-            return [DefinitionView.of(d) for d in queries.list_definitions(session)]
 
     # -- instances ------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from engine.models import (
 from engine.notify import Notifier, head_target
 from engine.runtime.unit_of_work import TaskChanges
 from engine.settings import Settings
+from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
 
 __all__ = [
@@ -55,8 +56,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ACTIVE = ("running", "incident")
-"""A suspended instance's tasks wait: their deadlines fire once it resumes."""
 _EVENT_KINDS = {
     "reminder": "task_reminder_sent",
     "overdue": "task_overdue",
@@ -185,7 +184,7 @@ class Escalations:
             connection.execute(_CANCEL_ALL_DEADLINES, params)
         elif dated:
             connection.execute(_CANCEL_TASK_DEADLINES, params)
-        if instance.status not in _ACTIVE:
+        if instance.status not in ACTIVE_STATUSES:
             return
         planned = [
             {
@@ -231,7 +230,7 @@ class Escalations:
             return (
                 select(Deadline.id)
                 .join(ProcessInstance, ProcessInstance.id == Deadline.instance_id)
-                .where(ProcessInstance.status.in_(_ACTIVE))
+                .where(ProcessInstance.status.in_(ACTIVE_STATUSES))
                 .where(Deadline.status == "pending", Deadline.due_at <= now)
                 .where(Deadline.id.not_in(excluded))
                 .order_by(Deadline.due_at, Deadline.id)
@@ -244,7 +243,7 @@ class Escalations:
         return session.scalar(
             select(func.min(Deadline.due_at))
             .join(ProcessInstance, ProcessInstance.id == Deadline.instance_id)
-            .where(Deadline.status == "pending", ProcessInstance.status.in_(_ACTIVE))
+            .where(Deadline.status == "pending", ProcessInstance.status.in_(ACTIVE_STATUSES))
         )
 
     def _fire(self, session: Session, deadline_id: int, now: datetime) -> bool:

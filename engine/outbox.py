@@ -47,6 +47,7 @@ from engine.runtime import Runtime
 from engine.runtime.delivery import deliver_event
 from engine.runtime.thrown import EVENT_KINDS
 from engine.settings import Settings
+from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
 
 __all__ = ["LEASE", "ConnectorSender", "Outbox", "OutboxReport", "Outcome"]
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 """How long a claimed entry is left to the node that claimed it (longer than any call)."""
 _MAX_BACKOFF = timedelta(hours=1)
-_ACTIVE = ("running", "incident")
 
 
 @dataclass(frozen=True)
@@ -223,4 +223,4 @@ class Outbox:
 
 def _deliverable() -> ColumnElement[bool]:
     """A call matters while its instance is active; a thrown event whatever its sender."""
-    return or_(OutboxEntry.kind.in_(EVENT_KINDS), ProcessInstance.status.in_(_ACTIVE))
+    return or_(OutboxEntry.kind.in_(EVENT_KINDS), ProcessInstance.status.in_(ACTIVE_STATUSES))

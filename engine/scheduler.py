@@ -37,6 +37,7 @@ from engine.periodic import PeriodStarter
 from engine.runtime import Runtime
 from engine.scripting import script_functions
 from engine.settings import Settings
+from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ACTIVE = ("running", "incident")
 _JOB_ID = "govflow-tick"
 _MIN_PAUSE = timedelta(milliseconds=20)
 _STUCK_PAUSE = timedelta(seconds=1)
@@ -119,7 +119,7 @@ class Ticker:
                 select(Timer.id)
                 .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
                 .where(Timer.status == "pending", Timer.due_at <= now)
-                .where(ProcessInstance.status.in_(_ACTIVE), Timer.id.not_in(excluded))
+                .where(ProcessInstance.status.in_(ACTIVE_STATUSES), Timer.id.not_in(excluded))
                 .order_by(Timer.due_at)
             )
 
@@ -139,7 +139,7 @@ class Ticker:
             timer = session.scalar(
                 select(func.min(Timer.due_at))
                 .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-                .where(Timer.status == "pending", ProcessInstance.status.in_(_ACTIVE))
+                .where(Timer.status == "pending", ProcessInstance.status.in_(ACTIVE_STATUSES))
             )
             candidates = [
                 timer,

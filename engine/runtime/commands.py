@@ -9,7 +9,6 @@ before that leaves the previous committed state, whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -24,9 +23,15 @@ from engine.clock import Clock
 from engine.definitions.event_subprocess import end_idle_event_subprocesses
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission
-from engine.models import HumanTask, OutboxEntry, ProcessInstance, Timer
+from engine.models import OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
+from engine.runtime.assignment import (
+    TaskAssignment,
+    check_active,
+    check_claimant,
+    human_task,
+)
 from engine.runtime.bpmn_throw import UncaughtBpmnError
 from engine.runtime.conditions import fire_conditions
 from engine.runtime.incidents import (
@@ -51,18 +56,17 @@ from engine.runtime.start_events import fire_start_timers
 from engine.runtime.task_attributes import human_task_row
 from engine.runtime.thrown import bpmn_event
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
+from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
-from engine.views import AttachmentView, TaskView
+from engine.views import AttachmentView
 
 __all__ = ["Runtime"]
 
 _EPSILON = timedelta(microseconds=1)
 """Spiff fires a timer when its time is strictly before now; we fire at the due time."""
 
-_ACTIVE = frozenset({"running", "incident"})
 
-
-class Runtime:
+class Runtime(TaskAssignment):
     """Applies commands to instances. Stateless apart from caches: share one per process."""
 
     def __init__(
@@ -157,10 +161,10 @@ class Runtime:
     def complete_task(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
     ) -> InstanceRecord:
-        row = _human_task(session, task_id)
+        row = human_task(session, task_id)
         work = self._restore(session, row.instance_id, actor)
         row = self._still_open(session, row)
-        _check_claimant(row, actor)
+        check_claimant(row, actor)
         fields = row.form.get("fields", [])
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
@@ -182,7 +186,7 @@ class Runtime:
             raise NotFound(f"no timer {timer_id}", timer_id=timer_id)
         instance = InstanceRecord.of(self.db.lock_instance_row(session, timer.instance_id))
         session.refresh(timer)
-        if timer.status != "pending" or instance.status not in _ACTIVE:
+        if timer.status != "pending" or instance.status not in ACTIVE_STATUSES:
             return False
         work = self._unit_of_work(session, instance, "scheduler")
         work.now = max(work.now, timer.due_at + _EPSILON)
@@ -241,7 +245,7 @@ class Runtime:
             raise NotFound(f"no outbox entry {outbox_id}", outbox_id=outbox_id)
         instance = InstanceRecord.of(self.db.lock_instance_row(session, entry.instance_id))
         session.refresh(entry)  # as of the instance lock, which every settling takes
-        if entry.status != "pending" or instance.status not in _ACTIVE:
+        if entry.status != "pending" or instance.status not in ACTIVE_STATUSES:
             return False
         work = self._unit_of_work(session, instance, "engine")
         task = work.workflow.get_task_from_id(UUID(entry.task_id))
@@ -259,29 +263,6 @@ class Runtime:
         self._advance(work)
         return True
 
-    # -- commands on the derived rows only ------------------------------------------
-
-    def claim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
-        row, instance = self._lock_task(session, task_id)
-        if row.assignee and row.assignee != actor:
-            raise Conflict(f"task is already claimed by {row.assignee}", task_id=task_id)
-        return self._set_assignee(session, instance, row, actor, actor, "task_claimed")
-
-    def unclaim_task(self, session: Session, task_id: str, claimant: str, actor: str) -> TaskView:
-        """Release ``claimant``'s claim; another's claim released is ``claim_released``."""
-        row, instance = self._lock_task(session, task_id)
-        own = claimant == actor
-        if row.assignee != claimant and not (own and row.assignee is None):
-            claimed_by = row.assignee or "nobody"
-            raise Conflict(f"task is claimed by {claimed_by}, not {claimant}", task_id=task_id)
-        kind = "task_unclaimed" if own else "claim_released"
-        return self._set_assignee(session, instance, row, None, actor, kind)
-
-    def assign_task(self, session: Session, task_id: str, assignee: str, actor: str) -> TaskView:
-        check_fits(assignee, HumanTask.assignee, "assignee")
-        row, instance = self._lock_task(session, task_id)
-        return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
-
     def attach_file(
         self,
         session: Session,
@@ -294,7 +275,7 @@ class Runtime:
     ) -> AttachmentView:
         """Keep a document for an open task, to be named by one of its ``file`` fields."""
         row, instance = self._lock_task(session, task_id)
-        _check_claimant(row, actor)
+        check_claimant(row, actor)
         now = self.clock.now()
         stored = attachments.store(
             session, row, filename, content, content_type, actor, now, max_bytes
@@ -343,7 +324,7 @@ class Runtime:
     def _restore(self, session: Session, instance_id: int, actor: str) -> UnitOfWork:
         check_fits(actor, ProcessInstance.started_by, "actor")
         instance = InstanceRecord.of(self.db.lock_instance_row(session, instance_id))
-        _check_active(instance)
+        check_active(instance)
         return self._unit_of_work(session, instance, actor)
 
     def _unit_of_work(self, session: Session, instance: InstanceRecord, actor: str) -> UnitOfWork:
@@ -370,7 +351,7 @@ class Runtime:
         work.save()
         if work.changes:
             self._tasks_changed(work.session, work.instance, work.changes, work.now)
-        if work.instance.status in _ACTIVE:
+        if work.instance.status in ACTIVE_STATUSES:
             keep = partial(self.live.put, work.instance.id, work.committed())
             self.db.after_commit(work.session, keep)
         if work.calls_queued:
@@ -391,49 +372,6 @@ class Runtime:
         elif instance.status == "incident":
             instance.status = "running"
 
-    def _lock_task(self, session: Session, task_id: str) -> tuple[Any, ProcessInstance]:
-        row = _human_task(session, task_id)
-        instance = self.db.lock_instance(session, row.instance_id)
-        _check_active(instance)
-        return self._still_open(session, row), instance
-
-    def _still_open(self, session: Session, first_read: Any) -> Any:
-        """The task row as of the instance lock, which must be open.
-
-        Another worker may have finished the task between the first read and the lock,
-        so it is read again, unless the first read was already under the lock (SQLite's
-        write transactions hold it from their start).
-        """
-        row = first_read if self.db.locks_on_begin else rows.task_row(session, first_read.id)
-        if row is None or row.status != "open":
-            who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
-            state = row.status if row is not None else "gone"
-            raise Conflict(f"task {first_read.id} is already {state}{who}", task_id=first_read.id)
-        return row
-
-    def _set_assignee(
-        self,
-        session: Session,
-        instance: ProcessInstance,
-        row: Any,
-        assignee: str | None,
-        actor: str,
-        kind: str,
-    ) -> TaskView:
-        now = self.clock.now()
-        event = history_row(
-            instance.id,
-            now,
-            actor,
-            kind,
-            element_id=row.element_id,
-            task_id=row.id,
-            data={"assignee": assignee, "was": row.assignee},
-        )
-        rows.append_history(session, [event])
-        rows.set_assignee(session, row.id, assignee, now)
-        return replace(TaskView.of(row), assignee=assignee)
-
 
 # -- helpers that need no runtime state ---------------------------------------------
 
@@ -450,21 +388,3 @@ def _start_trigger(message: str | None, signal: str | None) -> tuple[str, str] |
     if message is not None:
         return ("message", message)
     return ("signal", signal) if signal is not None else None
-
-
-def _check_active(instance: InstanceRecord | ProcessInstance) -> None:
-    if instance.status not in _ACTIVE:
-        raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
-
-
-def _human_task(session: Session, task_id: str) -> Any:
-    row = rows.task_row(session, task_id)
-    if row is None:
-        raise NotFound(f"no task {task_id}", task_id=task_id)
-    return row
-
-
-def _check_claimant(row: Any, actor: str) -> None:
-    """A claimed task is worked only by whoever claimed it."""
-    if row.assignee and row.assignee != actor:
-        raise Conflict(f"task is claimed by {row.assignee}", task_id=row.id)

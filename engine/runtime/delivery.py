@@ -46,6 +46,7 @@ from engine.runtime.incidents import step_or_incident
 from engine.runtime.spiff_steps import send_event
 from engine.runtime.thrown import bpmn_event, catches, starts_on
 from engine.runtime.unit_of_work import InstanceRecord, history_row
+from engine.statuses import ACTIVE_STATUSES
 
 if TYPE_CHECKING:
     from engine.runtime.commands import Runtime
@@ -54,7 +55,6 @@ __all__ = ["deliver_event"]
 
 log = logging.getLogger(__name__)
 
-_ACTIVE = ("running", "incident")
 _ACTOR = "engine"
 
 
@@ -117,7 +117,7 @@ def _catch(runtime: Runtime, session: Session, instance_id: int, entry: OutboxEn
     tried again: skipping it would lose the event for that instance.
     """
     instance = InstanceRecord.of(runtime.db.lock_instance_row(session, instance_id))
-    if instance.status not in _ACTIVE:  # ended since the query
+    if instance.status not in ACTIVE_STATUSES:  # ended since the query
         return False
     work = runtime._unit_of_work(session, instance, _actor(entry))
     body = entry.payload
@@ -143,7 +143,9 @@ def _waiting(
 ) -> list[int]:
     """Active instances but the sender whose version can wait for the event, oldest first."""
     versions = session.scalars(
-        select(ProcessInstance.definition_id).where(ProcessInstance.status.in_(_ACTIVE)).distinct()
+        select(ProcessInstance.definition_id)
+        .where(ProcessInstance.status.in_(ACTIVE_STATUSES))
+        .distinct()
     )
     catching = [
         definition_id
@@ -153,7 +155,7 @@ def _waiting(
     query = (
         select(ProcessInstance.id)
         .where(ProcessInstance.definition_id.in_(catching))
-        .where(ProcessInstance.status.in_(_ACTIVE))
+        .where(ProcessInstance.status.in_(ACTIVE_STATUSES))
         .order_by(ProcessInstance.id)
     )
     if entry.instance_id is not None:
