@@ -21,7 +21,6 @@ from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.deployment import read_files
 from engine.errors import Conflict
-from engine.forms import clean_submission
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.process_catalogue import ProcessCatalogue
@@ -76,6 +75,7 @@ class Engine(UserAccounts, ProcessCatalogue):
                 functions or {},
             ),
             script_timeout_s=self.settings.script_timeout_s,
+            picker_choices=self.organisation.picker_options(),
             live_workflows=self.settings.live_workflows,
         )
         directory = OrganisationDirectory(self.organisation)
@@ -131,10 +131,9 @@ class Engine(UserAccounts, ProcessCatalogue):
         actor: str = "system",
         business_key: str | None = None,
     ) -> InstanceView:
-        picked = clean_submission(self.start_form(process_key), variables or {}, extra=True)
         with self._command() as session:
             instance = self.runtime.start_instance(
-                session, process_key, picked, actor, business_key=business_key
+                session, process_key, variables or {}, actor, business_key=business_key
             )
             session.flush()
             return queries.instance_view(session, instance.id, instance)

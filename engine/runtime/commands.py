@@ -22,7 +22,7 @@ from engine.bounds import check_fits
 from engine.clock import Clock
 from engine.definitions.event_subprocess import end_idle_event_subprocesses
 from engine.errors import Conflict, NotFound, ScriptError
-from engine.forms import clean_submission
+from engine.forms import clean_submission, with_choices
 from engine.models import OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
@@ -77,8 +77,11 @@ class Runtime(TaskAssignment):
         *,
         script_timeout_s: float = 1.0,
         live_workflows: int = 256,
+        picker_choices: Mapping[str, list[dict[str, str]]] | None = None,
     ) -> None:
         self.db = db
+        self.picker_choices = dict(picker_choices or {})
+        """The codes a start form's unit and database fields accept (the organisation's)."""
         self.clock = clock
         self.specs = SpecCache()
         self.live = LiveWorkflows(live_workflows)
@@ -108,7 +111,8 @@ class Runtime(TaskAssignment):
         definition = _latest_definition(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
-        variables = clean_submission(compiled.meta.get("start_form", []), variables, extra=True)
+        form = with_choices(compiled.meta.get("start_form", []), self.picker_choices)
+        variables = clean_submission(form, variables, extra=True)
         with cannot_start(compiled):
             workflow = new_workflow(compiled, self.script_engine)
             fire_start_timers(workflow)
