@@ -80,6 +80,18 @@ class _Compensating:
     completed_event: Any
     _wf_spec: Any
 
+    def __init__(
+        self,
+        wf_spec: Any,
+        bpmn_id: str,
+        handlers: list[list[str]] | None = None,
+        activity: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)  # type: ignore[call-arg]  # the spec class mixed in after this one
+        self.handlers = [list(pair) for pair in handlers or []]
+        self.activity = activity
+
     def connect_handlers(self) -> None:
         """Hear each handler's completion (Spiff's signals are not stored with the spec)."""
         for _, handler in self.handlers:
@@ -133,33 +145,9 @@ class _Compensating:
 class CompensationThrow(_Compensating, IntermediateThrowEvent):
     """An intermediate throw event with a ``compensateEventDefinition``."""
 
-    def __init__(
-        self,
-        wf_spec: Any,
-        bpmn_id: str,
-        handlers: list[list[str]] | None = None,
-        activity: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(wf_spec, bpmn_id, **kwargs)
-        self.handlers = [list(pair) for pair in handlers or []]
-        self.activity = activity
-
 
 class CompensationEnd(_Compensating, EndEvent):
     """An end event with a ``compensateEventDefinition``."""
-
-    def __init__(
-        self,
-        wf_spec: Any,
-        bpmn_id: str,
-        handlers: list[list[str]] | None = None,
-        activity: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(wf_spec, bpmn_id, **kwargs)
-        self.handlers = [list(pair) for pair in handlers or []]
-        self.activity = activity
 
 
 class _CompensationParsing:
