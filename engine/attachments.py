@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bounds import column_length
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput, missing_attachment
 from engine.models import Attachment
 from engine.views import AttachmentView
 
@@ -69,7 +69,7 @@ def store(
 def load(session: Session, attachment_id: str) -> Attachment:
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:
-        raise NotFound(f"no file {attachment_id}", attachment_id=attachment_id)
+        raise missing_attachment(attachment_id)
     return attachment
 
 

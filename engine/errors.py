@@ -20,6 +20,9 @@ __all__ = [
     "NotFound",
     "ScriptError",
     "TooManyAttempts",
+    "missing_attachment",
+    "missing_instance",
+    "missing_task",
 ]
 
 
@@ -39,6 +42,21 @@ class GovflowError(Exception):
 
 class NotFound(GovflowError):
     code = "not_found"
+
+
+def missing_task(task_id: object) -> NotFound:
+    """The one answer for a task id that names no task (nor one the caller may see)."""
+    return NotFound(f"no task {task_id}", task_id=task_id)
+
+
+def missing_instance(instance_id: object) -> NotFound:
+    """The one answer for an instance id that names no instance (nor one the caller may see)."""
+    return NotFound(f"no process instance {instance_id}", instance_id=instance_id)
+
+
+def missing_attachment(attachment_id: object) -> NotFound:
+    """The one answer for a document id that names no document (nor one the caller may see)."""
+    return NotFound(f"no file {attachment_id}", attachment_id=attachment_id)
 
 
 class Conflict(GovflowError):

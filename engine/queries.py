@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, defer
 
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, NotFound, missing_instance, missing_task
 from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance
 from engine.views import EventView, IncidentView, InstanceView, TaskView
 
@@ -160,7 +160,7 @@ def find_tasks(
 def task_view(session: Session, task_id: str) -> TaskView:
     row = session.get(HumanTask, task_id)
     if row is None:
-        raise NotFound(f"no task {task_id}", task_id=task_id)
+        raise missing_task(task_id)
     return TaskView.of(row)
 
 
@@ -183,7 +183,7 @@ def instance_view(session: Session, instance_id: int, row: Any = None) -> Instan
     """
     row = row if row is not None else session.get(ProcessInstance, instance_id)
     if row is None:
-        raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
+        raise missing_instance(instance_id)
     incidents = [] if row.status != "incident" else open_incidents(session, instance_id)
     known = getattr(row, "open_tasks", None)
     if known is not None:

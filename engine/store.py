@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, missing_instance
 from engine.models import ProcessInstance
 
 __all__ = ["Database", "upgrade_schema"]
@@ -118,7 +118,7 @@ class Database:
                 instance_id=instance_id,
             ) from exc
         if found is None:
-            raise NotFound(f"no process instance {instance_id}", instance_id=instance_id)
+            raise missing_instance(instance_id)
         return found
 
     def dispose(self) -> None:

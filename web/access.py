@@ -33,7 +33,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user
 
 from engine.api import Engine
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden, missing_attachment, missing_instance, missing_task
 from engine.units import Organisation
 from engine.views import AttachmentView, InstanceView, TaskView
 from web import engine_of, policy
@@ -77,20 +77,10 @@ class Document:
 # -- the resource checks ------------------------------------------------------------
 
 
-def _hidden(kind: str, identifier: object) -> NotFound:
-    """The engine's own answer for an id that does not exist (engine/queries.py,
-    engine/attachments.py), so that a hidden resource and a missing one look alike."""
-    if kind == "task":
-        return NotFound(f"no task {identifier}", task_id=identifier)
-    if kind == "instance":
-        return NotFound(f"no process instance {identifier}", instance_id=identifier)
-    return NotFound(f"no file {identifier}", attachment_id=identifier)
-
-
 def _visible_task(engine: Engine, who: Caller, task_id: str) -> TaskView:
     task = engine.task(task_id)
     if not policy.sees_task(who, task):
-        raise _hidden("task", task_id)
+        raise missing_task(task_id)  # as for an id that does not exist
     return task
 
 
@@ -115,7 +105,7 @@ def _see_instance(engine: Engine, who: Caller, args: Mapping[str, Any]) -> Insta
     instance_id = args["instance_id"]
     instance = engine.instance(instance_id)
     if not policy.sees_instance(who, engine.tasks(instance_id=instance_id, status=None)):
-        raise _hidden("instance", instance_id)
+        raise missing_instance(instance_id)
     return instance
 
 
@@ -123,7 +113,7 @@ def _see_document(engine: Engine, who: Caller, args: Mapping[str, Any]) -> Docum
     attachment_id = args["attachment_id"]
     view, content = engine.attachment(attachment_id)
     if not policy.sees_task(who, engine.task(view.task_id)):
-        raise _hidden("attachment", attachment_id)
+        raise missing_attachment(attachment_id)
     return Document(view, content)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.bounds import check_fits
 from engine.clock import Clock
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, missing_task
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import rows
 from engine.runtime.unit_of_work import InstanceRecord, history_row
@@ -104,7 +104,7 @@ def check_active(instance: InstanceRecord | ProcessInstance) -> None:
 def human_task(session: Session, task_id: str) -> Any:
     row = rows.task_row(session, task_id)
     if row is None:
-        raise NotFound(f"no task {task_id}", task_id=task_id)
+        raise missing_task(task_id)
     return row
 
 
