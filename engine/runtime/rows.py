@@ -90,12 +90,18 @@ _CANCEL_OPEN_TASKS = (
     .where(_task.c.instance_id == bindparam("b_instance_id"), _task.c.status == "open")
     .values(status="cancelled", completed_at=bindparam("b_at"))
 )
-_CANCEL_PENDING_TIMERS = (
-    update(_timer)
-    .where(_timer.c.instance_id == bindparam("b_instance_id"), _timer.c.status == "pending")
-    .values(status="cancelled", settled_at=bindparam("b_at"))
-)
 
+
+def _cancel_pending_of_instance(table: Table) -> Any:
+    """Cancel an instance's pending rows of ``table`` (timers, outbox entries)."""
+    return (
+        update(table)
+        .where(table.c.instance_id == bindparam("b_instance_id"), table.c.status == "pending")
+        .values(status="cancelled", settled_at=bindparam("b_at"))
+    )
+
+
+_CANCEL_PENDING_TIMERS = _cancel_pending_of_instance(_timer)
 
 _INSERT_CALL = insert(_outbox)
 _REQUEUE_CALL = (
@@ -115,11 +121,7 @@ _CANCEL_CALL = (
     .where(_outbox.c.task_id == bindparam("b_task_id"), _outbox.c.status == "pending")
     .values(status="cancelled", settled_at=bindparam("b_at"))
 )
-_CANCEL_PENDING_CALLS = (
-    update(_outbox)
-    .where(_outbox.c.instance_id == bindparam("b_instance_id"), _outbox.c.status == "pending")
-    .values(status="cancelled", settled_at=bindparam("b_at"))
-)
+_CANCEL_PENDING_CALLS = _cancel_pending_of_instance(_outbox)
 
 
 def _run(session: Session, statement: Any, params: Any) -> Any:
