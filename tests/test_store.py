@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from engine import store
 from engine.store import Database
 
 
@@ -25,3 +27,32 @@ def test_after_commit_runs_only_for_committed_work(db_url: str) -> None:
         assert ran == ["kept"]
     finally:
         db.dispose()
+
+
+def test_a_pooled_connection_is_pinged_only_after_idling(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection just used goes straight back to work; one that idled is pinged,
+    and if the server cut it meanwhile, replaced instead of failing the command."""
+    db = Database(postgres_url)
+    pings: list[object] = []
+    ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        first = _backend_pid(db)
+        assert _backend_pid(db) == first and pings == []  # reused at once: no ping
+
+        with admin.connect() as connection:  # the server cuts the idle connection
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        monkeypatch.setattr(store, "_PING_AFTER_IDLE_S", 0.0)  # it has idled long enough
+        assert _backend_pid(db) != first
+        assert len(pings) == 1
+    finally:
+        admin.dispose()
+        db.dispose()
+
+
+def _backend_pid(db: Database) -> int:
+    with db.writing() as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()

@@ -30,7 +30,6 @@ from engine.runtime.assignment import (
     TaskAssignment,
     check_active,
     check_claimant,
-    human_task,
 )
 from engine.runtime.bpmn_throw import UncaughtBpmnError
 from engine.runtime.conditions import fire_conditions
@@ -165,10 +164,10 @@ class Runtime(TaskAssignment):
     def complete_task(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
     ) -> InstanceRecord:
-        row = human_task(session, task_id)
-        work = self._restore(session, row.instance_id, actor)
-        row = self._still_open(session, row)
+        check_fits(actor, ProcessInstance.started_by, "actor")
+        row, instance = self._lock_task(session, task_id)
         check_claimant(row, actor)
+        work = self._unit_of_work(session, instance, actor)
         fields = row.form.get("fields", [])
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
