@@ -2,9 +2,9 @@
 
 On PostgreSQL each statement is a round trip, and their number is most of what a
 command costs beyond SpiffWorkflow's own work (see bench/throughput.py). These tests
-pin the path of a task's completion and of a start: the instance and the task read
-once each, under the lock, then only writes; no read of a row the command has just
-written, and nothing a cache already holds (the spec, the live workflow) read again.
+pin the path of a task's completion and of a start: the instance read once, under the
+lock, the task only as its completion returns it, then only writes; no read of a row
+the command has just written, and nothing a cache holds (spec, live workflow) read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import event
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
+from engine.errors import Conflict, InvalidInput
 from engine.settings import Settings
 
 FIVE_USER_TASKS = Path(__file__).parent.parent / "bench" / "five_user_tasks.bpmn"
@@ -58,7 +59,7 @@ def bench_engine(
     engine.close()
 
 
-def test_completing_a_task_reads_instance_and_task_once_then_only_writes(
+def test_completing_a_task_reads_the_instance_once_then_only_writes(
     bench_engine: Engine,
 ) -> None:
     view = bench_engine.start("five_user_tasks", actor="an")
@@ -67,8 +68,7 @@ def test_completing_a_task_reads_instance_and_task_once_then_only_writes(
         after = bench_engine.complete(view.open_tasks[0].id, {}, actor="an")
     assert sent == [
         "SELECT process_instance",  # locked, found through the task
-        "SELECT human_task",  # read under the lock
-        "UPDATE human_task",  # completed
+        "UPDATE human_task",  # completed if open, its row returned: not read apart
         "INSERT human_task",  # the next one opens
         "UPDATE process_instance",  # the state
         "INSERT event",  # the history, one executemany
@@ -98,4 +98,20 @@ def test_the_last_completion_answers_a_completed_instance(bench_engine: Engine) 
     with statements(bench_engine) as sent:
         done = bench_engine.complete(view.open_tasks[0].id, {}, actor="an")
     assert done.status == "completed" and done.open_tasks == []
-    assert not any(statement.startswith("SELECT") for statement in sent[2:])
+    assert not any(statement.startswith("SELECT") for statement in sent[1:])
+
+
+def test_a_completion_refused_after_its_write_leaves_the_task_open(bench_engine: Engine) -> None:
+    """The completion is written before the claimant and the data are checked: a refusal
+    must roll it back with the command."""
+    view = bench_engine.start("five_user_tasks", actor="an")
+    task_id = view.open_tasks[0].id
+    bench_engine.claim(task_id, actor="an")
+    with pytest.raises(Conflict, match="claimed by an"):
+        bench_engine.complete(task_id, {"score": 1}, actor="binh")
+    with pytest.raises(InvalidInput):
+        bench_engine.complete(task_id, {"score": 11}, actor="an")
+    (task,) = bench_engine.tasks(instance_id=view.id)
+    assert (task.id, task.status, task.completed_by) == (task_id, "open", None)
+    done = bench_engine.complete(task_id, {"score": 1}, actor="an")
+    assert [t.element_id for t in done.open_tasks] == ["task_2"]

@@ -22,7 +22,7 @@ from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
 from engine.views import TaskView
 
-__all__ = ["TaskAssignment", "check_active", "check_claimant"]
+__all__ = ["TaskAssignment", "check_active", "check_claimant", "not_open"]
 
 
 class TaskAssignment:
@@ -63,9 +63,7 @@ class TaskAssignment:
         check_active(instance)
         row = rows.task_row(session, task_id)
         if row is None or row.status != "open":
-            who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
-            state = row.status if row is not None else "gone"
-            raise Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
+            raise not_open(session, task_id)
         return row, instance
 
     def _set_assignee(
@@ -95,6 +93,14 @@ class TaskAssignment:
 def check_active(instance: InstanceRecord | ProcessInstance) -> None:
     if instance.status not in ACTIVE_STATUSES:
         raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
+
+
+def not_open(session: Session, task_id: str) -> Conflict:
+    """The answer for a task no longer open (read under the instance's lock)."""
+    row = rows.task_row(session, task_id)
+    who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
+    state = row.status if row is not None else "gone"
+    return Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
 
 
 def check_claimant(row: Any, actor: str) -> None:

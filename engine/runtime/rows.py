@@ -25,13 +25,13 @@ __all__ = [
     "cancel_open_rows",
     "cancel_tasks",
     "cancel_timer",
+    "complete_open_task",
     "create_instance",
     "insert_tasks",
     "insert_timers",
     "queue_call",
     "save_instance",
     "set_assignee",
-    "set_completed",
     "task_row",
 ]
 
@@ -60,10 +60,11 @@ _SAVE_INSTANCE = (
     )
 )
 _TASK_BY_ID = select(_task).where(_task.c.id == bindparam("b_task_id"))
-_COMPLETE = (
+_COMPLETE_OPEN = (
     update(_task)
-    .where(_task.c.id == bindparam("b_task_id"))
+    .where(_task.c.id == bindparam("b_task_id"), _task.c.status == "open")
     .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+    .returning(*_task.c)
 )
 _ASSIGN = (
     update(_task)
@@ -153,8 +154,11 @@ def task_row(session: Session, task_id: str) -> Row[Any] | None:
     return _run(session, _TASK_BY_ID, {"b_task_id": task_id}).first()
 
 
-def set_completed(session: Session, task_id: str, at: datetime, by: str) -> None:
-    _run(session, _COMPLETE, {"b_task_id": task_id, "b_at": at, "b_by": by})
+def complete_open_task(session: Session, task_id: str, at: datetime, by: str) -> Row[Any] | None:
+    """Mark the task completed if it is open, and return its row as written; None if it
+    was not open. One statement where a read and a write were: the caller checks the
+    row afterwards, and an error it raises rolls the completion back with the command."""
+    return _run(session, _COMPLETE_OPEN, {"b_task_id": task_id, "b_at": at, "b_by": by}).first()
 
 
 def set_assignee(session: Session, task_id: str, assignee: str | None, at: datetime) -> None:
