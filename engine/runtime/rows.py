@@ -45,7 +45,10 @@ _outbox = cast(Table, OutboxEntry.__table__)
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
 _INSERT_TIMERS = insert(_timer)
-_INSERT_EVENTS = insert(_event)
+_INSERT_EVENTS = insert(_event).returning(_event.c.id)
+"""The ids are not needed: RETURNING makes SQLAlchemy send a command's events as one
+multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a pipeline
+and wait for its two extra synchronisations."""
 # Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
 _SAVE_INSTANCE = (
     update(_instance)
