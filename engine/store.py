@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _AFTER_COMMIT = "govflow_after_commit"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long a write on SQLite waits for the writer before it."""
 
 _instance = ProcessInstance.__table__
 _INSTANCE = select(_instance).where(_instance.c.id == bindparam("b_id"))
@@ -57,9 +60,10 @@ class Database:
     def __init__(self, url: str, *, lock_timeout_s: float = 10.0, echo: bool = False) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.locks_on_begin = self.is_sqlite
-        """Whether a write transaction holds its lock from its start (SQLite's BEGIN
-        IMMEDIATE), so that whatever it reads is already read under the lock."""
+        self._writers = threading.RLock() if self.is_sqlite else None
+        """SQLite: this process's writers queue here, not in SQLite's busy handler,
+        which sleeps 1, 2, 5, 10 … ms between tries, long after the writer before is
+        done. Re-entrant: a follow-up run after a commit may write."""
         self.lock_timeout_s = lock_timeout_s
         self.engine = _create_engine(
             url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
@@ -78,8 +82,21 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A transaction for one command; committed when the block ends without error."""
-        with self._write.begin() as session:
+        with self._queued(), self._write.begin() as session:
             yield session
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """Wait for this process's other SQLite writers, as long as for another process's."""
+        if self._writers is None:
+            yield
+            return
+        if not self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+            raise Conflict("the database is busy with another command; try again")
+        try:
+            yield
+        finally:
+            self._writers.release()
 
     def after_commit(self, session: Session, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the transaction of ``session`` has committed, never if not.
@@ -164,7 +181,7 @@ def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: flo
         event.listen(engine, "checkin", _note_idle_since)
         event.listen(engine, "checkout", partial(_ping_if_idle, engine))
     else:
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
     event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
