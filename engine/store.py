@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -24,11 +26,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Row, bindparam, create_engine, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
-from engine.errors import Conflict, InvalidInput, missing_instance
-from engine.models import ProcessInstance
+from engine.errors import Conflict, InvalidInput, missing_instance, missing_task
+from engine.models import HumanTask, ProcessInstance
 
 __all__ = ["Database", "upgrade_schema"]
 
@@ -37,10 +40,18 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _AFTER_COMMIT = "govflow_after_commit"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long a write on SQLite waits for the writer before it."""
 
 _instance = ProcessInstance.__table__
 _INSTANCE = select(_instance).where(_instance.c.id == bindparam("b_id"))
 _INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
+_task = HumanTask.__table__
+_INSTANCE_OF_TASK = select(_instance).where(
+    _instance.c.id
+    == select(_task.c.instance_id).where(_task.c.id == bindparam("b_task_id")).scalar_subquery()
+)
+_INSTANCE_OF_TASK_FOR_UPDATE = _INSTANCE_OF_TASK.with_for_update()
 
 
 class Database:
@@ -49,9 +60,10 @@ class Database:
     def __init__(self, url: str, *, lock_timeout_s: float = 10.0, echo: bool = False) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.locks_on_begin = self.is_sqlite
-        """Whether a write transaction holds its lock from its start (SQLite's BEGIN
-        IMMEDIATE), so that whatever it reads is already read under the lock."""
+        self._writers = threading.RLock() if self.is_sqlite else None
+        """SQLite: this process's writers queue here, not in SQLite's busy handler,
+        which sleeps 1, 2, 5, 10 … ms between tries, long after the writer before is
+        done. Re-entrant: a follow-up run after a commit may write."""
         self.lock_timeout_s = lock_timeout_s
         self.engine = _create_engine(
             url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
@@ -70,8 +82,21 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A transaction for one command; committed when the block ends without error."""
-        with self._write.begin() as session:
+        with self._queued(), self._write.begin() as session:
             yield session
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """Wait for this process's other SQLite writers, as long as for another process's."""
+        if self._writers is None:
+            yield
+            return
+        if not self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+            raise Conflict("the database is busy with another command; try again")
+        try:
+            yield
+        finally:
+            self._writers.release()
 
     def after_commit(self, session: Session, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the transaction of ``session`` has committed, never if not.
@@ -109,17 +134,33 @@ class Database:
             instance_id, lambda: session.connection().execute(query, params).first()
         )
 
+    def lock_instance_of_task(self, session: Session, task_id: str) -> Row[Any]:
+        """The same lock on the instance a human task belongs to, found in the same
+        statement (a round trip less than reading the task first); NotFound without
+        the task. Read the task under the lock, after this."""
+        query = _INSTANCE_OF_TASK if self.is_sqlite else _INSTANCE_OF_TASK_FOR_UPDATE
+        params = {"b_task_id": task_id}
+        found = self._busy_as_conflict(
+            f"the instance of task {task_id}",
+            lambda: session.connection().execute(query, params).first(),
+            task_id=task_id,
+        )
+        if found is None:
+            raise missing_task(task_id)
+        return found
+
     def _locked(self, instance_id: int, load: Callable[[], T | None]) -> T:
-        try:
-            found = load()
-        except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
-            raise Conflict(
-                f"instance {instance_id} is busy with another command; try again",
-                instance_id=instance_id,
-            ) from exc
+        found = self._busy_as_conflict(f"instance {instance_id}", load, instance_id=instance_id)
         if found is None:
             raise missing_instance(instance_id)
         return found
+
+    @staticmethod
+    def _busy_as_conflict(what: str, load: Callable[[], T], **details: Any) -> T:
+        try:
+            return load()
+        except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite
+            raise Conflict(f"{what} is busy with another command; try again", **details) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -135,10 +176,12 @@ def _run_after_commit(session: Session) -> None:
 
 def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:
     if not is_sqlite:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", partial(_configure_postgres_connection, lock_timeout_s))
+        event.listen(engine, "checkin", _note_idle_since)
+        event.listen(engine, "checkout", partial(_ping_if_idle, engine))
     else:
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
     event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
@@ -160,6 +203,34 @@ def _refuse_nul_characters(
             if isinstance(value, str) and "\x00" in value:
                 field = re.sub(r"^b_|_\d+$", "", name).replace("pk", "id")
                 raise InvalidInput(f"{field} contains a NUL character", field=field, rule="nul")
+
+
+_PING_AFTER_IDLE_S = 1.0
+"""A pooled PostgreSQL connection idle this long is pinged before use.
+
+Pinging on every checkout (``pool_pre_ping``) cost each command two round trips, a
+tenth of its time. A connection a command used a moment ago is alive; one idle for
+longer may have been cut by a restart of the server (which takes longer than this),
+a failover or a firewall, and is replaced, with the rest of the pool, when its ping
+fails. Wall time, not the engine's clock: this is about sockets, not about business.
+"""
+_IDLE_SINCE = "govflow_idle_since"
+
+
+def _note_idle_since(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(
+    engine: Engine, dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any
+) -> None:
+    idle_since = record.info.pop(_IDLE_SINCE, None)  # None: a new connection
+    if idle_since is None or time.monotonic() - idle_since < _PING_AFTER_IDLE_S:
+        return
+    try:
+        engine.dialect.do_ping(dbapi_connection)
+    except engine.dialect.loaded_dbapi.Error as exc:
+        raise InvalidatePoolError(f"ping failed: {exc}") from exc  # the pool reconnects
 
 
 def _configure_postgres_connection(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine import store
+from engine.errors import Conflict
 from engine.store import Database
 
 
@@ -24,4 +30,76 @@ def test_after_commit_runs_only_for_committed_work(db_url: str) -> None:
             raise RuntimeError("the whole command failed")
         assert ran == ["kept"]
     finally:
+        db.dispose()
+
+
+def test_a_pooled_connection_is_pinged_only_after_idling(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection just used goes straight back to work; one that idled is pinged,
+    and if the server cut it meanwhile, replaced instead of failing the command."""
+    db = Database(postgres_url)
+    pings: list[object] = []
+    ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        first = _backend_pid(db)
+        assert _backend_pid(db) == first and pings == []  # reused at once: no ping
+
+        with admin.connect() as connection:  # the server cuts the idle connection
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        monkeypatch.setattr(store, "_PING_AFTER_IDLE_S", 0.0)  # it has idled long enough
+        assert _backend_pid(db) != first
+        assert len(pings) == 1
+    finally:
+        admin.dispose()
+        db.dispose()
+
+
+def _backend_pid(db: Database) -> int:
+    with db.writing() as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def test_sqlite_writers_of_one_process_take_turns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second writer waits for the first (not in SQLite's sleeping busy handler), then
+    writes; one that waits longer than the busy timeout is refused as a Conflict."""
+    db = Database(f"sqlite:///{tmp_path / 'turns.db'}")
+    first_in, first_done, second_in = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with db.writing() as session:
+            session.execute(text("CREATE TABLE turn (who TEXT)"))
+            first_in.set()
+            first_done.wait(5)
+            session.execute(text("INSERT INTO turn VALUES ('first')"))
+
+    def second() -> None:
+        with db.writing() as session:
+            second_in.set()
+            session.execute(text("INSERT INTO turn VALUES ('second')"))
+
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        threads[0].start()
+        assert first_in.wait(5)
+        monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_S", 0.05)
+        with pytest.raises(Conflict, match="busy"), db.writing():
+            pass
+        monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_S", 5.0)
+        threads[1].start()
+        assert not second_in.wait(0.2)  # queued behind the first
+        first_done.set()
+        for thread in threads:
+            thread.join(5)
+        with db.reading() as session:
+            assert session.execute(text("SELECT who FROM turn")).scalars().all() == [
+                "first",
+                "second",
+            ]
+    finally:
+        first_done.set()
         db.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.bounds import check_fits
 from engine.clock import Clock
-from engine.errors import Conflict, missing_task
+from engine.errors import Conflict
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import rows
 from engine.runtime.unit_of_work import InstanceRecord, history_row
@@ -22,7 +22,7 @@ from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
 from engine.views import TaskView
 
-__all__ = ["TaskAssignment", "check_active", "check_claimant", "human_task"]
+__all__ = ["TaskAssignment", "check_active", "check_claimant", "not_open"]
 
 
 class TaskAssignment:
@@ -52,30 +52,24 @@ class TaskAssignment:
         row, instance = self._lock_task(session, task_id)
         return self._set_assignee(session, instance, row, assignee, actor, "task_assigned")
 
-    def _lock_task(self, session: Session, task_id: str) -> tuple[Any, ProcessInstance]:
-        row = human_task(session, task_id)
-        instance = self.db.lock_instance(session, row.instance_id)
-        check_active(instance)
-        return self._still_open(session, row), instance
+    def _lock_task(self, session: Session, task_id: str) -> tuple[Any, InstanceRecord]:
+        """The task's row, which must be open, read under the lock of its active instance.
 
-    def _still_open(self, session: Session, first_read: Any) -> Any:
-        """The task row as of the instance lock, which must be open.
-
-        Another worker may have finished the task between the first read and the lock,
-        so it is read again, unless the first read was already under the lock (SQLite's
-        write transactions hold it from their start).
+        Read under the lock, not before it: another worker may finish the task until
+        then. The lock statement finds the instance through the task, so the task is
+        read once, after it.
         """
-        row = first_read if self.db.locks_on_begin else rows.task_row(session, first_read.id)
+        instance = InstanceRecord.of(self.db.lock_instance_of_task(session, task_id))
+        check_active(instance)
+        row = rows.task_row(session, task_id)
         if row is None or row.status != "open":
-            who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
-            state = row.status if row is not None else "gone"
-            raise Conflict(f"task {first_read.id} is already {state}{who}", task_id=first_read.id)
-        return row
+            raise not_open(session, task_id)
+        return row, instance
 
     def _set_assignee(
         self,
         session: Session,
-        instance: ProcessInstance,
+        instance: InstanceRecord,
         row: Any,
         assignee: str | None,
         actor: str,
@@ -101,11 +95,12 @@ def check_active(instance: InstanceRecord | ProcessInstance) -> None:
         raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
 
 
-def human_task(session: Session, task_id: str) -> Any:
+def not_open(session: Session, task_id: str) -> Conflict:
+    """The answer for a task no longer open (read under the instance's lock)."""
     row = rows.task_row(session, task_id)
-    if row is None:
-        raise missing_task(task_id)
-    return row
+    who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
+    state = row.status if row is not None else "gone"
+    return Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
 
 
 def check_claimant(row: Any, actor: str) -> None:

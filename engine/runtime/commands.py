@@ -30,7 +30,7 @@ from engine.runtime.assignment import (
     TaskAssignment,
     check_active,
     check_claimant,
-    human_task,
+    not_open,
 )
 from engine.runtime.bpmn_throw import UncaughtBpmnError
 from engine.runtime.conditions import fire_conditions
@@ -165,17 +165,20 @@ class Runtime(TaskAssignment):
     def complete_task(
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
     ) -> InstanceRecord:
-        row = human_task(session, task_id)
-        work = self._restore(session, row.instance_id, actor)
-        row = self._still_open(session, row)
-        check_claimant(row, actor)
+        check_fits(actor, ProcessInstance.started_by, "actor")
+        instance = InstanceRecord.of(self.db.lock_instance_of_task(session, task_id))
+        check_active(instance)
+        work = self._unit_of_work(session, instance, actor)
+        row = rows.complete_open_task(session, task_id, work.now, actor)
+        if row is None:
+            raise not_open(session, task_id)
+        check_claimant(row, actor)  # the errors from here on undo the completion too
         fields = row.form.get("fields", [])
         cleaned = attachments.describe_submitted(
             session, task_id, fields, clean_submission(fields, data)
         )
         with step_or_incident(work):  # the next step failing; a refused completion raises
             complete_user_task(ready_task(work.workflow, task_id), cleaned, work.now)
-        rows.set_completed(session, task_id, work.now, actor)
         work.settled_task_ids.add(task_id)
         if row.due_at is None:
             work.undated_task_ids.add(task_id)

@@ -25,13 +25,13 @@ __all__ = [
     "cancel_open_rows",
     "cancel_tasks",
     "cancel_timer",
+    "complete_open_task",
     "create_instance",
     "insert_tasks",
     "insert_timers",
     "queue_call",
     "save_instance",
     "set_assignee",
-    "set_completed",
     "task_row",
 ]
 
@@ -45,7 +45,10 @@ _outbox = cast(Table, OutboxEntry.__table__)
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
 _INSERT_TIMERS = insert(_timer)
-_INSERT_EVENTS = insert(_event)
+_INSERT_EVENTS = insert(_event).returning(_event.c.id)
+"""The ids are not needed: RETURNING makes SQLAlchemy send a command's events as one
+multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a pipeline
+and wait for its two extra synchronisations."""
 # Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
 _SAVE_INSTANCE = (
     update(_instance)
@@ -60,10 +63,11 @@ _SAVE_INSTANCE = (
     )
 )
 _TASK_BY_ID = select(_task).where(_task.c.id == bindparam("b_task_id"))
-_COMPLETE = (
+_COMPLETE_OPEN = (
     update(_task)
-    .where(_task.c.id == bindparam("b_task_id"))
+    .where(_task.c.id == bindparam("b_task_id"), _task.c.status == "open")
     .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+    .returning(*_task.c)
 )
 _ASSIGN = (
     update(_task)
@@ -153,8 +157,11 @@ def task_row(session: Session, task_id: str) -> Row[Any] | None:
     return _run(session, _TASK_BY_ID, {"b_task_id": task_id}).first()
 
 
-def set_completed(session: Session, task_id: str, at: datetime, by: str) -> None:
-    _run(session, _COMPLETE, {"b_task_id": task_id, "b_at": at, "b_by": by})
+def complete_open_task(session: Session, task_id: str, at: datetime, by: str) -> Row[Any] | None:
+    """Mark the task completed if it is open, and return its row as written; None if it
+    was not open. One statement where a read and a write were: the caller checks the
+    row afterwards, and an error it raises rolls the completion back with the command."""
+    return _run(session, _COMPLETE_OPEN, {"b_task_id": task_id, "b_at": at, "b_by": by}).first()
 
 
 def set_assignee(session: Session, task_id: str, assignee: str | None, at: datetime) -> None:
