@@ -275,6 +275,22 @@ CASES = [
         ),
         "conditional sequence flow out of an activity needs another outgoing flow",
     ),
+    case(  # §10.3.6
+        "negative_loop_maximum",
+        around(
+            f'<bpmn:task id="t"><bpmn:standardLoopCharacteristics loopMaximum="-1"/>{MARK}</bpmn:task>'
+        ),
+        "loopMaximum cannot be negative",
+    ),
+    case(  # §10.3.6
+        "negative_loop_cardinality",
+        around(
+            '<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics>'
+            f"<bpmn:loopCardinality>-2</bpmn:loopCardinality>{MARK}"
+            "</bpmn:multiInstanceLoopCharacteristics></bpmn:task>"
+        ),
+        "loopCardinality cannot be negative",
+    ),
     case(
         "call_unknown_process",
         around(f'<bpmn:callActivity id="t" calledElement="nowhere"/>{MARK}'),
