@@ -65,3 +65,13 @@ def test_a_signal_starts_the_interrupting_event_subprocess_of_its_subprocess(sco
     handled = scopes.complete(started.open_tasks[0].id, {}, actor="tester")
 
     assert [t.element_id for t in handled.open_tasks] == ["p_after"]
+
+
+def test_events_may_name_their_definition_by_reference(engine: Engine, deploy):
+    """§10.5.1: an event's trigger may be an eventDefinitionRef to a definition at the
+    top of the file; the end event throws that error and the boundary event catches it."""
+    deploy("definition_refs.bpmn")
+
+    started = engine.start("referenced_error", {}, actor="tester")
+
+    assert [t.element_id for t in started.open_tasks] == ["r_handle"]
