@@ -15,28 +15,12 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.definitions.dialect import BPMN_NS, NSMAP
+from engine.definitions.graph import FLOW_NODES
 
 __all__ = ["BRANCHING_NODES", "split_implicitly"]
 
 BRANCHING_NODES = frozenset(
-    {
-        "task",
-        "userTask",
-        "manualTask",
-        "scriptTask",
-        "serviceTask",
-        "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-        "startEvent",
-        "intermediateCatchEvent",
-        "intermediateThrowEvent",
-        "boundaryEvent",
-    }
+    kind for kind in FLOW_NODES if not kind.endswith("Gateway") and kind != "endEvent"
 )
 """Elements whose outgoing flows BPMN lets branch without a gateway."""
 
