@@ -29,12 +29,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.connectors import connector_names
 from engine.definitions.compensation import prepare_compensation
+from engine.definitions.definition_refs import inline_event_definitions
 from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_meta
 from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
 from engine.definitions.graph import check_graph
 from engine.definitions.identifiers import check_identifiers
+from engine.definitions.implicit_splits import split_implicitly
 from engine.definitions.links import join_links
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
@@ -111,6 +113,8 @@ def _load(
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
         join_links(item.tree.getroot())
+        inline_event_definitions(item.tree.getroot())
+        split_implicitly(item.tree.getroot())
         prepare_compensation(item.tree.getroot())
         _add_to_parser(parser, item, problems)
     models = [] if problems else _compile(parser, parsed, problems)

@@ -204,7 +204,7 @@ def _check_condition_source(
             "remove the condition, or use an inclusive gateway to choose the flows",
         )
         return
-    if kind in _CONDITIONAL_GATEWAYS:
+    if kind in _CONDITIONAL_GATEWAYS or kind in _ACTIVITIES:  # §10.2.1
         if source.get("default") == flow.get("id"):
             findings.add(
                 condition,
@@ -229,18 +229,36 @@ def _check_node(
         findings.add(node, "a start event cannot have incoming sequence flows", "remove them")
     if kind == "endEvent" and outgoing:
         findings.add(node, "an end event cannot have outgoing sequence flows", "remove them")
-    if kind not in _GATEWAYS and len(outgoing) > 1:
-        findings.add(
-            node,
-            f"{len(outgoing)} sequence flows leave this {kind}; only gateways may branch",
-            "add a parallel gateway (all paths) or an exclusive gateway (one path) after it",
-        )
     if kind in _CONDITIONAL_GATEWAYS:
         _check_gateway(node, outgoing, findings)
+    if kind in _ACTIVITIES:
+        _check_activity_flows(scope, node, outgoing, findings)
     if kind == "callActivity":
         _check_call(node, findings, process_ids)
     if kind == "boundaryEvent":
         _check_boundary(scope, node, findings)
+
+
+def _check_activity_flows(
+    scope: _Scope, node: etree._Element, outgoing: list[etree._Element], findings: Findings
+) -> None:
+    """§10.3.4: an event subprocess has no incoming or outgoing sequence flow; §10.2.1:
+    a conditional flow out of an activity needs another flow out of it."""
+    if node.get("triggeredByEvent") == "true":
+        if outgoing or scope.incoming.get(node.get("id")):
+            findings.add(
+                node,
+                "an event subprocess cannot have incoming or outgoing sequence flows",
+                "remove them: its start event's trigger starts it",
+            )
+        return
+    conditional = [f for f in outgoing if f.find("bpmn:conditionExpression", NSMAP) is not None]
+    if conditional and len(outgoing) < 2:
+        findings.add(
+            conditional[0],
+            "a conditional sequence flow out of an activity needs another outgoing flow",
+            "add a default flow, or remove the condition",
+        )
 
 
 def _check_gateway(

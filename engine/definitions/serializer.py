@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskCon
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.compensation import (
     CompensationEnd,
@@ -28,6 +29,14 @@ from engine.definitions.compensation import (
     connect_handlers,
 )
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.event_scopes import (
+    catch_in_scope,
+    interrupting_catchers,
+    interrupting_starts,
+    raise_if_uncaught,
+    run_interrupting,
+    start_scoped_handlers,
+)
 from engine.definitions.event_subprocess import EventStart, EventStartConverter
 from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
@@ -62,12 +71,55 @@ class BroadcastingWorkflow(BpmnWorkflow):
     BPMN 2.0 §10.5.4: a signal is broadcast to every catcher; SpiffWorkflow passes a
     signal on to the application (``bpmn_events``) only when nothing inside caught it.
     Stored under Spiff's own type name, so states stored before read back as this.
+    It also sends events to the scopes BPMN gives them and lets interrupting catchers
+    act first (:mod:`engine.definitions.event_scopes`).
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.interrupting: list[Any] = []
+        """Interrupting catchers a catch may have made ready, run before other steps."""
+
     def catch(self, event: BpmnEvent) -> None:
+        waiting = interrupting_catchers(self)
+        if event.target is None:
+            start_scoped_handlers(self, event)
+            self._catch_everywhere(event)
+        elif not catch_in_scope(self, event):
+            self._catch_everywhere(event)
+        self.interrupting += waiting + interrupting_starts(self)
+
+    def _catch_everywhere(self, event: BpmnEvent) -> None:
         caught = self.event_manager.catch(event)
         if caught and isinstance(event.event_definition, SignalEventDefinition):
             self.bpmn_events.append(event)
+        raise_if_uncaught(self, event)
+
+    def send_event(self, event: BpmnEvent) -> None:
+        start_scoped_handlers(self, event)
+        super().send_event(event)
+
+    def _do_engine_steps(self, *callbacks: Any) -> bool:
+        """Spiff's steps (deepest subprocess first; its callbacks, unused, ignored), an
+        interrupting catcher that caught its event run before any other step."""
+        active = self.get_active_subprocesses()
+        for subprocess in sorted(active, key=lambda s: s.depth, reverse=True):
+            while self._run_ready(subprocess):
+                pass
+            if subprocess.parent_task_id is not None:
+                task = self.get_task_from_id(subprocess.parent_task_id)
+                task.task_spec._update(task)
+        ran = self._run_ready(self)
+        return ran > 0 or len(self.get_active_subprocesses()) > len(active)
+
+    def _run_ready(self, workflow: BpmnWorkflow) -> int:
+        ran = 0
+        for task in workflow.get_tasks(state=TaskState.READY):
+            run_interrupting(self.interrupting)
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                task.run()
+                ran += 1
+        return ran
 
 
 _REGISTRY = BpmnWorkflowSerializer.configure(

@@ -34,6 +34,31 @@ def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping
             check_flows(process, findings)
             check_data(process, findings)
             check_ad_hoc(process, findings)
+            check_loop_counts(process, findings)
+
+
+def check_loop_counts(process: etree._Element, findings: Findings) -> None:
+    """§10.3.6: a loop's ``loopMaximum`` and a multi-instance activity's
+    ``loopCardinality`` count executions: a negative number is no count."""
+    for loop in process.iterfind(".//bpmn:standardLoopCharacteristics[@loopMaximum]", NSMAP):
+        if _negative(loop.get("loopMaximum")):
+            findings.add(
+                loop, "loopMaximum cannot be negative", "give the most iterations, 0 or more"
+            )
+    for cardinality in process.iterfind(".//bpmn:loopCardinality", NSMAP):
+        if _negative(cardinality.text):
+            findings.add(
+                cardinality,
+                "loopCardinality cannot be negative",
+                "give the number of instances, 0 or more",
+            )
+
+
+def _negative(text: str | None) -> bool:
+    try:
+        return int((text or "").strip()) < 0
+    except ValueError:  # an expression: its value is known only at run time
+        return False
 
 
 def check_ad_hoc(process: etree._Element, findings: Findings) -> None:

@@ -22,17 +22,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definitions.event_scopes import UncaughtBpmnError
 from engine.scripting import ThrownBpmnEvent
 
 __all__ = ["UncaughtBpmnError", "throw_from_task"]
-
-
-class UncaughtBpmnError(Exception):
-    """A BPMN error no catcher took: the instance fails (not an incident to retry)."""
-
-    def __init__(self, code: str, message: str, task: Any) -> None:
-        super().__init__(f"uncaught BPMN error {code}" + (f": {message}" if message else ""))
-        self.code, self.message, self.task = code, message, task
 
 
 def throw_from_task(task: Any, thrown: ThrownBpmnEvent) -> bool | None:
@@ -49,7 +42,10 @@ def throw_from_task(task: Any, thrown: ThrownBpmnEvent) -> bool | None:
     top = task.workflow.top_workflow
     waiting = [t for t in top.event_manager.tasks.values() if t.state == TaskState.WAITING]
     before = set(top.subprocesses)
-    top.catch(event)
+    try:
+        top.catch(event)
+    except UncaughtBpmnError:
+        raise UncaughtBpmnError(thrown.code, thrown.message, task) from None
     catchers = [t for t in waiting if t.state != TaskState.WAITING or _fired(t)]
     catchers += _started_event_subprocesses(top, before)
     if event in top.bpmn_events:  # nobody caught it: Spiff keeps it for the caller
