@@ -1,0 +1,79 @@
+"""Search by words, accent-insensitive for Vietnamese: "bao cao" finds "Báo cáo".
+
+One query function for both databases (the index is made by migration 0009):
+
+* SQLite: FTS5 tables (``task_search``, ``instance_search``) with the ``unicode61``
+  tokenizer's ``remove_diacritics 2``, filled by triggers. Every word must start a
+  word of the text (a prefix query), so "bao" finds "báo" and "báo cáo".
+* PostgreSQL: ``govflow_fold`` (``lower(unaccent(…))``) of the text, every word
+  found in it with ``LIKE '%word%'``, answered by a ``pg_trgm`` GIN index.
+
+A task matches when every word is in its name, or every word is in its instance's
+title and business key; an instance when every word is in its title and business key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, column, func, literal_column, or_, select, table
+
+from engine.models import HumanTask, ProcessInstance
+
+__all__ = ["fold", "instance_matches", "search_words", "task_matches"]
+
+_MAX_WORDS = 8
+_MAX_WORD = 60
+_WORD = re.compile(r"\w", re.UNICODE)
+
+_task_search = table("task_search", column("task_id"))
+_instance_search = table("instance_search", column("rowid"))
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search box's text (at most eight; those with a letter or digit)."""
+    if not text:
+        return []
+    words = unicodedata.normalize("NFC", text).split()
+    return [w[:_MAX_WORD] for w in words if _WORD.search(w)][:_MAX_WORDS]
+
+
+def fold(text: str) -> str:
+    """``text`` without its marks, in lower case: what the index holds on PostgreSQL."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
+def task_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
+    """The condition on ``human_task`` that its name, or its instance, has every word."""
+    if sqlite:
+        query = _fts_query(words)
+        named: ColumnElement[bool] = HumanTask.id.in_(
+            select(_task_search.c.task_id).where(literal_column("task_search").op("MATCH")(query))
+        )
+    else:
+        named = and_(*(_contains(func.govflow_fold(HumanTask.name), w) for w in words))
+    of_instance = select(ProcessInstance.id).where(instance_matches(words, sqlite=sqlite))
+    return or_(named, HumanTask.instance_id.in_(of_instance))
+
+
+def instance_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
+    """The condition on ``process_instance`` that its title and business key have every word."""
+    if sqlite:
+        match = literal_column("instance_search").op("MATCH")(_fts_query(words))
+        return ProcessInstance.id.in_(select(_instance_search.c.rowid).where(match))
+    text = func.govflow_instance_text(ProcessInstance.title, ProcessInstance.business_key)
+    return and_(*(_contains(text, w) for w in words))
+
+
+def _fts_query(words: list[str]) -> str:
+    """Each word a quoted prefix phrase, all required (FTS5's implicit AND)."""
+    folded = (w.replace("đ", "d").replace("Đ", "D").replace('"', '""') for w in words)
+    return " ".join(f'"{w}"*' for w in folded)
+
+
+def _contains(text: Any, word: str) -> ColumnElement[bool]:
+    escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return text.like(f"%{escaped}%", escape="\\")
