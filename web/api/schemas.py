@@ -24,6 +24,7 @@ __all__ = [
     "DefinitionSchema",
     "EndedSessionsSchema",
     "EventSchema",
+    "InstanceCountsSchema",
     "InstanceSchema",
     "LoginRequest",
     "MessageRequest",
@@ -31,6 +32,7 @@ __all__ = [
     "SignalQueued",
     "SignalRequest",
     "StartRequest",
+    "TaskCountsSchema",
     "TaskSchema",
     "VariableName",
     "load",
@@ -53,6 +55,25 @@ class TaskSchema(Schema):
     completed_by = fields.String(allow_none=True)
     form = fields.Dict()
     overdue = fields.Boolean(metadata={"description": "in the task lists only"})
+
+
+class TaskCountsSchema(Schema):
+    all = fields.Integer()
+    overdue = fields.Integer()
+    unassigned = fields.Integer()
+    mine = fields.Integer(metadata={"description": "claimed by or assigned to the caller"})
+
+
+class InstanceCountsSchema(Schema):
+    """``all``, and one count for each status that has instances."""
+
+    all = fields.Integer()
+    running = fields.Integer()
+    incident = fields.Integer()
+    suspended = fields.Integer()
+    completed = fields.Integer()
+    cancelled = fields.Integer()
+    failed = fields.Integer()
 
 
 class IncidentSchema(Schema):
