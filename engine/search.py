@@ -8,6 +8,8 @@ One query function for both databases (the index is made by migration 0009):
 * PostgreSQL: ``govflow_fold`` (``lower(unaccent(…))``) of the text, every word
   found in it with ``LIKE '%word%'``, answered by a ``pg_trgm`` GIN index.
 
+Punctuation is not searched for: "FB-7" finds "FB 7" and "fb-7".
+
 A task matches when every word is in its name, or every word is in its instance's
 title and business key; an instance when every word is in its title and business key.
 """
@@ -26,7 +28,8 @@ __all__ = ["fold", "instance_matches", "search_words", "task_matches"]
 
 _MAX_WORDS = 8
 _MAX_WORD = 60
-_WORD = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"[^\W_]")
+_BETWEEN_WORDS = re.compile(r"[\W_]+")
 
 _task_search = table("task_search", column("task_id"))
 _instance_search = table("instance_search", column("rowid"))
@@ -75,5 +78,7 @@ def _fts_query(words: list[str]) -> str:
 
 
 def _contains(text: Any, word: str) -> ColumnElement[bool]:
-    escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return text.like(f"%{escaped}%", escape="\\")
+    """``word``'s letters and digits in ``text``, in order; what lies between them (a
+    hyphen, a space) is not searched for, as the FTS5 tokenizer on SQLite does not."""
+    parts = [part for part in _BETWEEN_WORDS.split(fold(word)) if part]  # no % nor _ left
+    return text.like(f"%{'%'.join(parts)}%")
