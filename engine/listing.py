@@ -27,7 +27,13 @@ from engine.models import (
 )
 from engine.paging import Keyset, Page, PageRequest, fetch_page
 from engine.store import Database
-from engine.task_lists import TaskCounts, TaskFilter, count_tasks, task_page
+from engine.task_lists import (
+    TaskCounts,
+    TaskFilter,
+    count_tasks,
+    overdue_by_unit,
+    task_page,
+)
 from engine.views import AttachmentView, DefinitionView, EventView, InstanceView, TaskView
 
 __all__ = ["Listings"]
@@ -63,6 +69,11 @@ class Listings:
     def task_counts(self, which: TaskFilter, *, user: str) -> TaskCounts:
         with self.db.reading() as session:
             return count_tasks(session, which, user=user, now=self.clock.now(), sqlite=self._sqlite)
+
+    def overdue_counts(self) -> dict[str | None, int]:
+        """How many open tasks are overdue in each unit."""
+        with self.db.reading() as session:
+            return overdue_by_unit(session, self.clock.now())
 
     def instance_page(
         self, which: InstanceFilter, page: PageRequest | None = None

@@ -21,7 +21,14 @@ from engine.paging import Keyset, Page, PageRequest, fetch_page
 from engine.search import search_words, task_matches
 from engine.views import TaskView
 
-__all__ = ["TASK_ORDER", "TaskCounts", "TaskFilter", "count_tasks", "task_page"]
+__all__ = [
+    "TASK_ORDER",
+    "TaskCounts",
+    "TaskFilter",
+    "count_tasks",
+    "overdue_by_unit",
+    "task_page",
+]
 
 _tasks = HumanTask.__table__
 TASK_ORDER = Keyset.nulls_last(_tasks.c.due_at, _tasks.c.id)
@@ -84,6 +91,12 @@ def count_tasks(
         func.count().filter(HumanTask.assignee == user),
     ).where(*_conditions(base, now, sqlite))
     return TaskCounts(*session.execute(query).one())
+
+
+def overdue_by_unit(session: Session, now: datetime) -> dict[str | None, int]:
+    """How many open tasks are overdue in each unit, in one ``GROUP BY``."""
+    query = select(HumanTask.unit, func.count()).where(_overdue(now)).group_by(HumanTask.unit)
+    return {unit: count for unit, count in session.execute(query)}
 
 
 def _overdue(now: datetime) -> ColumnElement[bool]:

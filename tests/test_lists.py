@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from conftest import BPMN_DIR, START
 
+import engine as engine_package
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.errors import InvalidInput
@@ -222,3 +226,22 @@ def test_other_lists_page_too(lists: Engine, clock: ManualClock) -> None:
     definitions = lists.definition_page(PageRequest(2))
     assert [d.process_key for d in definitions.items] == ["unit_broken", "unit_report"]
     assert definitions.items[0].file_name.endswith("unit_lists.bpmn")
+
+
+def test_migration_0009_labels_and_indexes_the_instances_there_were(
+    lists: Engine, db_url: str
+) -> None:
+    report(lists, "ITC", START, "FB-7", title="Quyết định công bố")
+    lists.start("unit_review", {"unit": "ITC"}, actor="t")
+    config = Config()
+    migrations = Path(engine_package.__file__).parent / "migrations"
+    config.set_main_option("script_location", str(migrations))
+    config.set_main_option("sqlalchemy.url", db_url.replace("%", "%%"))
+    command.downgrade(config, "0008")
+    command.upgrade(config, "head")
+
+    assert [t.element_id for t in lists.task_page(TaskFilter(text="bao cao")).items] == ["report"]
+    assert len(lists.instance_page(InstanceFilter(text="quyet dinh fb")).items) == 1
+    assert len(lists.instance_page(InstanceFilter(plan_task="I.3", cycle="2021")).items) == 1
+    (review,) = lists.instance_page(InstanceFilter(text="ra soat")).items
+    assert review.process_key == "unit_review"

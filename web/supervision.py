@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -36,7 +35,8 @@ from engine.api import Engine
 from engine.compliance import Cell, ComplianceTable
 from engine.errors import GovflowError, InvalidInput
 from engine.paging import MAX_LIMIT, Page, PageRequest
-from engine.views import InstanceView, TaskView
+from engine.task_lists import TaskFilter
+from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
@@ -105,15 +105,19 @@ def start() -> ResponseReturnValue:
 
 @blueprint.get("/overdue")
 def overdue() -> ResponseReturnValue:
-    """Which unit is behind: its overdue tasks, the most overdue first."""
+    """Which unit is behind: how many of its tasks are overdue, the most first, with the
+    most overdue of them (the rest on the inbox, filtered)."""
     engine = engine_of(current_app)
-    now = engine.clock.now()
-    by_unit: dict[str, list[TaskView]] = defaultdict(list)
-    for task in engine.tasks():
-        if task.is_overdue(now):
-            by_unit[task.unit or "-"].append(task)
-    units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
-    return render_template("overdue.html", units=units, now=now)
+    counts = engine.overdue_counts()
+    units = [
+        (unit, count, engine.task_page(TaskFilter(unit=unit, overdue=True), _FIRST_FEW))
+        for unit, count in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
+        if unit is not None  # a task of no unit is nobody's to be behind on
+    ]
+    return render_template("overdue.html", units=units, now=engine.clock.now())
+
+
+_FIRST_FEW = PageRequest(10)
 
 
 @blueprint.get("/compliance")
