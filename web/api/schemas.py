@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
 from engine.forms import VARIABLE_NAME, is_variable_name
+from web.i18n import INSTANCE_STATUSES
 from web.inputs import MAX_ID, json_body
 
 __all__ = [
@@ -64,16 +65,11 @@ class TaskCountsSchema(Schema):
     mine = fields.Integer(metadata={"description": "claimed by or assigned to the caller"})
 
 
-class InstanceCountsSchema(Schema):
-    """``all``, and one count for each status that has instances."""
-
-    all = fields.Integer()
-    running = fields.Integer()
-    incident = fields.Integer()
-    suspended = fields.Integer()
-    completed = fields.Integer()
-    cancelled = fields.Integer()
-    failed = fields.Integer()
+InstanceCountsSchema = Schema.from_dict(
+    {"all": fields.Integer(), **{status: fields.Integer() for status in INSTANCE_STATUSES}},
+    name="InstanceCountsSchema",
+)
+"""``all``, and one count for each status that has instances."""
 
 
 class IncidentSchema(Schema):
