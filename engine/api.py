@@ -18,9 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
-from engine.compliance import ComplianceTable, compliance_table
 from engine.deployment import read_files
 from engine.errors import Conflict
+from engine.listing import Listings
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.process_catalogue import ProcessCatalogue
@@ -45,7 +45,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue):
+class Engine(UserAccounts, ProcessCatalogue, Listings):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(
@@ -220,14 +220,6 @@ class Engine(UserAccounts, ProcessCatalogue):
                 session.flush()
                 return queries.instance_view(session, instance_id)
         raise failed_again
-
-    def compliance(self, process_key: str) -> ComplianceTable:
-        """Each unit's punctuality in each cycle (instance) of ``process_key``."""
-        with self.db.reading() as session:
-            queries.deployed_definition(session, process_key)  # NotFound for an unknown key
-        cycles = sorted(self.instances(process_key=process_key), key=lambda i: (i.started_at, i.id))
-        tasks = self.tasks(process_key=process_key, status=None)
-        return compliance_table(process_key, cycles, tasks, self.clock.now())
 
     # -- human tasks ----------------------------------------------------------------
 

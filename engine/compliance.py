@@ -36,6 +36,10 @@ class ComplianceTable:
     units: list[str]
     cells: dict[tuple[str, int], Cell] = field(default_factory=dict)
     """(unit, instance id) -> how the unit did in that cycle."""
+    next_cursor: str | None = None
+    """The page of older cycles, if there are any."""
+    previous_cursor: str | None = None
+    """The page of newer cycles, if there are any."""
 
     def behind(self, unit: str) -> int:
         """In how many cycles ``unit`` was late, is overdue or went missing."""

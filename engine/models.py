@@ -9,21 +9,13 @@ disagree and nobody has to deserialize a workflow to list an inbox.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    ForeignKey,
-    Index,
-    LargeBinary,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.model_types import Base, UTCDateTime
 
 __all__ = [
     "Account",
@@ -47,33 +39,6 @@ __all__ = [
     "Timer",
     "UTCDateTime",
 ]
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out; SQLite forgets the zone, so it is put back."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; give a time zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime,
-        dict[str, Any]: JSON,
-        list[Any]: JSON,
-    }
 
 
 class Deployment(Base):
@@ -118,6 +83,10 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (
+        Index("ix_process_instance_cycles", "process_key", "started_at", "id"),
+        Index("ix_process_instance_period", "period_start"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(255), index=True)
@@ -134,6 +103,13 @@ class ProcessInstance(Base):
     started_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    title: Mapped[str | None] = mapped_column(String(255))
+    """What lists show and search finds: the variable ``title``, else the process's name."""
+    plan_task: Mapped[str | None] = mapped_column(String(120))
+    """The plan's task codes, ``,I.8,I.9,``: the variable ``task_code``, else the
+    process's ``plan_task`` property (see :mod:`engine.instance_labels`)."""
+    period_start: Mapped[datetime | None]
+    """The start of the period a periodic instance is for, else when it started: its cycle."""
     definition: Mapped[ProcessDefinition] = relationship()
 
     # A second guard beside the row lock: a write based on a stale read fails.
@@ -144,14 +120,18 @@ class HumanTask(Base):
     """A user task as the inbox sees it; the id is Spiff's task id."""
 
     __tablename__ = "human_task"
-    __table_args__ = (Index("ix_human_task_open_unit", "status", "unit"),)
+    __table_args__ = (  # the inbox's orders: one unit's, everybody's, one person's
+        Index("ix_human_task_unit_due", "status", "unit", "due_at", "id"),
+        Index("ix_human_task_status_due", "status", "due_at", "id"),
+        Index("ix_human_task_assignee_due", "assignee", "status", "due_at", "id"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(255))
     element_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
     unit: Mapped[str | None] = mapped_column(String(120))
-    assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20))
     form: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]

@@ -92,7 +92,7 @@ class AttachmentView:
     uploaded_at: datetime
 
     @classmethod
-    def of(cls, row: Attachment) -> AttachmentView:
+    def of(cls, row: Attachment | Row[Any]) -> AttachmentView:
         return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
 
     def description(self) -> dict[str, Any]:
@@ -151,7 +151,7 @@ class InstanceView:
     @classmethod
     def of(
         cls,
-        row: ProcessInstance,
+        row: ProcessInstance | Row[Any],
         data: dict[str, Any],
         open_tasks: list[TaskView],
         incidents: list[IncidentView],
@@ -184,7 +184,7 @@ class EventView:
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, row: Event) -> EventView:
+    def of(cls, row: Event | Row[Any]) -> EventView:
         return cls(
             row.id,
             row.instance_id,
@@ -209,6 +209,11 @@ class DefinitionView:
     @classmethod
     def of(cls, row: ProcessDefinition) -> DefinitionView:
         return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file.name)
+
+    @classmethod
+    def of_row(cls, row: Row[Any]) -> DefinitionView:
+        """From a Core row of the definition's columns with its ``file_name``."""
+        return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file_name)
 
 
 @dataclass(frozen=True)

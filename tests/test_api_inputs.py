@@ -188,4 +188,8 @@ def test_the_document_declares_what_the_api_checks(app: Flask) -> None:
     download = document["paths"]["/attachments/{attachment_id}"]["get"]["responses"]["200"]
     assert set(download["content"]) == {"*/*"}
     tasks = {p["name"] for p in document["paths"]["/tasks"]["get"]["parameters"]}
-    assert tasks == {"unit", "assignee", "status", "overdue"}
+    filters = {"unit", "assignee", "status", "overdue", "scope", "process_key", "plan_task"}
+    filters |= {"cycle", "due_before", "due_after", "business_key", "q"}
+    assert tasks == filters | {"cursor", "limit"}
+    link = document["paths"]["/tasks"]["get"]["responses"]["200"]["headers"]["Link"]
+    assert 'rel="next"' in link["description"]

@@ -137,7 +137,7 @@ def test_supervisors_see_who_is_behind_and_each_instances_diagram(
     clock.set(clock.now() + timedelta(days=10))  # five_tasks' first task is now overdue
     log_in(page, site, user="itc.head")
 
-    page.get_by_role("link", name="Quá hạn").click()
+    page.get_by_role("link", name="Quá hạn", exact=True).click()
     expect(page.get_by_role("heading", name="ITC: 1")).to_be_visible()
     expect(page.get_by_role("row", name="Step 1")).to_contain_text("05/01/2021 08:00")
     page.get_by_role("link", name="Hồ sơ quy trình").click()

@@ -34,6 +34,7 @@ from flask_login import LoginManager, current_user
 
 from engine.api import Engine
 from engine.errors import Forbidden, missing_attachment, missing_instance, missing_task
+from engine.paging import Page, PageRequest
 from engine.units import Organisation
 from engine.views import AttachmentView, InstanceView, TaskView
 from web import engine_of, policy
@@ -50,7 +51,6 @@ __all__ = [
     "init_access",
     "task_choices",
     "visible_documents",
-    "visible_tasks",
 ]
 
 Check = Callable[[Engine, Caller, Mapping[str, Any]], object]
@@ -163,6 +163,7 @@ TABLE: dict[str, Rule] = {
     "api.change_password": OWN_ACCOUNT,
     "api.end_sessions": ACCOUNT_ADMIN,
     "api.list_tasks": LOGGED_IN,  # the caller's units' tasks; every unit's for supervisors
+    "api.count_tasks": LOGGED_IN,  # over the same tasks as api.list_tasks
     "api.get_task": SEE_TASK,
     "api.claim": WORK_TASK,
     "api.complete": WORK_TASK,
@@ -171,6 +172,7 @@ TABLE: dict[str, Rule] = {
     "api.assign": ASSIGN_TASK,
     "api.download": SEE_DOCUMENT,
     "api.list_instances": SUPERVISOR_OR_DESIGNER,
+    "api.count_instances": SUPERVISOR_OR_DESIGNER,
     "api.get_instance": SEE_INSTANCE,
     "api.history": SEE_INSTANCE,
     "api.attachments": SEE_INSTANCE,  # only the documents the caller may see
@@ -288,33 +290,10 @@ def task_choices(engine: Engine, who: Caller, task: TaskView) -> TaskChoices:
     )
 
 
-def visible_documents(engine: Engine, who: Caller, instance_id: int) -> list[AttachmentView]:
-    """The instance's documents of the tasks the caller sees."""
-    tasks = {t.id: t for t in engine.tasks(instance_id=instance_id, status=None)}
-    return [
-        document
-        for document in engine.attachments(instance_id)
-        if document.task_id in tasks and policy.sees_task(who, tasks[document.task_id])
-    ]
-
-
-def visible_tasks(
-    engine: Engine,
-    who: Caller,
-    *,
-    unit: str | None = None,
-    assignee: str | None = None,
-    status: str | None = "open",
-) -> list[TaskView]:
-    """The tasks of ``unit``, else of every unit the caller works for (every unit for a
-    supervisor), soonest due first."""
-    every = policy.sees_every_task(who)
-    if unit is not None and not (every or who.works_for(unit)):
-        raise Forbidden(f"you do not work for unit {unit}", unit=unit)
-    units = [unit] if unit is not None or every else list(who.user.units)
-    found = {
-        task.id: task
-        for code in units
-        for task in engine.tasks(unit=code, assignee=assignee, status=status)
-    }
-    return sorted(found.values(), key=lambda t: (t.due_at is None, t.due_at or t.created_at))
+def visible_documents(
+    engine: Engine, who: Caller, instance_id: int, page: PageRequest
+) -> Page[AttachmentView]:
+    """A page of the instance's documents of the tasks the caller sees."""
+    if policy.sees_every_task(who):
+        return engine.attachment_page(instance_id, page)
+    return engine.attachment_page(instance_id, page, units=tuple(who.user.units), user=who.username)

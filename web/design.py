@@ -12,6 +12,7 @@ from engine.errors import InvalidDefinition
 from engine.views import DefinitionView
 from web import engine_of
 from web.auth import caller
+from web.paging import page_links, page_request
 from web.supervision import BPMN_VIEWER
 
 __all__ = ["blueprint"]
@@ -21,10 +22,12 @@ blueprint = Blueprint("design", __name__)
 
 @blueprint.get("/processes")
 def processes() -> ResponseReturnValue:
+    """The deployed versions, a page at a time, grouped by process."""
+    page = engine_of(current_app).definition_page(page_request())
     versions: dict[str, list[DefinitionView]] = defaultdict(list)
-    for definition in engine_of(current_app).definitions():
+    for definition in page.items:
         versions[definition.process_key].append(definition)
-    return render_template("processes.html", versions=dict(sorted(versions.items())))
+    return render_template("processes.html", versions=versions, links=page_links(page))
 
 
 @blueprint.get("/processes/<process_key>/<int:version>")

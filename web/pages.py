@@ -25,11 +25,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import GovflowError, InvalidInput, TooManyAttempts
+from engine.paging import PageRequest
+from engine.task_lists import TaskFilter
 from engine.views import NotificationView, TaskView
-from web import engine_of
-from web.access import checked_task, task_choices, visible_tasks
+from web import engine_of, policy
+from web.access import checked_task, task_choices
 from web.auth import caller, check_password, log_in, log_out
 from web.i18n import LANGUAGES, input_problem, local_time
+from web.list_filters import TASK_STATUSES, task_filter
+from web.paging import page_links, page_request, url_with
 
 __all__ = ["blueprint"]
 
@@ -78,12 +82,31 @@ def choose_language(code: str) -> ResponseReturnValue:
 
 @blueprint.get("/tasks")
 def inbox() -> ResponseReturnValue:
-    """Open tasks of the caller's units (every unit for a supervisor), overdue first."""
-    engine = engine_of(current_app)
-    now = engine.clock.now()
-    found = visible_tasks(engine, caller())
-    tasks = sorted(found, key=lambda t: not t.is_overdue(now))  # stable: then soonest due
-    return render_template("inbox.html", tasks=tasks, now=now)
+    """The open tasks of the caller's units (``scope=mine``: their own; ``scope=all``:
+    every unit's, for supervisors), soonest due first, a page at a time, with the
+    first of the caller's own tasks above them; the filters of web.list_filters."""
+    engine, who = engine_of(current_app), caller()
+    scope = request.args.get("scope") or "units"
+    which = task_filter(who, default_scope="units")
+    page = engine.task_page(which, page_request())
+    mine = None
+    if scope == "units":
+        mine = engine.task_page(TaskFilter(assignee=who.username), PageRequest(limit=10))
+    every = policy.sees_every_task(who)
+    return render_template(
+        "inbox.html",
+        tasks=page.items,
+        links=page_links(page),
+        counts=engine.task_counts(which, user=who.username),
+        mine=mine,
+        scope=scope,
+        args=request.args,
+        units=sorted(engine.organisation.units) if every else who.user.units,
+        process_keys=engine.process_keys(),
+        task_statuses=TASK_STATUSES,
+        url_with=url_with,
+        now=engine.clock.now(),
+    )
 
 
 @blueprint.get("/tasks/<task_id>")

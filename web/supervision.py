@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -31,13 +31,18 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from engine.compliance import Cell
+from engine.api import Engine
+from engine.compliance import Cell, ComplianceTable
 from engine.errors import GovflowError, InvalidInput
-from engine.views import InstanceView, TaskView
+from engine.paging import MAX_LIMIT, Page, PageRequest
+from engine.task_lists import TaskFilter
+from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
 from web.i18n import input_problem, local_time
+from web.list_filters import instance_filter
+from web.paging import PageLinks, page_links, page_request, url_with
 
 __all__ = ["blueprint"]
 
@@ -52,19 +57,22 @@ BPMN_VIEWER = (
 
 @blueprint.get("/instances")
 def instances() -> ResponseReturnValue:
+    """Instances newest first, a page at a time, with the filters of web.list_filters
+    and how many instances each status has."""
     engine = engine_of(current_app)
-    process_key = request.args.get("process_key") or None
-    status = request.args.get("status") or None
-    found = engine.instances(process_key=process_key, status=status)
+    which = instance_filter()
+    page = engine.instance_page(which, page_request())
     now = engine.clock.now()
-    overdue = {i.id: sum(t.is_overdue(now) for t in i.open_tasks) for i in found}
-    keys = sorted({d.process_key for d in engine.definitions()})
+    overdue = {i.id: sum(t.is_overdue(now) for t in i.open_tasks) for i in page.items}
     return render_template(
         "instances.html",
-        instances=found,
+        instances=page.items,
+        links=page_links(page),
+        counts=engine.instance_counts(which),
         overdue=overdue,
-        process_keys=keys,
-        chosen={"process_key": process_key, "status": status},
+        process_keys=engine.process_keys(),
+        args=request.args,
+        url_with=url_with,
     )
 
 
@@ -97,39 +105,58 @@ def start() -> ResponseReturnValue:
 
 @blueprint.get("/overdue")
 def overdue() -> ResponseReturnValue:
-    """Which unit is behind: its overdue tasks, the most overdue first."""
+    """Which unit is behind: how many of its tasks are overdue, the most first, with the
+    most overdue of them (the rest on the inbox, filtered)."""
     engine = engine_of(current_app)
-    now = engine.clock.now()
-    by_unit: dict[str, list[TaskView]] = defaultdict(list)
-    for task in engine.tasks():
-        if task.is_overdue(now):
-            by_unit[task.unit or "-"].append(task)
-    units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
-    return render_template("overdue.html", units=units, now=now)
+    counts = engine.overdue_counts()
+    units = [
+        (unit, count, engine.task_page(TaskFilter(unit=unit, overdue=True), _FIRST_FEW))
+        for unit, count in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
+        if unit is not None  # a task of no unit is nobody's to be behind on
+    ]
+    return render_template("overdue.html", units=units, now=engine.clock.now())
+
+
+_FIRST_FEW = PageRequest(10)
 
 
 @blueprint.get("/compliance")
 def compliance() -> ResponseReturnValue:
-    """Each unit's punctuality in each cycle of one process (?process_key=)."""
+    """Each unit's punctuality in each cycle of one process (?process_key=), a page of
+    cycles at a time."""
     engine = engine_of(current_app)
-    keys = sorted({d.process_key for d in engine.definitions()})
     chosen = request.args.get("process_key") or None
-    table = engine.compliance(chosen) if chosen else None
+    table = engine.compliance(chosen, page_request(default_limit=CYCLES_A_PAGE)) if chosen else None
+    links = PageLinks(None, None)
+    if table is not None:
+        links = page_links(Page([], table.next_cursor, table.previous_cursor))
     return render_template(
-        "compliance.html", table=table, process_keys=keys, chosen=chosen, describe=describe_cell
+        "compliance.html",
+        table=table,
+        links=links,
+        process_keys=engine.process_keys(),
+        chosen=chosen,
+        describe=describe_cell,
     )
+
+
+CYCLES_A_PAGE = 12
+"""Columns of the compliance table: a year of half-years, or twelve years."""
 
 
 @blueprint.get("/compliance.<any(csv, xlsx):file_format>")
 def compliance_export(file_format: str) -> ResponseReturnValue:
-    """The same table as a spreadsheet: CSV (UTF-8 with BOM, so spreadsheet programs
-    read the accents) or XLSX."""
+    """The same table as a spreadsheet, every cycle oldest first: CSV (UTF-8 with BOM,
+    so spreadsheet programs read the accents) or XLSX."""
     process_key = request.args.get("process_key", "")
-    table = engine_of(current_app).compliance(process_key)
-    rows = [[_("Unit"), *(cycle_label(c) for c in table.cycles)]]
-    for unit in table.units:
-        cells = (table.cells.get((unit, c.id)) for c in table.cycles)
-        rows.append([unit, *(describe_cell(cell) if cell else "" for cell in cells)])
+    tables = list(_every_page(engine_of(current_app), process_key))
+    cycles = [cycle for table in reversed(tables) for cycle in table.cycles]
+    units = sorted({unit for table in tables for unit in table.units})
+    cells = {key: cell for table in tables for key, cell in table.cells.items()}
+    rows = [[_("Unit"), *(cycle_label(c) for c in cycles)]]
+    for unit in units:
+        found = (cells.get((unit, c.id)) for c in cycles)
+        rows.append([unit, *(describe_cell(cell) if cell else "" for cell in found)])
     if file_format == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(rows)
@@ -139,6 +166,17 @@ def compliance_export(file_format: str) -> ResponseReturnValue:
     filename = f"compliance-{process_key}.{file_format}"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
+
+
+def _every_page(engine: Engine, process_key: str) -> Iterator[ComplianceTable]:
+    """The compliance table of ``process_key`` page by page, the newest cycles first."""
+    request_page = PageRequest(MAX_LIMIT)
+    while True:
+        table = engine.compliance(process_key, request_page)
+        yield table
+        if table.next_cursor is None:
+            return
+        request_page = PageRequest.parse(table.next_cursor, MAX_LIMIT)
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -181,18 +219,19 @@ def cycle_label(cycle: InstanceView) -> str:
 
 @blueprint.get("/instances/<int:instance_id>")
 def instance_page(instance_id: int) -> ResponseReturnValue:
+    """The instance, its documents and its history, each list a page at a time."""
     engine, instance = engine_of(current_app), checked_instance()
-    history = engine.history(instance_id)
-    completed = sorted(
-        {e.element_id for e in history if e.kind == "task_completed" and e.element_id}
-    )
+    history = engine.history_page(instance_id, page_request("history_"))
+    documents = visible_documents(engine, caller(), instance_id, page_request("documents_"))
     return render_template(
         "instance.html",
         instance=instance,
-        history=history,
-        documents=visible_documents(engine, caller(), instance_id),
+        history=history.items,
+        history_links=page_links(history, "history_"),
+        documents=documents.items,
+        documents_links=page_links(documents, "documents_"),
         active=[t.element_id for t in instance.open_tasks],
-        completed=[e for e in completed if e],
+        completed=engine.completed_elements(instance_id),
         now=engine.clock.now(),
         has_viewer=BPMN_VIEWER.exists(),
     )

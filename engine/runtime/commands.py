@@ -23,6 +23,7 @@ from engine.clock import Clock
 from engine.definitions.event_subprocess import end_idle_event_subprocesses
 from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission, with_choices
+from engine.instance_labels import instance_labels
 from engine.models import OutboxEntry, ProcessInstance, Timer
 from engine.queries import latest_version, open_incidents
 from engine.runtime import rows
@@ -136,6 +137,7 @@ class Runtime(TaskAssignment):
             "started_by": actor,
             "updated_at": now,
             "ended_at": None,
+            **instance_labels(compiled.meta, workflow.spec.description, variables, now),
         }
         instance = InstanceRecord.of_values(rows.create_instance(session, values), values)
         work = UnitOfWork(session, instance, compiled, workflow, actor, now)

@@ -11,14 +11,17 @@ from web.api import blueprint
 from web.api.openapi import documented
 from web.api.schemas import DefinitionSchema
 from web.auth import caller
+from web.paging import json_page, page_request
 
 _MAX_FILES = 100
 
 
 @blueprint.get("/definitions")
-@documented(returns=DefinitionSchema, many=True)
+@documented(returns=DefinitionSchema, many=True, paged=True)
 def list_definitions() -> ResponseReturnValue:
-    return jsonify(DefinitionSchema(many=True).dump(engine_of(current_app).definitions()))
+    """Every version of every process, by process key and version."""
+    page = engine_of(current_app).definition_page(page_request())
+    return json_page(page, DefinitionSchema(many=True).dump(page.items))
 
 
 @blueprint.post("/definitions/validate")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from web import engine_of
@@ -14,6 +14,7 @@ from web.api.schemas import (
     AttachmentSchema,
     CompleteRequest,
     EventSchema,
+    InstanceCountsSchema,
     InstanceSchema,
     MessageRequest,
     SignalQueued,
@@ -22,20 +23,24 @@ from web.api.schemas import (
     load,
 )
 from web.auth import caller
+from web.list_filters import INSTANCE_PARAMETERS, instance_filter
+from web.paging import json_page, page_request
 
 
 @blueprint.get("/instances")
-@documented(
-    returns=InstanceSchema,
-    many=True,
-    query={"process_key": {"type": "string"}, "status": {"type": "string"}},
-)
+@documented(returns=InstanceSchema, many=True, query=INSTANCE_PARAMETERS, paged=True)
 def list_instances() -> ResponseReturnValue:
-    """Every instance, newest first (supervisors); query ``process_key``, ``status``."""
-    found = engine_of(current_app).instances(
-        process_key=request.args.get("process_key"), status=request.args.get("status")
-    )
-    return jsonify(InstanceSchema(many=True).dump(found))
+    """Instances, newest first, each with its open tasks (supervisors and designers)."""
+    page = engine_of(current_app).instance_page(instance_filter(), page_request())
+    return json_page(page, InstanceSchema(many=True).dump(page.items))
+
+
+@blueprint.get("/instances/counts")
+@documented(returns=InstanceCountsSchema, query=INSTANCE_PARAMETERS)
+def count_instances() -> ResponseReturnValue:
+    """How many instances the filter finds, in all and in each status (the filter's
+    own ``status`` aside)."""
+    return jsonify(engine_of(current_app).instance_counts(instance_filter()))
 
 
 @blueprint.post("/instances")
@@ -58,17 +63,19 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
 
 
 @blueprint.get("/instances/<int:instance_id>/history")
-@documented(returns=EventSchema, many=True)
+@documented(returns=EventSchema, many=True, paged=True)
 def history(instance_id: int) -> ResponseReturnValue:
-    return jsonify(EventSchema(many=True).dump(engine_of(current_app).history(instance_id)))
+    """The instance's history, oldest first."""
+    page = engine_of(current_app).history_page(instance_id, page_request())
+    return json_page(page, EventSchema(many=True).dump(page.items))
 
 
 @blueprint.get("/instances/<int:instance_id>/attachments")
-@documented(returns=AttachmentSchema, many=True)
+@documented(returns=AttachmentSchema, many=True, paged=True)
 def attachments(instance_id: int) -> ResponseReturnValue:
-    """The documents of the instance's tasks that the caller may see."""
-    documents = visible_documents(engine_of(current_app), caller(), instance_id)
-    return jsonify(AttachmentSchema(many=True).dump(documents))
+    """The documents of the instance's tasks that the caller may see, oldest first."""
+    page = visible_documents(engine_of(current_app), caller(), instance_id, page_request())
+    return json_page(page, AttachmentSchema(many=True).dump(page.items))
 
 
 @blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel):action>")

@@ -17,6 +17,7 @@ from flask import Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields
 
+from engine.paging import DEFAULT_LIMIT, MAX_LIMIT
 from web.api.schemas import VariableName
 from web.inputs import MAX_ID
 
@@ -63,6 +64,19 @@ _SECURITY_SCHEMES: dict[str, dict[str, str]] = {
 }
 """The ways into the API: the session cookie with its CSRF token, or a Bearer token."""
 
+_PAGING = {
+    "cursor": {
+        "type": "string",
+        "description": "where the page starts: the cursor of a Link header's next or prev",
+    },
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+}
+_LINK = {
+    "description": 'RFC 8288: <URL>; rel="next" and <URL>; rel="prev", the neighbouring pages '
+    "of the same list (the same filters); absent at either end",
+    "schema": {"type": "string"},
+}
+
 
 def documented(
     *,
@@ -73,11 +87,13 @@ def documented(
     upload: str | None = None,
     content_type: str = "application/json",
     query: dict[str, dict[str, Any]] | None = None,
+    paged: bool = False,
 ) -> Callable[[F], F]:
     """Declare a route's request body (a schema, or a multipart ``upload`` part name),
     its ``query`` parameters (name: JSON schema) and its answer (a schema, ``many`` of
     them, with ``status``, or any of several; a ``content_type`` without a schema is a
-    file, ``*/*`` for any)."""
+    file, ``*/*`` for any). A ``paged`` list takes ``cursor`` and ``limit`` and answers
+    one page, with a ``Link`` header to the next and previous ones."""
 
     def mark(view: F) -> F:
         view.openapi = {  # type: ignore[attr-defined]
@@ -87,7 +103,8 @@ def documented(
             "status": status,
             "upload": upload,
             "content_type": content_type,
-            "query": query or {},
+            "query": {**(query or {}), **(_PAGING if paged else {})},
+            "paged": paged,
         }
         return view
 
@@ -201,6 +218,9 @@ def _operation(
         schema = {"type": "object", "properties": {meta["upload"]: part}}
         operation["requestBody"] = {"content": {"multipart/form-data": {"schema": schema}}}
     answer: dict[str, Any] = {"description": "done"}
+    if meta.get("paged"):
+        answer["description"] = "one page of the list, in its order"
+        answer["headers"] = {"Link": _LINK}
     if meta.get("returns") is not None:
         schema = meta["returns"]
         body = {"type": "array", "items": schema} if meta["many"] else schema

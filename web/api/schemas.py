@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.errors import InvalidInput
 from engine.forms import VARIABLE_NAME, is_variable_name
+from web.i18n import INSTANCE_STATUSES
 from web.inputs import MAX_ID, json_body
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "DefinitionSchema",
     "EndedSessionsSchema",
     "EventSchema",
+    "InstanceCountsSchema",
     "InstanceSchema",
     "LoginRequest",
     "MessageRequest",
@@ -31,6 +33,7 @@ __all__ = [
     "SignalQueued",
     "SignalRequest",
     "StartRequest",
+    "TaskCountsSchema",
     "TaskSchema",
     "VariableName",
     "load",
@@ -53,6 +56,20 @@ class TaskSchema(Schema):
     completed_by = fields.String(allow_none=True)
     form = fields.Dict()
     overdue = fields.Boolean(metadata={"description": "in the task lists only"})
+
+
+class TaskCountsSchema(Schema):
+    all = fields.Integer()
+    overdue = fields.Integer()
+    unassigned = fields.Integer()
+    mine = fields.Integer(metadata={"description": "claimed by or assigned to the caller"})
+
+
+InstanceCountsSchema = Schema.from_dict(
+    {"all": fields.Integer(), **{status: fields.Integer() for status in INSTANCE_STATUSES}},
+    name="InstanceCountsSchema",
+)
+"""``all``, and one count for each status that has instances."""
 
 
 class IncidentSchema(Schema):

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from engine.errors import InvalidInput
 from engine.views import TaskView
 from web import engine_of
-from web.access import checked_document, checked_task, visible_tasks
+from web.access import checked_document, checked_task
 from web.api import blueprint
 from web.api.openapi import documented
 from web.api.schemas import (
@@ -20,49 +20,37 @@ from web.api.schemas import (
     AttachmentSchema,
     CompleteRequest,
     InstanceSchema,
+    TaskCountsSchema,
     TaskSchema,
     load,
 )
 from web.auth import caller
-
-_STATUSES = {"open", "completed", "cancelled", "all"}
+from web.list_filters import TASK_PARAMETERS, task_filter
+from web.paging import json_page, page_request
 
 
 @blueprint.get("/tasks")
-@documented(
-    returns=TaskSchema,
-    many=True,
-    query={
-        "unit": {"type": "string"},
-        "assignee": {"type": "string"},
-        "status": {"type": "string", "enum": sorted(_STATUSES)},
-        "overdue": {"type": "string", "enum": ["true", "false"]},
-    },
-)
+@documented(returns=TaskSchema, many=True, query=TASK_PARAMETERS, paged=True)
 def list_tasks() -> ResponseReturnValue:
-    """Tasks of the caller's units (any unit for a supervisor), soonest due first.
+    """Tasks the caller may see (every unit's for a supervisor), soonest due first.
 
-    Query: ``unit``, ``assignee``, ``status`` (open by default, or ``all``),
-    ``overdue=true`` for the overdue ones only.
+    Open ones by default; the filters are in the query (web.list_filters), the
+    neighbouring pages in the ``Link`` header.
     """
-    engine, who = engine_of(current_app), caller()
-    status = request.args.get("status", "open")
-    if status not in _STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(sorted(_STATUSES))}", field="status")
-    found = visible_tasks(
-        engine,
-        who,
-        unit=request.args.get("unit"),
-        assignee=request.args.get("assignee"),
-        status=None if status == "all" else status,
-    )
-    overdue = request.args.get("overdue", "false")
-    if overdue not in {"true", "false"}:
-        raise InvalidInput("overdue must be true or false", field="overdue")
+    engine = engine_of(current_app)
+    page = engine.task_page(task_filter(caller()), page_request())
     now = engine.clock.now()
-    if overdue == "true":
-        found = [task for task in found if task.is_overdue(now)]
-    return jsonify([_task_document(task, now) for task in found])
+    return json_page(page, [_task_document(task, now) for task in page.items])
+
+
+@blueprint.get("/tasks/counts")
+@documented(returns=TaskCountsSchema, query=TASK_PARAMETERS)
+def count_tasks() -> ResponseReturnValue:
+    """How many tasks the filter finds: all, overdue, unassigned, the caller's own
+    (each count ignores the filter's own ``overdue`` and ``assignee``)."""
+    who = caller()
+    counts = engine_of(current_app).task_counts(task_filter(who), user=who.username)
+    return jsonify(TaskCountsSchema().dump(counts))
 
 
 @blueprint.get("/tasks/<task_id>")

@@ -1,0 +1,101 @@
+"""Search by words, accent-insensitive for Vietnamese: "bao cao" finds "Báo cáo".
+
+One query function for both databases (the index is made by migration 0009):
+
+* SQLite: FTS5 tables (``task_search``, ``instance_search``) with the ``unicode61``
+  tokenizer's ``remove_diacritics 2``, filled by triggers. Every word must start a
+  word of the text (a prefix query), so "bao" finds "báo" and "báo cáo".
+* PostgreSQL: the text folded by ``govflow_fold`` (``lower(unaccent(…))``) into a
+  generated column, every word found in it with ``LIKE '%word%'``, answered by a
+  ``pg_trgm`` GIN index.
+
+Punctuation is not searched for: "FB-7" finds "FB 7" and "fb-7".
+
+A task matches when every word is in its name, or every word is in its instance's
+title and business key; an instance when every word is in its title and business key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    literal_column,
+    select,
+    table,
+    union,
+)
+
+from engine.models import HumanTask, ProcessInstance
+
+__all__ = ["fold", "instance_matches", "search_words", "task_matches"]
+
+_MAX_WORDS = 8
+_MAX_WORD = 60
+_WORD = re.compile(r"[^\W_]")
+_BETWEEN_WORDS = re.compile(r"[\W_]+")
+
+_task_search = table("task_search", column("task_id"))
+_instance_search = table("instance_search", column("rowid"))
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search box's text (at most eight; those with a letter or digit)."""
+    if not text:
+        return []
+    words = unicodedata.normalize("NFC", text).split()
+    return [w[:_MAX_WORD] for w in words if _WORD.search(w)][:_MAX_WORDS]
+
+
+def fold(text: str) -> str:
+    """``text`` without its marks, in lower case: what the index holds on PostgreSQL."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
+def task_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
+    """The condition on ``human_task`` that its name, or its instance, has every word.
+
+    One ``id IN (… UNION …)``, not an OR of the two: PostgreSQL answers each half from
+    an index (the trigram one, the instance id) instead of folding every task's name."""
+    named: Select[Any]
+    if sqlite:
+        query = _fts_query(words)
+        match = literal_column("task_search").op("MATCH")(query)
+        named = select(_task_search.c.task_id).where(match)
+    else:
+        tasks = HumanTask.__table__.alias("named")
+        folded: ColumnElement[str] = literal_column("named.name_folded")
+        named = select(tasks.c.id).where(*(_contains(folded, w) for w in words))
+    of_instances = HumanTask.__table__.alias("of_instances")
+    instances = select(ProcessInstance.id).where(instance_matches(words, sqlite=sqlite))
+    in_instances = select(of_instances.c.id).where(of_instances.c.instance_id.in_(instances))
+    return HumanTask.id.in_(union(named, in_instances))
+
+
+def instance_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
+    """The condition on ``process_instance`` that its title and business key have every word."""
+    if sqlite:
+        match = literal_column("instance_search").op("MATCH")(_fts_query(words))
+        return ProcessInstance.id.in_(select(_instance_search.c.rowid).where(match))
+    folded: ColumnElement[str] = literal_column("process_instance.search_folded")
+    return and_(*(_contains(folded, w) for w in words))
+
+
+def _fts_query(words: list[str]) -> str:
+    """Each word a quoted prefix phrase, all required (FTS5's implicit AND)."""
+    folded = (w.replace("đ", "d").replace("Đ", "D").replace('"', '""') for w in words)
+    return " ".join(f'"{w}"*' for w in folded)
+
+
+def _contains(text: Any, word: str) -> ColumnElement[bool]:
+    """``word``'s letters and digits in ``text``, in order; what lies between them (a
+    hyphen, a space) is not searched for, as the FTS5 tokenizer on SQLite does not."""
+    parts = [part for part in _BETWEEN_WORDS.split(fold(word)) if part]  # no % nor _ left
+    return text.like(f"%{'%'.join(parts)}%")
