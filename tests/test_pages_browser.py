@@ -261,7 +261,7 @@ def test_staff_read_their_notifications_in_vietnamese(
     row.get_by_role("button", name="Đánh dấu đã đọc").click()
     expect(page.get_by_role("row", name="Quá hạn: “Step 1” (ITC)")).to_be_visible()
     expect(page.get_by_role("button", name="Đánh dấu đã đọc")).to_have_count(0)
-    unread = [n for n in plan_engine.notifications("itc.staff") if n.read_at is None]
+    unread = [n for n in plan_engine.notifications("itc.staff").items if n.read_at is None]
     assert unread == []
 
 

@@ -180,6 +180,9 @@ TABLE: dict[str, Rule] = {
     "api.deliver_message": SUPERVISOR,
     "api.broadcast_signal": SUPERVISOR,
     "api.list_definitions": LOGGED_IN,
+    "api.list_notifications": LOGGED_IN,  # the caller's own, and their units'
+    "api.mark_all_read": LOGGED_IN,
+    "api.mark_read": LOGGED_IN,
     "api.validate": DESIGNER,
     "api.deploy": DESIGNER,
     # staff's pages
@@ -190,6 +193,7 @@ TABLE: dict[str, Rule] = {
     "pages.inbox": LOGGED_IN,
     "pages.notifications": LOGGED_IN,  # the caller's own, and their units'
     "pages.mark_read": LOGGED_IN,
+    "pages.mark_all_read": LOGGED_IN,
     "pages.task_page": SEE_TASK,
     "pages.claim": WORK_TASK,
     "pages.complete": WORK_TASK,
