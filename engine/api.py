@@ -34,6 +34,7 @@ from engine.sessions import LoginSessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.throttle import LoginThrottle
+from engine.unit_overview import Oversight
 from engine.units import load_organisation
 from engine.user_accounts import UserAccounts
 from engine.views import (
@@ -46,7 +47,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue, Inbox):
+class Engine(UserAccounts, ProcessCatalogue, Inbox, Oversight):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(
