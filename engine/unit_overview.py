@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
@@ -34,7 +33,6 @@ __all__ = ["MAX_YEARS", "Counts", "Cycle", "Oversight", "UnitOverview", "cycles_
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_YEARS = 10
 """The widest table: 10 years (20 half-years) of columns."""
-Cadence = Literal["half", "year"]
 
 
 @dataclass(frozen=True)
@@ -70,8 +68,9 @@ class UnitOverview:
         )
 
 
-def cycles_of(first_year: int, last_year: int, cadence: Cadence) -> list[Cycle]:
-    """The cycles from 1 January of ``first_year`` to the end of ``last_year``."""
+def cycles_of(first_year: int, last_year: int, cadence: str) -> list[Cycle]:
+    """The years (``cadence="year"``) or half-years from 1 January of ``first_year`` to
+    the end of ``last_year``."""
     starts = [(1, "")] if cadence == "year" else [(1, "-H1"), (7, "-H2")]
     bounds = [
         (f"{year}{suffix}", datetime(year, month, 1, tzinfo=HANOI))
@@ -91,7 +90,7 @@ class Oversight:
 
     def unit_overview(
         self,
-        cadence: Cadence = "half",
+        cadence: str = "half",
         first_year: int | None = None,
         last_year: int | None = None,
     ) -> UnitOverview:

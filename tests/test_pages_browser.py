@@ -283,3 +283,57 @@ def test_supervisors_suspend_resume_and_cancel_an_instance(
     expect(page.get_by_role("button", name="Tiếp tục")).to_have_count(0)
     kinds = [e.kind for e in plan_engine.history(instance.id)]
     assert kinds[-3:] == ["instance_suspended", "instance_resumed", "instance_cancelled"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_staff_see_their_badges_and_mark_every_notification_read(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+) -> None:
+    (step,) = plan_engine.tasks(unit="ITC")
+    clock.set(step.due_at + timedelta(minutes=1))
+    plan_engine.tick()  # the overdue mark
+    log_in(page, site)
+    expect(page.locator("#open-tasks-badge")).to_have_text("1")
+    expect(page.locator("#unread-badge")).to_have_text("1")
+    expect(page.locator("#unread-badge")).to_have_attribute("title", "Thông báo chưa đọc")
+
+    page.get_by_role("link", name="Thông báo").click()
+    page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đánh dấu đã đọc 1 thông báo")
+    expect(page.locator("#unread-badge")).to_have_text("0")
+    page.get_by_role("link", name="Mở").click()  # the task the notification is about
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Step 1")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_see_late_and_missing_tasks_by_unit_and_export_them(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock, tmp_path: Path
+) -> None:
+    plan_engine.deploy(read_files([BPMN_DIR / "units_review.bpmn"]))
+    cycle = plan_engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="test")
+    on_time, late = sorted(cycle.open_tasks, key=lambda t: t.unit or "")
+    plan_engine.complete(on_time.id, {"changes": 1}, actor="nasati.staff")
+    clock.set(late.due_at + timedelta(days=2))
+    plan_engine.complete(late.id, {"changes": 2}, actor="pfd.staff")
+    log_in(page, site, user="itc.head")
+
+    page.get_by_role("link", name="Chậm và không nộp").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Nhiệm vụ chậm và không nộp theo đơn vị"
+    )
+    page.get_by_label("Kỳ").select_option("year")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("columnheader", name="2021")).to_be_visible()
+    cells = page.get_by_role("row", name="PFD").get_by_role("cell")
+    expect(cells).to_have_text(["PFD", "1", "0", "1", "0"])
+    expect(page.get_by_role("row", name="NASATI").get_by_role("cell")).to_have_text(
+        ["NASATI", "0", "0", "0", "0"]
+    )
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất XLSX").click()
+    download.value.save_as(tmp_path / "overview.xlsx")
+    sheet = load_workbook(tmp_path / "overview.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    # the site's five_tasks left ITC's first step open past its due date: late too
+    assert rows[1:] == [["ITC", 1, 0, 1, 0], ["NASATI", 0, 0, 0, 0], ["PFD", 1, 0, 1, 0]]

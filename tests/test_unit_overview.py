@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.errors import InvalidInput
 from engine.unit_overview import Counts, cycles_of
+from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -70,7 +73,7 @@ def test_years_are_cycles_too_and_the_bounds_are_checked(
     with pytest.raises(InvalidInput, match="2000 to 2100"):
         plan_engine.unit_overview("year", 2022, 2021)
     with pytest.raises(InvalidInput, match="cadence"):
-        plan_engine.unit_overview("month")  # type: ignore[arg-type]
+        plan_engine.unit_overview("month")
 
 
 def test_a_cycle_runs_from_midnight_in_hanoi() -> None:
@@ -81,3 +84,29 @@ def test_a_cycle_runs_from_midnight_in_hanoi() -> None:
     )
     assert second.end == datetime(2022, 1, 1, tzinfo=HANOI)
     assert second.end - second.start == timedelta(days=184)
+
+
+def test_supervisors_download_the_overview_with_numbers_as_numbers(
+    plan_engine: Engine, clock: ManualClock
+) -> None:
+    half_year_of_work(plan_engine, clock)
+    plan_engine.set_password("itc.head", "correct horse battery")
+    client = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine).test_client()
+    login = {"username": "itc.head", "password": "correct horse battery"}
+    assert client.post("/api/v1/session", json=login).status_code == 200
+
+    answer = client.get("/overview.xlsx", query_string={"cadence": "year"})
+    assert answer.status_code == 200
+    assert "late-missing-2021-2021.xlsx" in answer.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(answer.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows == [
+        ["Đơn vị", "Tổng số chậm", "Tổng số không nộp", "2021 chậm", "2021 không nộp"],
+        ["ITC", 1, 1, 1, 1],
+        ["NASATI", 0, 0, 0, 0],
+        ["PFD", 1, 0, 1, 0],
+        ["LEGAL", 1, 0, 1, 0],
+    ]
+    assert all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "B2"
+    bad = client.get("/overview", query_string={"first_year": "twenty"})
+    assert bad.status_code == 422 and "first_year" in bad.get_data(as_text=True)

@@ -208,6 +208,8 @@ TABLE: dict[str, Rule] = {
     "supervision.compliance": SUPERVISOR,
     "supervision.compliance_export": SUPERVISOR,
     "supervision.bpmn_viewer": PUBLIC,
+    "overview.units_behind": SUPERVISOR,
+    "overview.units_behind_xlsx": SUPERVISOR,
     # designers' pages
     "design.processes": SUPERVISOR_OR_DESIGNER,
     "design.process_version": SUPERVISOR_OR_DESIGNER,
