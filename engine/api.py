@@ -20,6 +20,7 @@ from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
 from engine.errors import Conflict
+from engine.inbox import Inbox
 from engine.listing import Listings
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
@@ -33,6 +34,7 @@ from engine.sessions import LoginSessions
 from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.throttle import LoginThrottle
+from engine.unit_overview import Oversight
 from engine.units import load_organisation
 from engine.user_accounts import UserAccounts
 from engine.views import (
@@ -45,7 +47,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue, Listings):
+class Engine(UserAccounts, ProcessCatalogue, Listings, Inbox, Oversight):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(

@@ -6,7 +6,8 @@ an escalation chain after it (by default the unit's head, then ITC, then the
 Minister's office, one step every 2 working days). A chain warns someone above the
 late unit: it skips the late unit itself and any step named twice, and it always ends
 at the leadership (``Settings.escalation_top``, LEAD), so ITC's own late tasks go to
-ITC's head and then to LEAD rather than back to ITC. When the task closes, its pending
+ITC's head and then to LEAD rather than back to ITC. A step naming a unit warns its
+head and supervisors, not its staff. When the task closes, its pending
 deadlines are cancelled in the closing transaction. The scheduler fires each due
 deadline exactly once (row claimed with SKIP LOCKED, settled in the firing
 transaction with its history event and notifications).
@@ -40,7 +41,7 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
 )
-from engine.notify import Notifier, head_target
+from engine.notify import Notifier, head_target, overseers_target
 from engine.runtime.unit_of_work import TaskChanges
 from engine.settings import Settings
 from engine.statuses import ACTIVE_STATUSES
@@ -274,7 +275,7 @@ class Escalations:
         )
         self.notifier.notify(
             session,
-            deadline.recipient,
+            _addressee(deadline),
             kind=_EVENT_KINDS[deadline.kind],
             subject=subject,
             message=message,
@@ -284,6 +285,15 @@ class Escalations:
         )
         log.info("%s for task %s sent to %s", deadline.kind, task.id, deadline.recipient)
         return True
+
+
+def _addressee(deadline: Deadline) -> str:
+    """Reminders and overdue marks go to the late unit's staff, who do the work; an
+    escalation step naming a unit goes to its head and supervisors, who answer for it
+    and may open any task it is warned about (not to all its staff, who may not)."""
+    if deadline.kind == "escalation" and not deadline.recipient.startswith("head:"):
+        return overseers_target(deadline.recipient)
+    return deadline.recipient
 
 
 def _wording(deadline: Deadline, task: HumanTask) -> tuple[str, str]:

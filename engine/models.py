@@ -238,7 +238,7 @@ class Notification(Base):
     """A message in a user's or a unit's in-app inbox."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_recipient", "recipient", "read_at"),)
+    __table_args__ = (Index("ix_notification_inbox", "recipient", "created_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(120))
     recipient_kind: Mapped[str] = mapped_column(String(10))

@@ -38,6 +38,7 @@ __all__ = [
     "Recipient",
     "SendReport",
     "head_target",
+    "overseers_target",
     "send_mail",
 ]
 
@@ -55,12 +56,18 @@ class Recipient:
 
 class Directory(Protocol):
     def recipients_for(self, target: str) -> list[Recipient]:
-        """The people behind ``target``: a unit code, or ``head:CODE`` for its head."""
+        """The people behind ``target``: a unit code, ``head:CODE`` for its head, or
+        ``overseers:CODE`` for its head and supervisors."""
         ...
 
 
 def head_target(unit: str) -> str:
     return f"head:{unit}"
+
+
+def overseers_target(unit: str) -> str:
+    """Where an escalation to ``unit`` goes: those who answer for it, not its staff."""
+    return f"overseers:{unit}"
 
 
 class OrganisationDirectory:
@@ -74,6 +81,8 @@ class OrganisationDirectory:
             if target.startswith("head:"):
                 head = self.organisation.head_of(target.removeprefix("head:"))
                 users: tuple[User, ...] = (head,) if head else ()
+            elif target.startswith("overseers:"):
+                users = self.organisation.overseers_of(target.removeprefix("overseers:"))
             else:
                 users = self.organisation.members_of(target)
         except GovflowError as exc:

@@ -122,6 +122,18 @@ class Organisation:
         head = self.units[code].head
         return self.users[head] if head else None
 
+    def overseers_of(self, code: str) -> tuple[User, ...]:
+        """Who is warned when work escalates to ``code``: each of its units' head and
+        its supervisors, not all its staff (supervisors open any task, a head their
+        own unit's)."""
+        people = {
+            user.username: user
+            for unit in self.expand(code)
+            for user in self.members_of(unit)
+            if user.username == self.units[unit].head or "supervisor" in user.roles
+        }
+        return tuple(people.values())
+
     def check_assignee(self, username: str, unit: str | None) -> None:
         """A task of ``unit`` may be given only to a user of the organisation who works
         for that unit (any user for a task without a unit, or of a unit not declared

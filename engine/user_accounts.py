@@ -1,5 +1,5 @@
-"""The people's side of the Engine API: users, passwords, log-in sessions, API tokens
-and in-app notifications.
+"""The people's side of the Engine API: users, passwords, log-in sessions and API
+tokens (their notifications: :mod:`engine.inbox`).
 
 A mixin of :class:`engine.api.Engine`, so that callers keep one object; it uses only
 the engine's database, clock, organisation and log-in throttle.
@@ -7,17 +7,13 @@ the engine's database, clock, organisation and log-in throttle.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from engine import accounts
 from engine.clock import Clock
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.models import Notification
 from engine.sessions import end_user_sessions
 from engine.store import Database
 from engine.throttle import LoginThrottle
 from engine.units import Organisation, User
-from engine.views import NotificationView
 
 __all__ = ["UserAccounts"]
 
@@ -94,11 +90,6 @@ class UserAccounts:
             raise NotFound(f"no user '{username}' in the organisation", field="username")
         return user
 
-    def _inbox_of(self, username: str) -> set[str]:
-        """Whom a user's notifications are addressed to: the user and their units."""
-        user = self.user(username)
-        return {username, *(user.units if user is not None else ())}
-
     def seed_demo_passwords(self) -> list[str]:
         """Give every user without a password the organisation's demo password (demo
         databases only); the users that got it."""
@@ -112,22 +103,3 @@ class UserAccounts:
                     accounts.set_password(session, username, demo, self.clock.now())
                     seeded.append(username)
         return seeded
-
-    def notifications(self, username: str, *, limit: int = 100) -> list[NotificationView]:
-        """The user's in-app notifications and their units', unread first, newest first."""
-        with self.db.reading() as session:
-            query = (
-                select(Notification)
-                .where(Notification.recipient.in_(self._inbox_of(username)))
-                .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
-                .limit(limit)
-            )
-            return [NotificationView.of(n) for n in session.scalars(query)]
-
-    def mark_read(self, notification_id: int, username: str) -> None:
-        """Mark one of the user's (or their units') notifications read."""
-        with self.db.writing() as session:
-            notification = session.get(Notification, notification_id)
-            if notification is None or notification.recipient not in self._inbox_of(username):
-                raise NotFound(f"no notification {notification_id} for {username}")
-            notification.read_at = notification.read_at or self.clock.now()

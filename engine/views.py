@@ -23,8 +23,10 @@ __all__ = [
     "AttachmentView",
     "DefinitionView",
     "EventView",
+    "InboxCounts",
     "IncidentView",
     "InstanceView",
+    "NotificationPage",
     "NotificationView",
     "TaskView",
     "TimerView",
@@ -218,7 +220,8 @@ class DefinitionView:
 
 @dataclass(frozen=True)
 class NotificationView:
-    """A reminder, overdue mark or escalation in someone's in-app inbox."""
+    """A reminder, overdue mark or escalation in someone's in-app inbox, with the task
+    it is about (read in the same query, for its name and who may open it)."""
 
     id: int
     recipient: str
@@ -228,7 +231,26 @@ class NotificationView:
     message: str
     created_at: datetime
     read_at: datetime | None
+    task: TaskView | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, row: Notification) -> NotificationView:
-        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+    def of(cls, row: Notification, task: HumanTask | None = None) -> NotificationView:
+        columns = {name: getattr(row, name) for name in cls.__dataclass_fields__ if name != "task"}
+        return cls(**columns, task=TaskView.of(task) if task is not None else None)
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    """One page of an inbox, newest first; ``next_before`` is the cursor of the next
+    page (None on the last)."""
+
+    items: list[NotificationView]
+    next_before: str | None
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """The header's badges: unread live notifications, open tasks for the user."""
+
+    unread: int
+    open_tasks: int

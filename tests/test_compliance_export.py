@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from engine.api import Engine, read_files
 from web import create_app
-from web.supervision import sheet_title
+from web.spreadsheet import sheet_title
 
 PASSWORD = "correct horse battery"
 

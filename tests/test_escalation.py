@@ -91,7 +91,8 @@ def test_each_deadline_fires_once_in_order(engine: Engine, deploy, clock: Manual
         ("itc.staff", "user", "task_reminder_sent"),
         ("itc.staff", "user", "task_overdue"),
         ("itc.head", "user", "task_escalated"),
-        ("LEAD", "unit", "task_escalated"),  # nobody loaded for LEAD: the unit's inbox
+        # an escalation to a unit is for its head and supervisors: none loaded for LEAD
+        ("overseers:LEAD", "unit", "task_escalated"),
     ]
 
 

@@ -191,16 +191,22 @@ def test_designers_validate_deploy_and_see_the_diagram(
     expect(page.locator('g[data-element-id="Task_check"]')).to_have_count(1)
 
 
+def nasati_on_time_pfd_late(engine: Engine, clock: ManualClock, late_by: timedelta) -> None:
+    """A cycle of units_review: NASATI's proposal on time, PFD's ``late_by``."""
+    engine.deploy(read_files([BPMN_DIR / "units_review.bpmn"]))
+    cycle = engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="test")
+    on_time, late = sorted(cycle.open_tasks, key=lambda t: t.unit or "")
+    engine.complete(on_time.id, {"changes": 1}, actor="nasati.staff")
+    assert late.due_at is not None
+    clock.set(late.due_at + late_by)
+    engine.complete(late.id, {"changes": 2}, actor="pfd.staff")
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_supervisors_see_which_unit_is_behind_and_export_it(
     page: Page, site: str, plan_engine: Engine, clock: ManualClock, tmp_path: Path
 ) -> None:
-    plan_engine.deploy(read_files([BPMN_DIR / "units_review.bpmn"]))
-    cycle = plan_engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="test")
-    on_time, late = sorted(cycle.open_tasks, key=lambda t: t.unit or "")
-    plan_engine.complete(on_time.id, {"changes": 1}, actor="nasati.staff")
-    clock.set(late.due_at + timedelta(days=2, hours=3))
-    plan_engine.complete(late.id, {"changes": 2}, actor="pfd.staff")
+    nasati_on_time_pfd_late(plan_engine, clock, timedelta(days=2, hours=3))
     log_in(page, site, user="itc.head")
 
     page.get_by_role("link", name="Tình hình thực hiện").click()
@@ -246,22 +252,29 @@ def test_supervisors_start_a_process_through_its_start_form(
     )
 
 
+def step_one_overdue_for_itc_staff(
+    page: Page, site: str, engine: Engine, clock: ManualClock
+) -> None:
+    """five_tasks' first step past its due time, its overdue mark sent; ITC staff in."""
+    (step,) = engine.tasks(unit="ITC")
+    assert step.due_at is not None
+    clock.set(step.due_at + timedelta(minutes=1))
+    assert engine.tick().deadlines_fired >= 1
+    log_in(page, site)
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_staff_read_their_notifications_in_vietnamese(
     page: Page, site: str, plan_engine: Engine, clock: ManualClock
 ) -> None:
-    (step,) = plan_engine.tasks(unit="ITC")
-    clock.set(step.due_at + timedelta(minutes=1))
-    assert plan_engine.tick().deadlines_fired >= 1  # the overdue mark
-    log_in(page, site)
-
+    step_one_overdue_for_itc_staff(page, site, plan_engine, clock)
     page.get_by_role("link", name="Thông báo").click()
     row = page.get_by_role("row", name="Quá hạn: “Step 1” (ITC)")
     expect(row).to_contain_text("đã đến hạn lúc 05/01/2021 08:00")
     row.get_by_role("button", name="Đánh dấu đã đọc").click()
     expect(page.get_by_role("row", name="Quá hạn: “Step 1” (ITC)")).to_be_visible()
     expect(page.get_by_role("button", name="Đánh dấu đã đọc")).to_have_count(0)
-    unread = [n for n in plan_engine.notifications("itc.staff") if n.read_at is None]
+    unread = [n for n in plan_engine.notifications("itc.staff").items if n.read_at is None]
     assert unread == []
 
 
@@ -283,3 +296,49 @@ def test_supervisors_suspend_resume_and_cancel_an_instance(
     expect(page.get_by_role("button", name="Tiếp tục")).to_have_count(0)
     kinds = [e.kind for e in plan_engine.history(instance.id)]
     assert kinds[-3:] == ["instance_suspended", "instance_resumed", "instance_cancelled"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_staff_see_their_badges_and_mark_every_notification_read(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock
+) -> None:
+    step_one_overdue_for_itc_staff(page, site, plan_engine, clock)
+    expect(page.locator("#open-tasks-badge")).to_have_text("1")
+    expect(page.locator("#unread-badge")).to_have_text("1")
+    expect(page.locator("#unread-badge")).to_have_attribute("title", "Thông báo chưa đọc")
+
+    page.get_by_role("link", name="Thông báo").click()
+    page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đánh dấu đã đọc 1 thông báo")
+    expect(page.locator("#unread-badge")).to_have_text("0")
+    page.get_by_role("link", name="Mở").click()  # the task the notification is about
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Step 1")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_supervisors_see_late_and_missing_tasks_by_unit_and_export_them(
+    page: Page, site: str, plan_engine: Engine, clock: ManualClock, tmp_path: Path
+) -> None:
+    nasati_on_time_pfd_late(plan_engine, clock, timedelta(days=2))
+    log_in(page, site, user="itc.head")
+
+    page.get_by_role("link", name="Chậm và không nộp").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Nhiệm vụ chậm và không nộp theo đơn vị"
+    )
+    page.get_by_label("Kỳ").select_option("year")
+    page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("columnheader", name="2021")).to_be_visible()
+    cells = page.get_by_role("row", name="PFD").get_by_role("cell")
+    expect(cells).to_have_text(["PFD", "1", "0", "1", "0"])
+    expect(page.get_by_role("row", name="NASATI").get_by_role("cell")).to_have_text(
+        ["NASATI", "0", "0", "0", "0"]
+    )
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất XLSX").click()
+    download.value.save_as(tmp_path / "overview.xlsx")
+    sheet = load_workbook(tmp_path / "overview.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    # the site's five_tasks left ITC's first step open past its due date: late too
+    assert rows[1:] == [["ITC", 1, 0, 1, 0], ["NASATI", 0, 0, 0, 0], ["PFD", 1, 0, 1, 0]]

@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         health,
         i18n,
         inputs,
+        overview,
         pages,
         supervision,
     )
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(supervision.blueprint)
+    app.register_blueprint(overview.blueprint)
     app.register_blueprint(design.blueprint)
     return app
 

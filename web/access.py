@@ -182,6 +182,9 @@ TABLE: dict[str, Rule] = {
     "api.deliver_message": SUPERVISOR,
     "api.broadcast_signal": SUPERVISOR,
     "api.list_definitions": LOGGED_IN,
+    "api.list_notifications": LOGGED_IN,  # the caller's own, and their units'
+    "api.mark_all_read": LOGGED_IN,
+    "api.mark_read": LOGGED_IN,
     "api.validate": DESIGNER,
     "api.deploy": DESIGNER,
     # staff's pages
@@ -192,6 +195,7 @@ TABLE: dict[str, Rule] = {
     "pages.inbox": LOGGED_IN,
     "pages.notifications": LOGGED_IN,  # the caller's own, and their units'
     "pages.mark_read": LOGGED_IN,
+    "pages.mark_all_read": LOGGED_IN,
     "pages.task_page": SEE_TASK,
     "pages.claim": WORK_TASK,
     "pages.complete": WORK_TASK,
@@ -206,6 +210,8 @@ TABLE: dict[str, Rule] = {
     "supervision.compliance": SUPERVISOR,
     "supervision.compliance_export": SUPERVISOR,
     "supervision.bpmn_viewer": PUBLIC,
+    "overview.units_behind": SUPERVISOR,
+    "overview.units_behind_xlsx": SUPERVISOR,
     # designers' pages
     "design.processes": SUPERVISOR_OR_DESIGNER,
     "design.process_version": SUPERVISOR_OR_DESIGNER,

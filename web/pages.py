@@ -1,4 +1,5 @@
-"""The HTML pages of unit staff: log-in, their units' inbox, a task with its form.
+"""The HTML pages of unit staff: log-in, their units' inbox, a task with its form,
+their notifications (and the header's badges).
 
 Server-rendered (Jinja), plain HTML forms with a CSRF token; every page calls only
 the engine's API, under the same access table as the REST API (web/access.py).
@@ -25,15 +26,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import GovflowError, InvalidInput, TooManyAttempts
+from engine.inbox import DEFAULT_PAGE
 from engine.paging import PageRequest
 from engine.task_lists import TaskFilter
-from engine.views import NotificationView, TaskView
+from engine.views import InboxCounts, NotificationView, TaskView
 from web import engine_of, policy
 from web.access import checked_task, task_choices
 from web.auth import caller, check_password, log_in, log_out
 from web.i18n import LANGUAGES, input_problem, local_time
 from web.list_filters import TASK_STATUSES, task_filter
 from web.paging import page_links, page_request, url_with
+from web.policy import sees_task
 
 __all__ = ["blueprint"]
 
@@ -157,14 +160,21 @@ def complete(task_id: str) -> ResponseReturnValue:
 
 @blueprint.get("/notifications")
 def notifications() -> ResponseReturnValue:
-    """Reminders, overdue marks and escalations for the caller and their units."""
-    engine = engine_of(current_app)
-    found = engine.notifications(caller().username)
-    tasks = {n.task_id: engine.task(n.task_id) for n in found if n.task_id}
-    texts = {
-        n.id: _notification_text(n, tasks.get(n.task_id) if n.task_id else None) for n in found
-    }
-    return render_template("notifications.html", notifications=found, texts=texts)
+    """Reminders, overdue marks and escalations for the caller and their units, newest
+    first, a page at a time (``?before=`` the cursor of the "more" link, ``?limit=``)."""
+    who = caller()
+    limit = request.args.get("limit", DEFAULT_PAGE, type=int)
+    page = engine_of(current_app).notifications(
+        who.username, before=request.args.get("before"), limit=limit
+    )
+    return render_template(
+        "notifications.html",
+        page=page,
+        limit=limit,
+        texts={n.id: _notification_text(n) for n in page.items},
+        linked={n.id for n in page.items if n.task is not None and sees_task(who, n.task)},
+        paged=bool(request.args.get("before")),
+    )
 
 
 @blueprint.post("/notifications/<int:notification_id>/read")
@@ -173,8 +183,22 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
     return redirect(url_for("pages.notifications"))
 
 
-def _notification_text(notification: NotificationView, task: TaskView | None) -> str:
-    """The notification in the page's language (the stored English text as a fallback)."""
+@blueprint.post("/notifications/read")
+def mark_all_read() -> ResponseReturnValue:
+    marked = engine_of(current_app).mark_all_read(caller().username)
+    flash(_("%(count)d notification(s) marked as read.", count=marked), "success")
+    return redirect(url_for("pages.notifications"))
+
+
+@blueprint.app_context_processor
+def header_badges() -> dict[str, Callable[[], InboxCounts]]:
+    """``inbox_badges()`` for the header: counted only when a page shows them."""
+    return {"inbox_badges": lambda: engine_of(current_app).inbox_counts(caller().username)}
+
+
+def _notification_text(notification: NotificationView) -> str:
+    """The notification in the page's language (the stored text as a fallback)."""
+    task = notification.task
     if task is None:
         return notification.message
     params = {"name": task.name, "unit": task.unit or "-", "due": local_time(task.due_at)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -28,8 +27,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from engine.api import Engine
 from engine.compliance import Cell, ComplianceTable
@@ -43,6 +40,7 @@ from web.auth import caller
 from web.i18n import input_problem, local_time
 from web.list_filters import instance_filter
 from web.paging import PageLinks, page_links, page_request, url_with
+from web.spreadsheet import xlsx_download
 
 __all__ = ["blueprint"]
 
@@ -157,13 +155,12 @@ def compliance_export(file_format: str) -> ResponseReturnValue:
     for unit in units:
         found = (cells.get((unit, c.id)) for c in cycles)
         rows.append([unit, *(describe_cell(cell) if cell else "" for cell in found)])
-    if file_format == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(rows)
-        response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    else:
-        response = Response(_xlsx(rows, process_key), mimetype=_XLSX)
     filename = f"compliance-{process_key}.{file_format}"
+    if file_format == "xlsx":
+        return xlsx_download(rows, process_key, filename)
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
 
@@ -177,28 +174,6 @@ def _every_page(engine: Engine, process_key: str) -> Iterator[ComplianceTable]:
         if table.next_cursor is None:
             return
         request_page = PageRequest.parse(table.next_cursor, MAX_LIMIT)
-
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(rows: list[list[str]], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # a new workbook has exactly one
-    sheet.title = sheet_title(title)
-    for row in rows:  # a business key may hold control characters, which XML cannot
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def sheet_title(text: str) -> str:
-    """``text`` as Excel accepts a sheet's name: none of ``[]:*?/\\``, at most 31 characters."""
-    return _NOT_IN_SHEET_TITLES.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))[:31] or "compliance"
-
-
-_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 
 
 def describe_cell(cell: Cell) -> str:

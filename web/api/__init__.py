@@ -15,7 +15,14 @@ __all__ = ["blueprint"]
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-from web.api import definitions, instances, session, tasks, users  # noqa: E402,F401  (routes)
+from web.api import (  # noqa: E402,F401  (routes)
+    definitions,
+    instances,
+    notifications,
+    session,
+    tasks,
+    users,
+)
 from web.api.openapi import serve_openapi  # noqa: E402
 
 blueprint.add_url_rule("/openapi.json", "openapi", serve_openapi)

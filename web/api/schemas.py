@@ -28,7 +28,9 @@ __all__ = [
     "InstanceCountsSchema",
     "InstanceSchema",
     "LoginRequest",
+    "MarkedSchema",
     "MessageRequest",
+    "NotificationSchema",
     "PasswordChangeRequest",
     "SignalQueued",
     "SignalRequest",
@@ -195,6 +197,23 @@ class SignalQueued(Schema):
     id = fields.Integer(metadata={"description": "the outbox entry that carries it"})
     name = fields.String()
     status = fields.String(metadata={"description": "queued"})
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    message = fields.String()
+    created_at = fields.AwareDateTime()
+    read_at = fields.AwareDateTime(allow_none=True)
+    link = fields.String(
+        allow_none=True, metadata={"description": "the task, when the caller may open it"}
+    )
+
+
+class MarkedSchema(Schema):
+    marked = fields.Integer(metadata={"description": "how many were unread"})
 
 
 class AssignRequest(Schema):
