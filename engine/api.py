@@ -21,6 +21,7 @@ from engine.clock import Clock, SystemClock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.deployment import read_files
 from engine.errors import Conflict
+from engine.form_submission import FormSubmissions
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.process_catalogue import ProcessCatalogue
@@ -45,7 +46,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue):
+class Engine(UserAccounts, ProcessCatalogue, FormSubmissions):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(

@@ -8,7 +8,9 @@ switches it. Times are stored in UTC and shown on the Asia/Ho_Chi_Minh clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, session
 from flask_babel import Babel, lazy_gettext
@@ -16,7 +18,7 @@ from flask_babel import Babel, lazy_gettext
 from engine.calendar import to_local
 from engine.errors import InvalidInput
 
-__all__ = ["LANGUAGES", "init_i18n", "input_problem", "local_time"]
+__all__ = ["LANGUAGES", "init_i18n", "input_problem", "input_problems", "local_time"]
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -62,7 +64,10 @@ _INPUT_RULES = {
     "required": lazy_gettext("%(label)s is required."),
     "type:long": lazy_gettext("%(label)s: enter a whole number."),
     "type:double": lazy_gettext("%(label)s: enter a number."),
-    "type:date": lazy_gettext("%(label)s: enter a date as YYYY-MM-DD."),
+    "type:date": lazy_gettext("%(label)s: enter a date as DD/MM/YYYY."),
+    "type:datetime": lazy_gettext("%(label)s: enter a date and time as DD/MM/YYYY HH:MM."),
+    "type:unit": lazy_gettext("%(label)s: choose one of the options."),
+    "type:database": lazy_gettext("%(label)s: choose one of the options."),
     "type:boolean": lazy_gettext("%(label)s: yes or no is expected."),
     "type:file": lazy_gettext("%(label)s: upload the document again."),
     "type:units": lazy_gettext("%(label)s: enter unit codes such as LEGAL, DBO."),
@@ -78,10 +83,27 @@ _INPUT_RULES = {
 def input_problem(error: InvalidInput) -> str:
     """What was wrong with a form's input, in the page's language (the engine's own
     English message when the rule has no translation)."""
-    template = _INPUT_RULES.get(str(error.details.get("rule", "")))
+    return _problem_text({**error.details, "message": error.message})
+
+
+def input_problems(error: InvalidInput) -> dict[str, str]:
+    """Each field's problems, in the page's language, by field ("" for none), so that a
+    page shows every problem of a submission at once, each beside its field."""
+    problems = error.details.get("problems")
+    if not isinstance(problems, list):
+        problems = [{**error.details, "message": error.message}]
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(str(problem.get("field", "")), []).append(_problem_text(problem))
+    return {field: " ".join(texts) for field, texts in by_field.items()}
+
+
+def _problem_text(problem: Mapping[str, Any]) -> str:
+    """A designer's rule speaks the process's own words; a field rule is translated."""
+    template = _INPUT_RULES.get(str(problem.get("rule", "")))
     if template is None:
-        return error.message
-    limit = error.details.get("limit")
+        return str(problem.get("message", ""))
+    limit = problem.get("limit")
     if isinstance(limit, float) and limit.is_integer():
         limit = int(limit)
-    return str(template) % {"label": error.details.get("label", ""), "limit": limit}
+    return str(template) % {"label": problem.get("label", ""), "limit": limit}
