@@ -24,6 +24,7 @@ from engine.errors import Conflict
 from engine.form_submission import FormSubmissions
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
+from engine.plan_labels import PlanLabels
 from engine.process_catalogue import ProcessCatalogue
 from engine.runtime import Runtime
 from engine.runtime import thrown as signals
@@ -46,7 +47,7 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue, FormSubmissions):
+class Engine(UserAccounts, ProcessCatalogue, FormSubmissions, PlanLabels):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(

@@ -101,3 +101,25 @@ def test_a_form_of_a_suspended_instance_is_refused_and_stores_nothing(
     with pytest.raises(Conflict):
         small_engine.submit_form(task_id, VALID, uploads={"report_file": PDF}, held={}, actor="an")
     assert small_engine.attachments(instance_id) == []
+
+
+def test_an_instance_is_called_by_its_plan_task_and_cycle(plan_engine: Engine) -> None:
+    processes = BPMN_DIR.parent.parent / "processes"
+    names = ("yearly_portal_registration", "one_off_decision")
+    plan_engine.deploy(read_files([processes / f"{name}.bpmn" for name in names]))
+    yearly = plan_engine.start("yearly_portal_registration", {"year": 2026}, actor="t")
+    once = plan_engine.start(
+        "one_off_decision",
+        {
+            "task_code": "I.4",
+            "title": "Plan",
+            "lead_unit": "ITC",
+            "approver": "LEAD",
+            "cooperating": "DBO",
+            "due_at": "31/12/2021",
+        },
+        actor="t",
+    )
+    labels = plan_engine.plan_labels([yearly.id, once.id])
+    assert labels == {yearly.id: "II.3 · 2026", once.id: "I.4 · 2021"}
+    assert once.data["due_at"] == "2021-12-31T17:00:00+07:00"  # a date typed: 17:00 that day

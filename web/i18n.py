@@ -18,7 +18,7 @@ from flask_babel import Babel, lazy_gettext
 from engine.calendar import to_local
 from engine.errors import InvalidInput
 
-__all__ = ["LANGUAGES", "init_i18n", "input_problem", "input_problems", "local_time"]
+__all__ = ["LANGUAGES", "file_size", "init_i18n", "input_problem", "input_problems", "local_time"]
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -32,6 +32,14 @@ def chosen_language() -> str:
 def local_time(moment: datetime | None) -> str:
     """``25/12/2021 00:00`` on the Hà Nội clock; ``-`` for no time."""
     return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
+
+
+def file_size(size: int) -> str:
+    """``20 MB``, ``1.5 KB``, ``900 B``: a size as people read it."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} B"
 
 
 INSTANCE_STATUSES = ("running", "incident", "suspended", "completed", "failed", "cancelled")
@@ -56,6 +64,7 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["current_language"] = chosen_language
     app.jinja_env.globals["instance_statuses"] = INSTANCE_STATUSES
 
@@ -77,6 +86,8 @@ _INPUT_RULES = {
     "max": lazy_gettext("%(label)s must be at most %(limit)s."),
     "minlength": lazy_gettext("%(label)s needs at least %(limit)s characters."),
     "maxlength": lazy_gettext("%(label)s allows at most %(limit)s characters."),
+    "too_large": lazy_gettext("%(label)s: the file is larger than the limit of %(limit)s."),
+    "empty": lazy_gettext("%(label)s: the file is empty."),
 }
 
 
@@ -106,4 +117,6 @@ def _problem_text(problem: Mapping[str, Any]) -> str:
     limit = problem.get("limit")
     if isinstance(limit, float) and limit.is_integer():
         limit = int(limit)
+    if problem.get("rule") == "too_large" and isinstance(limit, int):
+        limit = file_size(limit)
     return str(template) % {"label": problem.get("label", ""), "limit": limit}

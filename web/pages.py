@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -23,13 +22,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine.errors import GovflowError, InvalidInput, TooManyAttempts
+from engine.errors import GovflowError, TooManyAttempts
 from engine.views import NotificationView, TaskView
 from web import engine_of
-from web.access import checked_task, task_choices, visible_tasks
+from web.access import checked_task, visible_tasks
 from web.auth import caller, check_password, log_in, log_out
-from web.i18n import LANGUAGES, input_problem, local_time
+from web.i18n import LANGUAGES, local_time
+from web.task_page import render_task, submit_task, too_large_page
 
 __all__ = ["blueprint"]
 
@@ -83,12 +84,13 @@ def inbox() -> ResponseReturnValue:
     now = engine.clock.now()
     found = visible_tasks(engine, caller())
     tasks = sorted(found, key=lambda t: not t.is_overdue(now))  # stable: then soonest due
-    return render_template("inbox.html", tasks=tasks, now=now)
+    labels = engine.plan_labels(task.instance_id for task in tasks)
+    return render_template("inbox.html", tasks=tasks, now=now, labels=labels)
 
 
 @blueprint.get("/tasks/<task_id>")
 def task_page(task_id: str) -> ResponseReturnValue:
-    return _render_task(checked_task())
+    return render_task(checked_task())
 
 
 @blueprint.post("/tasks/<task_id>/claim")
@@ -117,19 +119,12 @@ def _then_task_page(task_id: str, command: Callable[[], object]) -> ResponseRetu
 
 @blueprint.post("/tasks/<task_id>/complete")
 def complete(task_id: str) -> ResponseReturnValue:
-    task = checked_task()
-    engine = engine_of(current_app)
-    try:
-        data = _submitted(task)
-        engine.complete(task_id, data, actor=caller().username)
-    except InvalidInput as exc:
-        field = str(exc.details.get("field", ""))
-        return _render_task(task, errors={field: input_problem(exc)}, values=request.form), 422
-    except GovflowError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("pages.task_page", task_id=task_id))
-    flash(_("Task “%(name)s” completed.", name=task.name), "success")
-    return redirect(url_for("pages.inbox"))
+    return submit_task(checked_task())
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
+    return too_large_page()
 
 
 @blueprint.get("/notifications")
@@ -162,45 +157,6 @@ def _notification_text(notification: NotificationView, task: TaskView | None) ->
     if notification.kind == "task_escalated":
         return _("Escalated: “%(name)s” (%(unit)s) is still not done, due %(due)s.", **params)
     return notification.message
-
-
-def _submitted(task: TaskView) -> dict[str, Any]:
-    """The form's values as the engine takes them; documents are uploaded first."""
-    data: dict[str, Any] = {}
-    for field in task.form.get("fields", []):
-        name, kind = field["id"], field["type"]
-        if field.get("readonly"):
-            continue
-        if kind == "boolean":
-            data[name] = name in request.form
-        elif kind == "file":
-            upload = request.files.get(name)
-            if upload is not None and upload.filename:
-                stored = engine_of(current_app).attach(
-                    task.id,
-                    upload.filename,
-                    upload.read(),
-                    content_type=upload.mimetype,
-                    actor=caller().username,
-                )
-                data[name] = stored.id
-        elif request.form.get(name, "") != "":
-            data[name] = request.form[name]
-    return data
-
-
-def _render_task(task: TaskView, errors: dict[str, str] | None = None, values: Any = None) -> str:
-    errors = errors or {}
-    field_ids = {field["id"] for field in task.form.get("fields", [])}
-    return render_template(
-        "task.html",
-        task=task,
-        now=engine_of(current_app).clock.now(),
-        choices=task_choices(engine_of(current_app), caller(), task),
-        errors=errors,
-        general_error=" ".join(m for f, m in errors.items() if f not in field_ids),
-        values=values or {},
-    )
 
 
 def _safe_next(target: str | None) -> str | None:

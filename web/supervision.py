@@ -37,7 +37,7 @@ from engine.views import InstanceView, TaskView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
-from web.i18n import input_problem, local_time
+from web.i18n import input_problems, local_time
 
 __all__ = ["blueprint"]
 
@@ -89,8 +89,7 @@ def start() -> ResponseReturnValue:
             business_key=request.form.get("business_key") or None,
         )
     except InvalidInput as exc:
-        errors = {str(exc.details.get("field", "")): input_problem(exc)}
-        return page(values=request.form, errors=errors), 422
+        return page(values=request.form, errors=input_problems(exc)), 422
     flash(_("Started %(key)s #%(id)s.", key=process_key, id=instance.id), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance.id))
 
@@ -105,7 +104,8 @@ def overdue() -> ResponseReturnValue:
         if task.is_overdue(now):
             by_unit[task.unit or "-"].append(task)
     units = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
-    return render_template("overdue.html", units=units, now=now)
+    labels = engine.plan_labels(t.instance_id for tasks in by_unit.values() for t in tasks)
+    return render_template("overdue.html", units=units, now=now, labels=labels)
 
 
 @blueprint.get("/compliance")
