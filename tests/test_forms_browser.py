@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -10,13 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import BPMN_DIR
 from playwright.sync_api import Page, expect
-from test_pages_browser import PASSWORD, log_in, page  # noqa: F401  (the page fixture)
-from werkzeug.serving import make_server
+from test_pages_browser import PASSWORD, log_in, page, served  # noqa: F401  (page: a fixture)
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.settings import Settings
-from web import create_app
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 LIMIT = 2048
@@ -41,13 +38,7 @@ def forms_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
 
 @pytest.fixture
 def site(forms_engine: Engine) -> Iterator[str]:
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=forms_engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    yield from served(forms_engine)
 
 
 def open_report_task(tab: Page, site: str) -> None:

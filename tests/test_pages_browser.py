@@ -30,7 +30,12 @@ def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
     plan_engine.start("five_tasks", actor="test")
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)
+    yield from served(plan_engine)
+
+
+def served(engine: Engine) -> Iterator[str]:
+    """The pages of ``engine`` over real HTTP on a free port, until the generator closes."""
+    app = create_app({"SECRET_KEY": "browser-test"}, engine=engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
