@@ -20,10 +20,12 @@ from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
 from engine.errors import Conflict
+from engine.form_submission import FormSubmissions
 from engine.inbox import Inbox
 from engine.listing import Listings
 from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
+from engine.plan_labels import PlanLabels
 from engine.process_catalogue import ProcessCatalogue
 from engine.runtime import Runtime
 from engine.runtime import thrown as signals
@@ -47,7 +49,9 @@ from engine.views import (
 __all__ = ["Engine", "read_files"]
 
 
-class Engine(UserAccounts, ProcessCatalogue, Listings, Inbox, Oversight):
+class Engine(
+    UserAccounts, ProcessCatalogue, Listings, Inbox, Oversight, FormSubmissions, PlanLabels
+):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
     def __init__(

@@ -13,7 +13,7 @@ import hashlib
 import mimetypes
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import PureWindowsPath
 from typing import Any
@@ -85,7 +85,7 @@ def instance_attachments(session: Session, instance_id: int) -> list[AttachmentV
 def describe_submitted(
     session: Session,
     task_id: str,
-    fields: list[Mapping[str, Any]],
+    fields: Sequence[Mapping[str, Any]],
     submitted: dict[str, Any],
 ) -> dict[str, Any]:
     """``submitted`` with each ``file`` field's id replaced by its document's description."""

@@ -2,7 +2,11 @@
 
 The form comes from the task's ``camunda:formData``. Values arrive as JSON or as
 strings from an HTML form; they leave as the Python types the process's conditions
-and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO date text).
+and scripts expect (``long`` → int, ``boolean`` → bool, ``date`` → ISO date text,
+``datetime`` → ISO date-time text on the Hà Nội clock).
+
+Every problem of a submission is reported at once (:class:`InvalidInput` with its
+``problems``), each naming its field, so that a page shows each beside its field.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
+from engine.calendar import END_OF_WORKING_DAY, TIMEZONE
 from engine.errors import InvalidInput
+from engine.form_rules import rule_problems
 from engine.jsondata import Unstorable, json_ready_variables
 
 __all__ = [
@@ -71,11 +77,43 @@ def _to_boolean(value: Any) -> bool:
     raise ValueError("true or false is expected")
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_day(text: str) -> date:
+    """``2026-12-31`` (what a date picker sends) or ``31/12/2026`` (what people type)."""
+    typed = _DAY_MONTH_YEAR.fullmatch(text)
+    if typed:
+        day, month, year = (int(part) for part in typed.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
 def _to_date(value: Any) -> str:
     try:
-        return date.fromisoformat(str(value).strip()).isoformat()
+        return _parse_day(str(value).strip()).isoformat()
     except ValueError:
-        raise ValueError("a date as YYYY-MM-DD is expected") from None
+        raise ValueError("a date as DD/MM/YYYY is expected") from None
+
+
+def _to_datetime(value: Any, time_of_day: time = END_OF_WORKING_DAY) -> str:
+    """A moment as ISO text with the Hà Nội offset. A date alone means ``time_of_day``
+    of that day (17:00, the end of the working day, unless the form says otherwise);
+    a moment without offset (what ``datetime-local`` sends) is Hà Nội wall-clock time."""
+    text = str(value).strip()
+    day_and_time = re.fullmatch(r"(\S+)(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?", text)
+    try:
+        if day_and_time and "/" in day_and_time.group(1):
+            day, clock = _parse_day(day_and_time.group(1)), day_and_time.group(2)
+            moment = datetime.combine(day, time.fromisoformat(clock) if clock else time_of_day)
+        elif len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time_of_day)
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("a date and time as DD/MM/YYYY HH:MM is expected") from None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)
+    return aware.astimezone(TIMEZONE).isoformat()
 
 
 def _to_string(value: Any) -> str:
@@ -115,6 +153,7 @@ FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "double": _to_double,
     "boolean": _to_boolean,
     "date": _to_date,
+    "datetime": _to_datetime,
     "enum": _to_string,
     "file": _to_attachment_id,
     "units": _to_unit_codes,
@@ -122,10 +161,11 @@ FIELD_TYPES: dict[str, Callable[[Any], Any]] = {
     "database": _to_code,
 }
 """Camunda's form field types, plus custom ones (type "custom" in the modeler):
-``double``, ``file`` (a document uploaded to the task, see :mod:`engine.attachments`),
-``units`` (unit or set codes of units.yaml, a list or "LEGAL, DBO"), and the pickers
-``unit`` (one unit code) and ``database`` (one database code of units.yaml); a
-definition may use only these."""
+``double``, ``datetime`` (a moment; a date alone is 17:00 Hà Nội that day, or the
+field's ``time_of_day`` property), ``file`` (a document uploaded to the task, see
+:mod:`engine.attachments`), ``units`` (unit or set codes of units.yaml, a list or
+"LEGAL, DBO"), and the pickers ``unit`` (one unit code) and ``database`` (one
+database code of units.yaml); a definition may use only these."""
 
 PICKER_TYPES = ("unit", "database")
 """Field types whose choices are the organisation's (see :func:`with_choices`)."""
@@ -146,36 +186,60 @@ def with_choices(
 
 
 def clean_submission(
-    form: Sequence[Mapping[str, Any]], data: Mapping[str, Any], *, extra: bool = False
+    form: Sequence[Mapping[str, Any]],
+    data: Mapping[str, Any],
+    *,
+    extra: bool = False,
+    rules: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Check ``data`` against ``form`` and return it converted; with ``extra``, variables
-    the form does not name pass as they are (a start form names only what it checks).
+    """Check ``data`` against ``form`` and its cross-field ``rules`` (see
+    :mod:`engine.form_rules`) and return it converted; with ``extra``, variables the
+    form does not name pass as they are (a start form names only what it checks).
 
-    An InvalidInput names the ``field``, the ``rule`` it broke (``required``,
-    ``type:long``, ``max``, ``choice``, …), the field's ``label`` and the ``limit``, so
-    that the pages can say it in the user's language.
+    Every problem is found before any is reported: the InvalidInput's ``problems``
+    lists each as its ``field``, the ``rule`` it broke (``required``, ``type:long``,
+    ``max``, ``choice``, ``rule``, …), the field's ``label``, the ``limit`` and the
+    English ``message``, so that the pages can say each in the user's language beside
+    its field. The first problem's details are also the error's own.
     """
     if not isinstance(data, Mapping):
         raise InvalidInput("variables are expected as an object", field="data", rule="type:object")
-    for key in data:
-        if not is_variable_name(key):
-            raise InvalidInput(
-                f"'{key}' is not a valid variable name", field=str(key), rule="variable_name"
-            )
-    if not form:
-        return _json_values(data)
+    problems = [
+        _problem(f"'{key}' is not a valid variable name", field=str(key), rule="variable_name")
+        for key in data
+        if not is_variable_name(key)
+    ]
     fields = {f["id"]: f for f in form}
-    unknown = sorted(set(data) - set(fields))
+    unknown = sorted(set(data) - set(fields)) if form else []
     if unknown and not extra:
-        raise InvalidInput(
-            f"'{unknown[0]}' is not a field of this form", field=unknown[0], rule="unknown_field"
-        )
-    cleaned: dict[str, Any] = {name: data[name] for name in unknown}
+        message = f"'{unknown[0]}' is not a field of this form"
+        problems.append(_problem(message, field=unknown[0], rule="unknown_field"))
+    cleaned: dict[str, Any] = {name: data[name] for name in unknown} if form else dict(data)
+    failed: set[str] = set()
     for field in form:
-        value = _clean_field(field, data.get(field["id"]))
+        try:
+            value = _clean_field(field, data.get(field["id"]))
+        except InvalidInput as exc:
+            problems.append(_problem(exc.message, **exc.details))
+            failed.add(field["id"])
+            continue
         if value is not None:
             cleaned[field["id"]] = value
+    problems += rule_problems(rules, fields, cleaned, failed)
+    if problems:
+        raise invalid_submission(problems)
     return _json_values(cleaned)
+
+
+def _problem(message: str, **details: Any) -> dict[str, Any]:
+    return {**details, "message": message}
+
+
+def invalid_submission(problems: Sequence[Mapping[str, Any]]) -> InvalidInput:
+    """One InvalidInput for every problem of a submission, the first's details its own."""
+    first = {key: value for key, value in problems[0].items() if key != "message"}
+    message = "; ".join(str(problem["message"]) for problem in problems)
+    return InvalidInput(message, **first, problems=[dict(problem) for problem in problems])
 
 
 def _json_values(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -195,7 +259,7 @@ def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
             )
         return None
     try:
-        value = FIELD_TYPES[field["type"]](raw)
+        value = _converter(field)(raw)
     except ValueError as exc:
         raise InvalidInput(
             f"{field['label']}: {exc}",
@@ -206,6 +270,15 @@ def _clean_field(field: Mapping[str, Any], raw: Any) -> Any:
     _check_options(field, value)
     _check_constraints(field, value)
     return value
+
+
+def _converter(field: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """The field type's conversion; a ``datetime`` field's ``time_of_day`` (``08:00``)
+    is the time a date alone stands for."""
+    time_of_day = field.get("time_of_day")
+    if field["type"] == "datetime" and time_of_day:
+        return lambda raw: _to_datetime(raw, time.fromisoformat(time_of_day))
+    return FIELD_TYPES[field["type"]]
 
 
 def _check_options(field: Mapping[str, Any], value: Any) -> None:

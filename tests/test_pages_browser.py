@@ -30,7 +30,12 @@ def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
     plan_engine.start("five_tasks", actor="test")
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)
+    yield from served(plan_engine)
+
+
+def served(engine: Engine) -> Iterator[str]:
+    """The pages of ``engine`` over real HTTP on a free port, until the generator closes."""
+    app = create_app({"SECRET_KEY": "browser-test"}, engine=engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -89,7 +94,7 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
     expect(page.get_by_role("row", name="Step 1")).to_have_count(0)
 
     page.get_by_role("row", name="Step 2").get_by_role("link", name="Step 2").click()
-    page.get_by_role("link", name="five_tasks #").click()  # staff see their instance's story
+    page.get_by_role("link", name="five_tasks · 2021").click()  # staff see their instance's story
     expect(page.get_by_role("table").last).to_contain_text("task_completed")
 
 
@@ -239,14 +244,14 @@ def test_supervisors_start_a_process_through_its_start_form(
     page.get_by_role("link", name="Khởi tạo quy trình").click()
     page.get_by_label("Quy trình").select_option("one_off_status_review")
     page.get_by_role("button", name="Chọn").click()
-    page.get_by_label("Thời hạn hoàn thành").fill("2026-12-31T00:00:00+07:00")
+    page.get_by_label("Thời hạn hoàn thành").fill("2026-12-31T09:00")  # a date-time picker
     page.get_by_label("Mã hồ sơ").fill("I.3-2026")
     page.get_by_role("button", name="Khởi tạo", exact=True).click()
 
     expect(page.get_by_role("status").first).to_contain_text("Đã khởi tạo one_off_status_review")
     (started,) = plan_engine.instances(process_key="one_off_status_review")
     assert started.business_key == "I.3-2026"
-    assert started.data["due_at"] == "2026-12-31T00:00:00+07:00"
+    assert started.data["due_at"] == "2026-12-31T09:00:00+07:00"  # Hà Nội time
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"one_off_status_review #{started.id} (v1)"
     )

@@ -8,7 +8,9 @@ switches it. Times are stored in UTC and shown on the Asia/Ho_Chi_Minh clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, session
 from flask_babel import Babel, lazy_gettext
@@ -16,7 +18,7 @@ from flask_babel import Babel, lazy_gettext
 from engine.calendar import to_local
 from engine.errors import InvalidInput
 
-__all__ = ["LANGUAGES", "init_i18n", "input_problem", "local_time"]
+__all__ = ["LANGUAGES", "file_size", "init_i18n", "input_problem", "input_problems", "local_time"]
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -30,6 +32,14 @@ def chosen_language() -> str:
 def local_time(moment: datetime | None) -> str:
     """``25/12/2021 00:00`` on the Hà Nội clock; ``-`` for no time."""
     return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "-"
+
+
+def file_size(size: int) -> str:
+    """``20 MB``, ``1.5 KB``, ``900 B``: a size as people read it."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} B"
 
 
 INSTANCE_STATUSES = ("running", "incident", "suspended", "completed", "failed", "cancelled")
@@ -54,6 +64,7 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["current_language"] = chosen_language
     app.jinja_env.globals["instance_statuses"] = INSTANCE_STATUSES
 
@@ -62,7 +73,10 @@ _INPUT_RULES = {
     "required": lazy_gettext("%(label)s is required."),
     "type:long": lazy_gettext("%(label)s: enter a whole number."),
     "type:double": lazy_gettext("%(label)s: enter a number."),
-    "type:date": lazy_gettext("%(label)s: enter a date as YYYY-MM-DD."),
+    "type:date": lazy_gettext("%(label)s: enter a date as DD/MM/YYYY."),
+    "type:datetime": lazy_gettext("%(label)s: enter a date and time as DD/MM/YYYY HH:MM."),
+    "type:unit": lazy_gettext("%(label)s: choose one of the options."),
+    "type:database": lazy_gettext("%(label)s: choose one of the options."),
     "type:boolean": lazy_gettext("%(label)s: yes or no is expected."),
     "type:file": lazy_gettext("%(label)s: upload the document again."),
     "type:units": lazy_gettext("%(label)s: enter unit codes such as LEGAL, DBO."),
@@ -72,16 +86,37 @@ _INPUT_RULES = {
     "max": lazy_gettext("%(label)s must be at most %(limit)s."),
     "minlength": lazy_gettext("%(label)s needs at least %(limit)s characters."),
     "maxlength": lazy_gettext("%(label)s allows at most %(limit)s characters."),
+    "too_large": lazy_gettext("%(label)s: the file is larger than the limit of %(limit)s."),
+    "empty": lazy_gettext("%(label)s: the file is empty."),
 }
 
 
 def input_problem(error: InvalidInput) -> str:
     """What was wrong with a form's input, in the page's language (the engine's own
     English message when the rule has no translation)."""
-    template = _INPUT_RULES.get(str(error.details.get("rule", "")))
+    return _problem_text({**error.details, "message": error.message})
+
+
+def input_problems(error: InvalidInput) -> dict[str, str]:
+    """Each field's problems, in the page's language, by field ("" for none), so that a
+    page shows every problem of a submission at once, each beside its field."""
+    problems = error.details.get("problems")
+    if not isinstance(problems, list):
+        problems = [{**error.details, "message": error.message}]
+    by_field: dict[str, list[str]] = {}
+    for problem in problems:
+        by_field.setdefault(str(problem.get("field", "")), []).append(_problem_text(problem))
+    return {field: " ".join(texts) for field, texts in by_field.items()}
+
+
+def _problem_text(problem: Mapping[str, Any]) -> str:
+    """A designer's rule speaks the process's own words; a field rule is translated."""
+    template = _INPUT_RULES.get(str(problem.get("rule", "")))
     if template is None:
-        return error.message
-    limit = error.details.get("limit")
+        return str(problem.get("message", ""))
+    limit = problem.get("limit")
     if isinstance(limit, float) and limit.is_integer():
         limit = int(limit)
-    return str(template) % {"label": error.details.get("label", ""), "limit": limit}
+    if problem.get("rule") == "too_large" and isinstance(limit, int):
+        limit = file_size(limit)
+    return str(template) % {"label": problem.get("label", ""), "limit": limit}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -24,19 +23,21 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from engine.errors import GovflowError, InvalidInput, TooManyAttempts
+from engine.errors import GovflowError, TooManyAttempts
 from engine.inbox import DEFAULT_PAGE
 from engine.paging import PageRequest
 from engine.task_lists import TaskFilter
-from engine.views import InboxCounts, NotificationView, TaskView
+from engine.views import InboxCounts, NotificationView
 from web import engine_of, policy
-from web.access import checked_task, task_choices
+from web.access import checked_task
 from web.auth import caller, check_password, log_in, log_out
-from web.i18n import LANGUAGES, input_problem, local_time
+from web.i18n import LANGUAGES, local_time
 from web.list_filters import TASK_STATUSES, task_filter
 from web.paging import page_links, page_request, url_with
 from web.policy import sees_task
+from web.task_page import render_task, submit_task, too_large_page
 
 __all__ = ["blueprint"]
 
@@ -108,13 +109,16 @@ def inbox() -> ResponseReturnValue:
         process_keys=engine.process_keys(),
         task_statuses=TASK_STATUSES,
         url_with=url_with,
+        labels=engine.plan_labels(
+            task.instance_id for task in [*page.items, *(mine.items if mine else [])]
+        ),
         now=engine.clock.now(),
     )
 
 
 @blueprint.get("/tasks/<task_id>")
 def task_page(task_id: str) -> ResponseReturnValue:
-    return _render_task(checked_task())
+    return render_task(checked_task())
 
 
 @blueprint.post("/tasks/<task_id>/claim")
@@ -143,19 +147,12 @@ def _then_task_page(task_id: str, command: Callable[[], object]) -> ResponseRetu
 
 @blueprint.post("/tasks/<task_id>/complete")
 def complete(task_id: str) -> ResponseReturnValue:
-    task = checked_task()
-    engine = engine_of(current_app)
-    try:
-        data = _submitted(task)
-        engine.complete(task_id, data, actor=caller().username)
-    except InvalidInput as exc:
-        field = str(exc.details.get("field", ""))
-        return _render_task(task, errors={field: input_problem(exc)}, values=request.form), 422
-    except GovflowError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("pages.task_page", task_id=task_id))
-    flash(_("Task “%(name)s” completed.", name=task.name), "success")
-    return redirect(url_for("pages.inbox"))
+    return submit_task(checked_task())
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
+    return too_large_page()
 
 
 @blueprint.get("/notifications")
@@ -209,45 +206,6 @@ def _notification_text(notification: NotificationView) -> str:
     if notification.kind == "task_escalated":
         return _("Escalated: “%(name)s” (%(unit)s) is still not done, due %(due)s.", **params)
     return notification.message
-
-
-def _submitted(task: TaskView) -> dict[str, Any]:
-    """The form's values as the engine takes them; documents are uploaded first."""
-    data: dict[str, Any] = {}
-    for field in task.form.get("fields", []):
-        name, kind = field["id"], field["type"]
-        if field.get("readonly"):
-            continue
-        if kind == "boolean":
-            data[name] = name in request.form
-        elif kind == "file":
-            upload = request.files.get(name)
-            if upload is not None and upload.filename:
-                stored = engine_of(current_app).attach(
-                    task.id,
-                    upload.filename,
-                    upload.read(),
-                    content_type=upload.mimetype,
-                    actor=caller().username,
-                )
-                data[name] = stored.id
-        elif request.form.get(name, "") != "":
-            data[name] = request.form[name]
-    return data
-
-
-def _render_task(task: TaskView, errors: dict[str, str] | None = None, values: Any = None) -> str:
-    errors = errors or {}
-    field_ids = {field["id"] for field in task.form.get("fields", [])}
-    return render_template(
-        "task.html",
-        task=task,
-        now=engine_of(current_app).clock.now(),
-        choices=task_choices(engine_of(current_app), caller(), task),
-        errors=errors,
-        general_error=" ".join(m for f, m in errors.items() if f not in field_ids),
-        values=values or {},
-    )
 
 
 def _safe_next(target: str | None) -> str | None:

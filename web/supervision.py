@@ -37,7 +37,7 @@ from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
-from web.i18n import input_problem, local_time
+from web.i18n import input_problems, local_time
 from web.list_filters import instance_filter
 from web.paging import PageLinks, page_links, page_request, url_with
 from web.spreadsheet import xlsx_download
@@ -95,8 +95,7 @@ def start() -> ResponseReturnValue:
             business_key=request.form.get("business_key") or None,
         )
     except InvalidInput as exc:
-        errors = {str(exc.details.get("field", "")): input_problem(exc)}
-        return page(values=request.form, errors=errors), 422
+        return page(values=request.form, errors=input_problems(exc)), 422
     flash(_("Started %(key)s #%(id)s.", key=process_key, id=instance.id), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance.id))
 
@@ -112,7 +111,8 @@ def overdue() -> ResponseReturnValue:
         for unit, count in sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
         if unit is not None  # a task of no unit is nobody's to be behind on
     ]
-    return render_template("overdue.html", units=units, now=engine.clock.now())
+    labels = engine.plan_labels(t.instance_id for _, _, page in units for t in page.items)
+    return render_template("overdue.html", units=units, now=engine.clock.now(), labels=labels)
 
 
 _FIRST_FEW = PageRequest(10)

@@ -28,6 +28,7 @@ __all__ = [
     "NSMAP",
     "ServiceCall",
     "expression_of",
+    "form_rules",
     "normalize_for_spiff",
     "parameter_expression",
     "read_process_meta",
@@ -167,6 +168,7 @@ def read_process_meta(process: etree._Element) -> dict[str, Any]:
     return {
         "tasks": tasks,
         "start_form": _start_form(process),
+        "start_rules": [rule for start in _start_events(process) for rule in form_rules(start)],
         "start_timer": _start_timer(process),
         "start_messages": _start_messages(process),
         "properties": _process_properties(process),
@@ -201,6 +203,7 @@ def _user_task_meta(element: etree._Element, lane: str | None) -> dict[str, Any]
         "due_date": _camunda(element, "dueDate"),
         "follow_up_date": _camunda(element, "followUpDate"),
         "form": [_form_field(field) for field in element.iterfind(".//camunda:formField", NSMAP)],
+        "rules": form_rules(element),
         "properties": {
             prop.get("name"): prop.get("value")
             for prop in element.iterfind(
@@ -229,7 +232,33 @@ def _form_field(field: etree._Element) -> dict[str, Any]:
             for value in field.iterfind("camunda:value", NSMAP)
         ],
         "line": field.sourceline,
+        **_time_of_day(field),
     }
+
+
+def _time_of_day(field: etree._Element) -> dict[str, str]:
+    """A ``datetime`` field's ``time_of_day`` property: what a date alone stands for."""
+    for prop in field.iterfind("camunda:properties/camunda:property", NSMAP):
+        if prop.get("id") == "time_of_day":
+            return {"time_of_day": (prop.get("value") or "").strip()}
+    return {}
+
+
+def form_rules(element: etree._Element) -> list[dict[str, Any]]:
+    """The cross-field rules (``govflow:rule``) of a user task's or start event's form."""
+    return [
+        {
+            "field": rule.get("field") or "",
+            "message": rule.get("message") or "",
+            "expression": expression_of(rule.text) or (rule.text or "").strip(),
+            "line": rule.sourceline,
+        }
+        for rule in element.iterfind("bpmn:extensionElements/govflow:rule", NSMAP)
+    ]
+
+
+def _start_events(process: etree._Element) -> list[etree._Element]:
+    return process.findall("bpmn:startEvent", NSMAP)
 
 
 def _start_form(process: etree._Element) -> list[dict[str, Any]]:

@@ -7,16 +7,25 @@ so a model never deploys with a part that silently does nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
 from lxml import etree
 
-from engine.definitions.dialect import CAMUNDA_NS, NSMAP, expression_of, unit_from_lane
+from engine import sandbox
+from engine.definitions.dialect import (
+    CAMUNDA_NS,
+    NSMAP,
+    expression_of,
+    form_rules,
+    unit_from_lane,
+)
 from engine.definitions.findings import Findings, owner_of
 from engine.definitions.graph import local_name
 from engine.durations import parse_offset
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, ScriptError
+from engine.form_rules import rule_names
 from engine.forms import FIELD_TYPES, is_variable_name
 
 __all__ = ["check_extensions"]
@@ -73,6 +82,34 @@ def _check_form(element: etree._Element, findings: Findings) -> None:
             findings.add(form_field, f"form field '{field_id}' appears twice", "rename one")
         seen.add(field_id)
         _check_field_type(form_field, field_id, findings)
+    _check_rules(element, seen, findings)
+
+
+def _check_rules(element: etree._Element, field_ids: set[str], findings: Findings) -> None:
+    """Each ``govflow:rule`` (see :mod:`engine.form_rules`) compiles in the sandbox,
+    names a field of its form to show its message beside, and reads some field."""
+    nodes = element.iterfind("bpmn:extensionElements/govflow:rule", NSMAP)
+    for rule, node in zip(form_rules(element), nodes, strict=True):
+        if rule["field"] not in field_ids:
+            findings.add(
+                node,
+                f"form rule field {rule['field']!r} is not a field of this form",
+                f"set field= to the field whose value breaks it: {', '.join(sorted(field_ids))}",
+            )
+        if not rule["message"]:
+            findings.add(node, "form rule has no message", "write what the person must correct")
+        try:
+            sandbox.check(rule["expression"], "eval")
+            read = rule_names(rule["expression"])
+        except (ScriptError, SyntaxError) as exc:
+            message = exc.message if isinstance(exc, ScriptError) else str(exc)
+            findings.add(node, f"form rule does not compile: {message}", _RULE_HINT)
+            continue
+        if not read & field_ids:
+            findings.add(node, "form rule reads no field of this form", _RULE_HINT)
+
+
+_RULE_HINT = "write a Python condition over the form's fields, e.g. ${open_datasets <= datasets}"
 
 
 def _check_field_type(form_field: etree._Element, field_id: str, findings: Findings) -> None:
@@ -93,6 +130,14 @@ def _check_field_type(form_field: etree._Element, field_id: str, findings: Findi
         )
     for constraint in form_field.iterfind("camunda:validation/camunda:constraint", NSMAP):
         _check_constraint(constraint, field_id, field_type, findings)
+    time_of_day = "camunda:properties/camunda:property[@id='time_of_day']"
+    for prop in form_field.iterfind(time_of_day, NSMAP):
+        if field_type != "datetime" or not re.fullmatch(r"\d{2}:\d{2}", prop.get("value") or ""):
+            findings.add(
+                prop,
+                f"time_of_day {prop.get('value')!r} of field '{field_id}' is not a time",
+                "a datetime field's time_of_day is a time such as 08:00",
+            )
 
 
 def _check_constraint(

@@ -113,7 +113,8 @@ class Runtime(TaskAssignment):
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
         form = with_choices(compiled.meta.get("start_form", []), self.picker_choices)
-        variables = clean_submission(form, variables, extra=True)
+        rules = compiled.meta.get("start_rules", [])
+        variables = clean_submission(form, variables, extra=True, rules=rules)
         with cannot_start(compiled):
             workflow = new_workflow(compiled, self.script_engine)
             fire_start_timers(workflow)
@@ -175,10 +176,9 @@ class Runtime(TaskAssignment):
         if row is None:
             raise not_open(session, task_id)
         check_claimant(row, actor)  # the errors from here on undo the completion too
-        fields = row.form.get("fields", [])
-        cleaned = attachments.describe_submitted(
-            session, task_id, fields, clean_submission(fields, data)
-        )
+        fields = with_choices(row.form.get("fields", []), self.picker_choices)
+        submitted = clean_submission(fields, data, rules=row.form.get("rules", []))
+        cleaned = attachments.describe_submitted(session, task_id, fields, submitted)
         with step_or_incident(work):  # the next step failing; a refused completion raises
             complete_user_task(ready_task(work.workflow, task_id), cleaned, work.now)
         work.settled_task_ids.add(task_id)

@@ -109,6 +109,7 @@ def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
         "status": "open",
         "form": {
             "fields": meta.get("form", []),
+            "rules": meta.get("rules", []),
             "documentation": meta.get("documentation", ""),
         },
         "created_at": work.now,

@@ -2,7 +2,7 @@
 (recipient, created_at, id); the same index serves its unread count
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 
 from alembic import op
