@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         i18n,
         inputs,
         pages,
+        repair,
         supervision,
     )
 
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(supervision.blueprint)
+    app.register_blueprint(repair.blueprint)
     app.register_blueprint(design.blueprint)
     return app
 

@@ -1,8 +1,9 @@
 """The supervisors' pages: every instance, what is overdue by unit, one instance's story.
 
-An instance's page shows its diagram (bpmn-js, from npm, served from
-``node_modules``) with the open tasks and the completed ones marked, its open tasks,
-incidents, documents and history, times on the Hà Nội clock.
+An instance's page shows its diagram (bpmn-js's NavigatedViewer, from npm, served
+from ``node_modules``) with each element's state marked (web.diagram_states), and a
+panel per element with its tasks and history; its open tasks, incidents, documents
+and its history in words (web.history_words), times on the Hà Nội clock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -37,15 +39,19 @@ from engine.views import InstanceView, TaskView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
+from web.diagram_states import element_states, states_json, tasks_by_element
+from web.history_words import HistoryLine, in_words, is_document, value_text
 from web.i18n import input_problem, local_time
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("supervision", __name__)
+blueprint.add_app_template_test(is_document, "document")
+blueprint.add_app_template_filter(value_text, "value_text")
 
 BPMN_VIEWER = (
     Path(__file__).resolve().parent.parent
-    / "node_modules/bpmn-js/dist/bpmn-viewer.production.min.js"
+    / "node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js"
 )
 """Installed by ``npm ci`` (package.json pins the version)."""
 
@@ -183,35 +189,44 @@ def cycle_label(cycle: InstanceView) -> str:
 def instance_page(instance_id: int) -> ResponseReturnValue:
     engine, instance = engine_of(current_app), checked_instance()
     history = engine.history(instance_id)
-    completed = sorted(
-        {e.element_id for e in history if e.kind == "task_completed" and e.element_id}
-    )
+    documents = visible_documents(engine, caller(), instance_id)
+    lines = in_words(engine.organisation, history)
+    by_element: dict[str, list[HistoryLine]] = defaultdict(list)
+    for line in lines:
+        by_element[line.element_id or ""].append(line)
     return render_template(
         "instance.html",
         instance=instance,
-        history=history,
-        documents=visible_documents(engine, caller(), instance_id),
-        active=[t.element_id for t in instance.open_tasks],
-        completed=[e for e in completed if e],
+        history=lines,
+        history_of=by_element,
+        tasks_of=tasks_by_element(engine.tasks(instance_id=instance_id, status=None)),
+        documents=documents,
+        linkable={document.id for document in documents},
+        states=states_json(element_states(instance, history, engine.clock.now())),
         now=engine.clock.now(),
         has_viewer=BPMN_VIEWER.exists(),
     )
 
 
-@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
+_DONE = {
+    "suspend": _l("The instance is suspended."),
+    "resume": _l("The instance runs again."),
+    "cancel": _l("The instance is cancelled."),
+}
+
+
+@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel):action>")
 def instance_action(instance_id: int, action: str) -> ResponseReturnValue:
-    """Suspend, resume, cancel, or retry the failed step (after the data was fixed)."""
+    """Suspend, resume or cancel (the page asks to confirm a cancel first); a failed
+    step is repaired on the incident page (web.repair)."""
     engine, actor = engine_of(current_app), caller().username
-    commands = {
-        "suspend": engine.suspend,
-        "resume": engine.resume,
-        "cancel": engine.cancel,
-        "retry": engine.retry,
-    }
+    commands = {"suspend": engine.suspend, "resume": engine.resume, "cancel": engine.cancel}
     try:
         commands[action](instance_id, actor=actor)
     except GovflowError as exc:
         flash(exc.message, "error")
+    else:
+        flash(str(_DONE[action]), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance_id))
 
 
