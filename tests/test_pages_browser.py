@@ -90,7 +90,7 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
 
     page.get_by_role("row", name="Step 2").get_by_role("link", name="Step 2").click()
     page.get_by_role("link", name="five_tasks #").click()  # staff see their instance's story
-    expect(page.get_by_role("table").last).to_contain_text("task_completed")
+    expect(page.get_by_role("table").last).to_contain_text("hoàn thành nhiệm vụ")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -148,11 +148,11 @@ def test_supervisors_see_who_is_behind_and_each_instances_diagram(
     row.get_by_role("link").first.click()
 
     expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
-    expect(page.locator('g.active-task[data-element-id="Task_review"]')).to_have_count(1)
-    expect(page.locator('g.completed-task[data-element-id="Task_draft"]')).to_have_count(1)
+    expect(page.locator('g.state-active[data-element-id="Task_review"]')).to_have_count(1)
+    expect(page.locator('g.state-completed[data-element-id="Task_draft"]')).to_have_count(1)
     history = page.get_by_role("table").last
-    expect(history).to_contain_text("task_completed")
-    expect(history).to_contain_text("itc.staff")
+    expect(history).to_contain_text("hoàn thành nhiệm vụ")
+    expect(history).to_contain_text("Trần Thị Bình (ITC)")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -278,6 +278,7 @@ def test_supervisors_suspend_resume_and_cancel_an_instance(
     expect(status).to_contain_text("tạm dừng")
     page.get_by_role("button", name="Tiếp tục").click()
     expect(status).to_contain_text("đang chạy")
+    page.once("dialog", lambda dialog: dialog.accept())  # "cancel this instance?"
     page.get_by_role("button", name="Hủy").click()
     expect(status).to_contain_text("đã hủy")
     expect(page.get_by_role("button", name="Tiếp tục")).to_have_count(0)
