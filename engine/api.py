@@ -227,7 +227,7 @@ class Engine(UserAccounts, ProcessCatalogue):
             queries.deployed_definition(session, process_key)  # NotFound for an unknown key
         cycles = sorted(self.instances(process_key=process_key), key=lambda i: (i.started_at, i.id))
         tasks = self.tasks(process_key=process_key, status=None)
-        return compliance_table(process_key, cycles, tasks, self.clock.now())
+        return compliance_table(process_key, cycles, tasks, self.clock.now(), self.calendar)
 
     # -- human tasks ----------------------------------------------------------------
 

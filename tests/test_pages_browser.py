@@ -207,19 +207,20 @@ def test_supervisors_see_which_unit_is_behind_and_export_it(
     page.get_by_label("Quy trình").select_option("units_review")
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_role("row", name="NASATI")).to_contain_text("đúng hạn")
-    expect(page.get_by_role("row", name="PFD")).to_contain_text("chậm 3 ngày")
+    expect(page.get_by_role("row", name="PFD")).to_contain_text("chậm 2 ngày làm việc")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Đơn vị,#") and lines[1:] == ["NASATI,đúng hạn", "PFD,chậm 3 ngày"]
+    assert lines[0].startswith("Đơn vị,Số kỳ chậm,#")
+    assert lines[1:] == ["NASATI,0,đúng hạn,", "PFD,1,chậm 2 ngày làm việc,2"]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất XLSX").click()
     download.value.save_as(tmp_path / "compliance.xlsx")
     sheet = load_workbook(tmp_path / "compliance.xlsx").active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[1:] == [["NASATI", "đúng hạn"], ["PFD", "chậm 3 ngày"]]
+    assert rows[1:] == [["NASATI", 0, "đúng hạn", None], ["PFD", 1, "chậm 2 ngày làm việc", 2]]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

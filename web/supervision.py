@@ -8,9 +8,6 @@ and its history in words (web.history_words), times on the Hà Nội clock.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections import defaultdict
 from functools import partial
 from pathlib import Path
@@ -30,8 +27,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from engine.compliance import Cell
 from engine.errors import GovflowError, InvalidInput
@@ -42,6 +37,7 @@ from web.auth import caller
 from web.diagram_states import element_states, states_json, tasks_by_element
 from web.history_words import HistoryLine, in_words, is_document, value_text
 from web.i18n import input_problem, local_time
+from web.spreadsheet import compliance_csv, compliance_rows, compliance_xlsx
 
 __all__ = ["blueprint"]
 
@@ -128,45 +124,22 @@ def compliance() -> ResponseReturnValue:
 
 @blueprint.get("/compliance.<any(csv, xlsx):file_format>")
 def compliance_export(file_format: str) -> ResponseReturnValue:
-    """The same table as a spreadsheet: CSV (UTF-8 with BOM, so spreadsheet programs
-    read the accents) or XLSX."""
-    process_key = request.args.get("process_key", "")
-    table = engine_of(current_app).compliance(process_key)
-    rows = [[_("Unit"), *(cycle_label(c) for c in table.cycles)]]
-    for unit in table.units:
-        cells = (table.cells.get((unit, c.id)) for c in table.cycles)
-        rows.append([unit, *(describe_cell(cell) if cell else "" for cell in cells)])
+    """The table as a spreadsheet (web.spreadsheet); several ``process_key``: a sheet each."""
+    engine = engine_of(current_app)
+    keys = list(dict.fromkeys(request.args.getlist("process_key"))) or [""]
+    sheets = [
+        (key, compliance_rows(engine.compliance(key), describe_cell, cycle_label)) for key in keys
+    ]
     if file_format == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(rows)
-        response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+        response = Response(compliance_csv(sheets), mimetype="text/csv")
     else:
-        response = Response(_xlsx(rows, process_key), mimetype=_XLSX)
-    filename = f"compliance-{process_key}.{file_format}"
+        response = Response(compliance_xlsx(sheets), mimetype=_XLSX)
+    filename = f"compliance-{keys[0] if len(keys) == 1 else 'processes'}.{file_format}"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(rows: list[list[str]], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # a new workbook has exactly one
-    sheet.title = sheet_title(title)
-    for row in rows:  # a business key may hold control characters, which XML cannot
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def sheet_title(text: str) -> str:
-    """``text`` as Excel accepts a sheet's name: none of ``[]:*?/\\``, at most 31 characters."""
-    return _NOT_IN_SHEET_TITLES.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))[:31] or "compliance"
-
-
-_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 
 
 def describe_cell(cell: Cell) -> str:
@@ -175,10 +148,10 @@ def describe_cell(cell: Cell) -> str:
     if cell.state == "pending":
         return _("in progress")
     if cell.state == "late":
-        return _("%(days)s day(s) late", days=cell.days_late)
+        return _("%(days)s working day(s) late", days=cell.days_late)
     if cell.state == "missing":
         return _("missing (cut off)")
-    return _("overdue %(days)s day(s)", days=cell.days_late)
+    return _("overdue %(days)s working day(s)", days=cell.days_late)
 
 
 def cycle_label(cycle: InstanceView) -> str:
