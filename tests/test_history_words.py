@@ -31,10 +31,9 @@ def _event(kind: str, actor: str = "itc.head", element: str | None = "review", *
 
 
 def _task(element: str, due_in_hours: int) -> TaskView:
-    return TaskView(
-        "t", 7, "p", element, element, "ITC", None, "open", NOW, NOW + timedelta(hours=due_in_hours),
-        None, None, None, {},
-    )  # fmt: skip
+    due = NOW + timedelta(hours=due_in_hours)
+    row = ("t", 7, "p", element, element, "ITC", None, "open", NOW, due, None, None, None, {})
+    return TaskView(*row)
 
 
 def test_who_is_named_with_units_and_the_engine_is_the_system() -> None:

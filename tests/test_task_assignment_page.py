@@ -35,9 +35,7 @@ def _buttons(page: str) -> list[str]:
     return re.findall(r'<button type="submit">([^<]+)</button>', page)
 
 
-def test_the_head_gives_the_task_to_a_colleague_and_is_told_so(
-    plan_engine: Engine, login
-) -> None:
+def test_the_head_gives_the_task_to_a_colleague_and_is_told_so(plan_engine: Engine, login) -> None:
     (task,) = plan_engine.start("five_tasks", actor="t").open_tasks
     head = login("itc.head")
     page = head.get(f"/tasks/{task.id}").get_data(as_text=True)
