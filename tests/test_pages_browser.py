@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from live_site import PASSWORD, log_in, serving
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from werkzeug.serving import make_server
+from playwright.sync_api import Page, expect
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -30,39 +28,8 @@ def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
     plan_engine.start("five_tasks", actor="test")
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: _note_policy_violation(message, errors))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
-def _note_policy_violation(message: ConsoleMessage, errors: list[str]) -> None:
-    """Chromium reports what the Content-Security-Policy blocked on the console."""
-    if message.type == "error" and "Content Security Policy" in message.text:
-        errors.append(message.text)
-
-
-def log_in(page: Page, site: str, password: str = PASSWORD, user: str = "itc.staff") -> None:
-    page.goto(f"{site}/tasks")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()  # sent to log in
-    page.get_by_label("Tên đăng nhập").fill(user)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -4,60 +4,42 @@ task, zooms, and shows an element's tasks and history on a click."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
-from werkzeug.serving import make_server
+from live_site import PASSWORD, log_in, serving
+from playwright.sync_api import Dialog, Page, expect
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
+from engine.views import InstanceView
 from web import create_app
 
 BPMN = Path(__file__).parent / "bpmn" / "incident_overdue.bpmn"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def site(plan_engine: Engine) -> Iterator[str]:
     plan_engine.set_password("itc.head", PASSWORD)
     plan_engine.deploy(read_files([BPMN]))
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+        yield url
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
-def _log_in_as_supervisor(page: Page, site: str) -> None:
-    page.goto(f"{site}/tasks")
-    page.get_by_label("Tên đăng nhập").fill("itc.head")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+def _instance_page(page: Page, site: str, engine: Engine, parts: int) -> InstanceView:
+    """The supervisor on the page of a new instance that divides by ``parts``."""
+    instance = engine.start("incident_overdue", {"budget": 100, "parts": parts}, actor="t")
+    log_in(page, site, user="itc.head")
+    page.goto(f"{site}/instances/{instance.id}")
+    return instance
 
 
 def test_a_supervisor_fixes_the_data_of_an_incident_and_runs_the_step_again(
     page: Page, site: str, plan_engine: Engine
 ) -> None:
-    instance = plan_engine.start("incident_overdue", {"budget": 100, "parts": 0}, actor="t")
-    _log_in_as_supervisor(page, site)
-    page.goto(f"{site}/instances/{instance.id}")
+    instance = _instance_page(page, site, plan_engine, parts=0)
 
     page.get_by_role("link", name="Xử lý sự cố").click()
     expect(page.get_by_role("alert").first).to_contain_text("Bước “divide” bị lỗi: phép chia cho 0")
@@ -83,7 +65,7 @@ def test_the_diagram_tells_an_incident_from_an_overdue_task_and_zooms(
 ) -> None:
     instance = plan_engine.start("incident_overdue", {"budget": 100, "parts": 0}, actor="t")
     clock.advance(timedelta(days=3))  # "review" was due after one day
-    _log_in_as_supervisor(page, site)
+    log_in(page, site, user="itc.head")
     page.goto(f"{site}/instances/{instance.id}")
 
     expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
@@ -114,9 +96,7 @@ def test_the_diagram_tells_an_incident_from_an_overdue_task_and_zooms(
 def test_cancelling_asks_first_and_says_it_is_done(
     page: Page, site: str, plan_engine: Engine
 ) -> None:
-    instance = plan_engine.start("incident_overdue", {"budget": 100, "parts": 5}, actor="t")
-    _log_in_as_supervisor(page, site)
-    page.goto(f"{site}/instances/{instance.id}")
+    instance = _instance_page(page, site, plan_engine, parts=5)
     questions: list[str] = []
 
     def answer(dialog: Dialog, accept: bool) -> None:
