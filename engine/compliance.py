@@ -4,16 +4,19 @@ A cycle of a periodic process is one instance (one per period, see
 ``engine.periodic``). For every unit that had tasks in it, the cell says how the unit
 did, the worst of its tasks: missing (never done: the step's cut-off closed it after
 its due time and the process went on without the unit), overdue (open past its due
-time), late (done after it), pending (open, not yet due) or on time; with the days late.
+time), late (done after it), pending (open, not yet due) or on time; with the days
+late, in working days on the Hà Nội calendar (a task done late on its due day is one
+day late).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
 
+from engine.calendar import WorkCalendar, to_local
 from engine.views import InstanceView, TaskView
 
 __all__ = ["Cell", "ComplianceTable", "compliance_table", "was_cut_off"]
@@ -55,8 +58,10 @@ def compliance_table(
     cycles: list[InstanceView],
     tasks: Iterable[TaskView],
     now: datetime,
+    calendar: WorkCalendar,
 ) -> ComplianceTable:
     """The table of ``cycles`` (oldest first) from their human ``tasks`` (any status)."""
+    cell_of = partial(_cell, now=now, days=partial(_working_days_late, calendar))
     cells: dict[tuple[str, int], Cell] = {}
     cancelled_cycles = {cycle.id for cycle in cycles if cycle.status == "cancelled"}
     for task in tasks:
@@ -65,7 +70,7 @@ def compliance_table(
         if task.status == "cancelled" and not was_cut_off(task):
             continue  # withdrawn before its time (an interrupting event): not the unit's fault
         key = (task.unit, task.instance_id)
-        cells[key] = _worse(cells.get(key), _cell(task, now))
+        cells[key] = _worse(cells.get(key), cell_of(task))
     units = sorted({unit for unit, _ in cells})
     return ComplianceTable(process_key, cycles, units, cells)
 
@@ -80,17 +85,17 @@ def was_cut_off(task: TaskView) -> bool:
     )
 
 
-def _cell(task: TaskView, now: datetime) -> Cell:
+def _cell(task: TaskView, *, now: datetime, days: Callable[[datetime, datetime], int]) -> Cell:
     assert task.due_at is not None
     if task.status == "cancelled":
-        return Cell("missing", _days((task.completed_at or now) - task.due_at))
+        return Cell("missing", days(task.due_at, task.completed_at or now))
     if task.status == "open":
         if task.due_at < now:
-            return Cell("overdue", _days(now - task.due_at))
+            return Cell("overdue", days(task.due_at, now))
         return Cell("pending")
     done = task.completed_at or now
     if done > task.due_at:
-        return Cell("late", _days(done - task.due_at))
+        return Cell("late", days(task.due_at, done))
     return Cell("on_time")
 
 
@@ -101,5 +106,7 @@ def _worse(current: Cell | None, new: Cell) -> Cell:
     return Cell(worst.state, worst.days_late, current.tasks + new.tasks)
 
 
-def _days(late: timedelta) -> int:
-    return math.ceil(late / timedelta(days=1))
+def _working_days_late(calendar: WorkCalendar, due: datetime, done: datetime) -> int:
+    """Working days from the due day to the day it was done, on the Hà Nội calendar:
+    at least one, for a task done late on its due day."""
+    return max(1, calendar.working_days_between(to_local(due).date(), to_local(done).date()))

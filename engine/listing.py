@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine import queries
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.compliance import ComplianceTable, compliance_table
 from engine.instance_lists import LISTED_COLUMNS, InstanceFilter, count_instances, instance_page
@@ -58,6 +59,7 @@ class Listings:
 
     db: Database
     clock: Clock
+    calendar: WorkCalendar
 
     def task_page(self, which: TaskFilter, page: PageRequest | None = None) -> Page[TaskView]:
         """Tasks soonest due first, those without a due date last."""
@@ -148,7 +150,7 @@ class Listings:
             tasks = select(HumanTask.__table__).where(HumanTask.instance_id.in_(ids))
             found = [TaskView.of(t) for t in session.connection().execute(tasks)] if ids else []
             views = [InstanceView.of(row, {}, [], []) for row in reversed(cycles.items)]
-            table = compliance_table(process_key, views, found, self.clock.now())
+            table = compliance_table(process_key, views, found, self.clock.now(), self.calendar)
         return replace(
             table, next_cursor=cycles.next_cursor, previous_cursor=cycles.previous_cursor
         )

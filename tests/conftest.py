@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from environment import CHROMIUM, require
-from playwright.sync_api import Browser, sync_playwright
+from live_site import watched_page
+from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, text
 
 from engine.api import Engine, read_files
@@ -58,6 +59,13 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser page; the test fails on a script error or a blocked resource."""
+    with watched_page(browser) as page:
+        yield page
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from engine.api import Engine, read_files
+from engine.clock import ManualClock
 from web import create_app
 from web.spreadsheet import sheet_title
 
@@ -42,10 +44,41 @@ def test_control_characters_in_a_business_key_still_give_a_workbook(
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.data)).active
     assert sheet.title == "units_review"
-    assert sheet.cell(1, 2).value.endswith("FB-7")
+    assert sheet.cell(1, 3).value.endswith("FB-7")
 
 
 def test_sheet_titles_lose_what_excel_refuses() -> None:
     assert sheet_title("a[1]:b*c?d/e\\f") == "a1bcdef"
     assert sheet_title("x" * 40) == "x" * 31
     assert sheet_title("[]") == "compliance"
+
+
+def test_the_workbook_has_numbers_a_bold_frozen_header_and_a_sheet_per_process(
+    plan_engine: Engine, supervisor: FlaskClient, clock: ManualClock
+) -> None:
+    plan_engine.deploy(read_files([Path(__file__).parent / "bpmn" / "five_tasks.bpmn"]))
+    cycle = plan_engine.start("units_review", {"units": ["NASATI", "PFD"]}, actor="itc")
+    plan_engine.start("five_tasks", actor="itc")
+    (pfd,) = [t for t in cycle.open_tasks if t.unit == "PFD"]
+    assert pfd.due_at is not None
+    clock.set(pfd.due_at + timedelta(days=7))  # Monday 14/06 17:00 + a week: 5 working days
+    supervisor.post("/api/v1/session", json={"username": "itc.head", "password": PASSWORD})
+
+    answer = supervisor.get(
+        "/compliance.xlsx",
+        query_string=[("process_key", "units_review"), ("process_key", "five_tasks")],
+    )
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)[-600:]
+    workbook = load_workbook(io.BytesIO(answer.data))
+    assert workbook.sheetnames == ["units_review", "five_tasks"]
+    sheet = workbook["units_review"]
+    assert sheet.freeze_panes == "B2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert [c.value for c in sheet[1]][:2] == ["Đơn vị", "Số kỳ chậm"]
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["PFD"] == (1, "quá hạn 5 ngày làm việc", 5)
+    assert isinstance(rows["PFD"][2], int)
+    assert [row[0] for row in workbook["five_tasks"].iter_rows(min_row=2, values_only=True)] == [
+        "ITC"
+    ]

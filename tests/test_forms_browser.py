@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import BPMN_DIR
+from live_site import PASSWORD, log_in, serving
 from playwright.sync_api import Page, expect
-from test_pages_browser import PASSWORD, log_in, page, served  # noqa: F401  (page: a fixture)
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.settings import Settings
+from web import create_app
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 LIMIT = 2048
@@ -38,7 +39,8 @@ def forms_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
 
 @pytest.fixture
 def site(forms_engine: Engine) -> Iterator[str]:
-    yield from served(forms_engine)
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=forms_engine)) as url:
+        yield url
 
 
 def open_report_task(tab: Page, site: str) -> None:
@@ -51,7 +53,7 @@ def submit(tab: Page) -> None:
 
 
 def test_staff_see_every_error_at_once_and_keep_their_file(
-    page: Page,  # noqa: F811
+    page: Page,
     site: str,
     forms_engine: Engine,
     tmp_path: Path,
@@ -93,7 +95,7 @@ def test_staff_see_every_error_at_once_and_keep_their_file(
 
 
 def test_a_file_over_the_limit_is_refused_in_vietnamese_on_the_same_page(
-    page: Page,  # noqa: F811
+    page: Page,
     site: str,
     forms_engine: Engine,
     tmp_path: Path,
@@ -113,7 +115,7 @@ def test_a_file_over_the_limit_is_refused_in_vietnamese_on_the_same_page(
 
 
 def test_a_task_of_a_suspended_instance_is_read_only_and_a_late_submit_keeps_the_values(
-    page: Page,  # noqa: F811
+    page: Page,
     site: str,
     forms_engine: Engine,
 ) -> None:

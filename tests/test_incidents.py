@@ -218,3 +218,16 @@ def test_a_timer_expression_gives_a_moment_or_an_incident_never_an_unsavable_sta
         clock.advance(timedelta(days=60))
         assert engine.fire_due_timers() == 1
         assert engine.instance(after.id).status == "completed"
+
+
+def test_a_retry_records_each_value_it_changes_old_and_new(engine: Engine) -> None:
+    instance_id = _incident_at_line_1(engine)
+
+    engine.retry(instance_id, {"parts": 4, "labels": list("abcd")}, actor="itc.head")
+
+    (retried,) = [e for e in engine.history(instance_id) if e.kind == "incident_retried"]
+    assert retried.actor == "itc.head"
+    assert retried.data["changes"] == {
+        "parts": {"old": 0, "new": 4},
+        "labels": {"old": [], "new": ["a", "b", "c", "d"]},
+    }

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from live_site import PASSWORD, log_in, serving
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from werkzeug.serving import make_server
+from playwright.sync_api import Page, expect
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -30,44 +28,8 @@ def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
     plan_engine.start("five_tasks", actor="test")
-    yield from served(plan_engine)
-
-
-def served(engine: Engine) -> Iterator[str]:
-    """The pages of ``engine`` over real HTTP on a free port, until the generator closes."""
-    app = create_app({"SECRET_KEY": "browser-test"}, engine=engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: _note_policy_violation(message, errors))
-    yield page
-    context.close()
-    assert errors == [], errors
-
-
-def _note_policy_violation(message: ConsoleMessage, errors: list[str]) -> None:
-    """Chromium reports what the Content-Security-Policy blocked on the console."""
-    if message.type == "error" and "Content Security Policy" in message.text:
-        errors.append(message.text)
-
-
-def log_in(page: Page, site: str, password: str = PASSWORD, user: str = "itc.staff") -> None:
-    page.goto(f"{site}/tasks")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()  # sent to log in
-    page.get_by_label("Tên đăng nhập").fill(user)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -95,7 +57,7 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
 
     page.get_by_role("row", name="Step 2").get_by_role("link", name="Step 2").click()
     page.get_by_role("link", name="five_tasks · 2021").click()  # staff see their instance's story
-    expect(page.get_by_role("table").last).to_contain_text("task_completed")
+    expect(page.get_by_role("table").last).to_contain_text("hoàn thành nhiệm vụ")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -153,11 +115,11 @@ def test_supervisors_see_who_is_behind_and_each_instances_diagram(
     row.get_by_role("link").first.click()
 
     expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
-    expect(page.locator('g.active-task[data-element-id="Task_review"]')).to_have_count(1)
-    expect(page.locator('g.completed-task[data-element-id="Task_draft"]')).to_have_count(1)
+    expect(page.locator('g.state-active[data-element-id="Task_review"]')).to_have_count(1)
+    expect(page.locator('g.state-completed[data-element-id="Task_draft"]')).to_have_count(1)
     history = page.get_by_role("table").last
-    expect(history).to_contain_text("task_completed")
-    expect(history).to_contain_text("itc.staff")
+    expect(history).to_contain_text("hoàn thành nhiệm vụ")
+    expect(history).to_contain_text("Trần Thị Bình (ITC)")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -218,19 +180,20 @@ def test_supervisors_see_which_unit_is_behind_and_export_it(
     page.get_by_label("Quy trình").select_option("units_review")
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_role("row", name="NASATI")).to_contain_text("đúng hạn")
-    expect(page.get_by_role("row", name="PFD")).to_contain_text("chậm 3 ngày")
+    expect(page.get_by_role("row", name="PFD")).to_contain_text("chậm 2 ngày làm việc")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Đơn vị,#") and lines[1:] == ["NASATI,đúng hạn", "PFD,chậm 3 ngày"]
+    assert lines[0].startswith("Đơn vị,Số kỳ chậm,#")
+    assert lines[1:] == ["NASATI,0,đúng hạn,", "PFD,1,chậm 2 ngày làm việc,2"]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Xuất XLSX").click()
     download.value.save_as(tmp_path / "compliance.xlsx")
     sheet = load_workbook(tmp_path / "compliance.xlsx").active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[1:] == [["NASATI", "đúng hạn"], ["PFD", "chậm 3 ngày"]]
+    assert rows[1:] == [["NASATI", 0, "đúng hạn", None], ["PFD", 1, "chậm 2 ngày làm việc", 2]]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -296,6 +259,7 @@ def test_supervisors_suspend_resume_and_cancel_an_instance(
     expect(status).to_contain_text("tạm dừng")
     page.get_by_role("button", name="Tiếp tục").click()
     expect(status).to_contain_text("đang chạy")
+    page.once("dialog", lambda dialog: dialog.accept())  # "cancel this instance?"
     page.get_by_role("button", name="Hủy").click()
     expect(status).to_contain_text("đã hủy")
     expect(page.get_by_role("button", name="Tiếp tục")).to_have_count(0)

@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         inputs,
         overview,
         pages,
+        repair,
         supervision,
     )
 
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(supervision.blueprint)
     app.register_blueprint(overview.blueprint)
+    app.register_blueprint(repair.blueprint)
     app.register_blueprint(design.blueprint)
     return app
 

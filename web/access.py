@@ -200,6 +200,7 @@ TABLE: dict[str, Rule] = {
     "pages.claim": WORK_TASK,
     "pages.complete": WORK_TASK,
     "pages.unclaim": RELEASE_CLAIM,
+    "pages.assign": ASSIGN_TASK,
     # supervisors' pages
     "supervision.instances": SUPERVISOR_OR_DESIGNER,
     "supervision.instance_page": SEE_INSTANCE,
@@ -212,6 +213,8 @@ TABLE: dict[str, Rule] = {
     "supervision.bpmn_viewer": PUBLIC,
     "overview.units_behind": SUPERVISOR,
     "overview.units_behind_xlsx": SUPERVISOR,
+    "repair.incident_page": SUPERVISOR,
+    "repair.fix_and_retry": SUPERVISOR,
     # designers' pages
     "design.processes": SUPERVISOR_OR_DESIGNER,
     "design.process_version": SUPERVISOR_OR_DESIGNER,
@@ -283,17 +286,29 @@ class TaskChoices:
     claim: bool
     release: bool
     work: bool
+    assign_to: tuple[tuple[str, str], ...] = ()
+    """(username, full name) of those the caller may give the task to; empty when
+    the caller may not assign it (only the unit's head and supervisors may)."""
 
 
 def task_choices(engine: Engine, who: Caller, task: TaskView) -> TaskChoices:
     if task.status != "open":
         return TaskChoices(claim=False, release=False, work=False)
-    works = policy.works_on(who, task)
+    works, organisation = policy.works_on(who, task), engine.organisation
     return TaskChoices(
         claim=works and task.assignee is None,
-        release=task.assignee is not None and policy.may_release(engine.organisation, who, task),
+        release=task.assignee is not None and policy.may_release(organisation, who, task),
         work=works and task.assignee in (None, who.username),
+        assign_to=_assignees(organisation, task) if policy.manages(organisation, who, task) else (),
     )
+
+
+def _assignees(organisation: Organisation, task: TaskView) -> tuple[tuple[str, str], ...]:
+    """Who works for the task's unit, but its present assignee."""
+    if task.unit is None or not organisation.is_known(task.unit):
+        return ()
+    members = organisation.members_of(task.unit)
+    return tuple((u.username, u.full_name) for u in members if u.username != task.assignee)
 
 
 def visible_documents(

@@ -124,7 +124,9 @@ def task_page(task_id: str) -> ResponseReturnValue:
 @blueprint.post("/tasks/<task_id>/claim")
 def claim(task_id: str) -> ResponseReturnValue:
     engine = engine_of(current_app)
-    return _then_task_page(task_id, lambda: engine.claim(task_id, actor=caller().username))
+    return _then_task_page(
+        task_id, lambda: engine.claim(task_id, actor=caller().username), _("You took the task.")
+    )
 
 
 @blueprint.post("/tasks/<task_id>/unclaim")
@@ -132,16 +134,32 @@ def unclaim(task_id: str) -> ResponseReturnValue:
     """Release the claim: one's own, or (a unit head, a supervisor) a colleague's."""
     engine, claimant = engine_of(current_app), checked_task().assignee
     return _then_task_page(
-        task_id, lambda: engine.unclaim(task_id, actor=caller().username, claimant=claimant)
+        task_id,
+        lambda: engine.unclaim(task_id, actor=caller().username, claimant=claimant),
+        _("The task is back with its unit; anyone there can take it."),
     )
 
 
-def _then_task_page(task_id: str, command: Callable[[], object]) -> ResponseReturnValue:
-    """Run the command, then back to the task's page (with the refusal, if any)."""
+@blueprint.post("/tasks/<task_id>/assign")
+def assign(task_id: str) -> ResponseReturnValue:
+    """Give (reassign, delegate) the task to a member of its unit."""
+    engine, assignee = engine_of(current_app), request.form.get("assignee", "")
+    user = engine.user(assignee)
+    return _then_task_page(
+        task_id,
+        lambda: engine.assign(task_id, assignee, actor=caller().username),
+        _("The task is now with %(name)s.", name=user.full_name if user else assignee),
+    )
+
+
+def _then_task_page(task_id: str, command: Callable[[], object], done: str) -> ResponseReturnValue:
+    """Run the command, then back to the task's page saying ``done`` (or the refusal)."""
     try:
         command()
     except GovflowError as exc:
         flash(exc.message, "error")
+    else:
+        flash(done, "success")
     return redirect(url_for("pages.task_page", task_id=task_id))
 
 

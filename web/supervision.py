@@ -1,14 +1,14 @@
 """The supervisors' pages: every instance, what is overdue by unit, one instance's story.
 
-An instance's page shows its diagram (bpmn-js, from npm, served from
-``node_modules``) with the open tasks and the completed ones marked, its open tasks,
-incidents, documents and history, times on the Hà Nội clock.
+An instance's page shows its diagram (bpmn-js's NavigatedViewer, from npm, served
+from ``node_modules``) with each element's state marked (web.diagram_states), and a
+panel per element with its tasks and history; its open tasks, incidents, documents
+and its history in words (web.history_words), times on the Hà Nội clock.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -27,6 +27,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine.api import Engine
 from engine.compliance import Cell, ComplianceTable
@@ -37,18 +38,22 @@ from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
+from web.diagram_states import element_states, states_json, tasks_by_element
+from web.history_words import HistoryLine, in_words, is_document, value_text
 from web.i18n import input_problems, local_time
 from web.list_filters import instance_filter
 from web.paging import PageLinks, page_links, page_request, url_with
-from web.spreadsheet import xlsx_download
+from web.spreadsheet import XLSX, compliance_csv, compliance_rows, compliance_xlsx
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("supervision", __name__)
+blueprint.add_app_template_test(is_document, "document")
+blueprint.add_app_template_filter(value_text, "value_text")
 
 BPMN_VIEWER = (
     Path(__file__).resolve().parent.parent
-    / "node_modules/bpmn-js/dist/bpmn-viewer.production.min.js"
+    / "node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js"
 )
 """Installed by ``npm ci`` (package.json pins the version)."""
 
@@ -144,25 +149,32 @@ CYCLES_A_PAGE = 12
 
 @blueprint.get("/compliance.<any(csv, xlsx):file_format>")
 def compliance_export(file_format: str) -> ResponseReturnValue:
-    """The same table as a spreadsheet, every cycle oldest first: CSV (UTF-8 with BOM,
-    so spreadsheet programs read the accents) or XLSX."""
-    process_key = request.args.get("process_key", "")
-    tables = list(_every_page(engine_of(current_app), process_key))
-    cycles = [cycle for table in reversed(tables) for cycle in table.cycles]
-    units = sorted({unit for table in tables for unit in table.units})
-    cells = {key: cell for table in tables for key, cell in table.cells.items()}
-    rows = [[_("Unit"), *(cycle_label(c) for c in cycles)]]
-    for unit in units:
-        found = (cells.get((unit, c.id)) for c in cycles)
-        rows.append([unit, *(describe_cell(cell) if cell else "" for cell in found)])
-    filename = f"compliance-{process_key}.{file_format}"
-    if file_format == "xlsx":
-        return xlsx_download(rows, process_key, filename)
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    """The table as a spreadsheet (web.spreadsheet), every cycle oldest first; several
+    ``process_key``: a sheet each."""
+    engine = engine_of(current_app)
+    keys = list(dict.fromkeys(request.args.getlist("process_key"))) or [""]
+    sheets = [
+        (key, compliance_rows(_whole_table(engine, key), describe_cell, cycle_label))
+        for key in keys
+    ]
+    if file_format == "csv":
+        response = Response(compliance_csv(sheets), mimetype="text/csv")
+    else:
+        response = Response(compliance_xlsx(sheets), mimetype=XLSX)
+    filename = f"compliance-{keys[0] if len(keys) == 1 else 'processes'}.{file_format}"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
+
+
+def _whole_table(engine: Engine, process_key: str) -> ComplianceTable:
+    """Every page of the compliance table of ``process_key`` as one, oldest cycle first."""
+    tables = list(_every_page(engine, process_key))
+    return ComplianceTable(
+        process_key,
+        cycles=[cycle for table in reversed(tables) for cycle in table.cycles],
+        units=sorted({unit for table in tables for unit in table.units}),
+        cells={key: cell for table in tables for key, cell in table.cells.items()},
+    )
 
 
 def _every_page(engine: Engine, process_key: str) -> Iterator[ComplianceTable]:
@@ -182,10 +194,10 @@ def describe_cell(cell: Cell) -> str:
     if cell.state == "pending":
         return _("in progress")
     if cell.state == "late":
-        return _("%(days)s day(s) late", days=cell.days_late)
+        return _("%(days)s working day(s) late", days=cell.days_late)
     if cell.state == "missing":
         return _("missing (cut off)")
-    return _("overdue %(days)s day(s)", days=cell.days_late)
+    return _("overdue %(days)s working day(s)", days=cell.days_late)
 
 
 def cycle_label(cycle: InstanceView) -> str:
@@ -196,36 +208,47 @@ def cycle_label(cycle: InstanceView) -> str:
 def instance_page(instance_id: int) -> ResponseReturnValue:
     """The instance, its documents and its history, each list a page at a time."""
     engine, instance = engine_of(current_app), checked_instance()
-    history = engine.history_page(instance_id, page_request("history_"))
+    history = engine.history(instance_id)
+    shown = engine.history_page(instance_id, page_request("history_"))
     documents = visible_documents(engine, caller(), instance_id, page_request("documents_"))
+    by_element: dict[str, list[HistoryLine]] = defaultdict(list)
+    for line in in_words(engine.organisation, history):
+        by_element[line.element_id or ""].append(line)
     return render_template(
         "instance.html",
         instance=instance,
-        history=history.items,
-        history_links=page_links(history, "history_"),
+        history=in_words(engine.organisation, shown.items),
+        history_links=page_links(shown, "history_"),
+        history_of=by_element,
+        tasks_of=tasks_by_element(engine.tasks(instance_id=instance_id, status=None)),
         documents=documents.items,
         documents_links=page_links(documents, "documents_"),
-        active=[t.element_id for t in instance.open_tasks],
-        completed=engine.completed_elements(instance_id),
+        linkable={document.id for document in documents.items},
+        states=states_json(element_states(instance, history, engine.clock.now())),
         now=engine.clock.now(),
         has_viewer=BPMN_VIEWER.exists(),
     )
 
 
-@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel, retry):action>")
+_DONE = {
+    "suspend": _l("The instance is suspended."),
+    "resume": _l("The instance runs again."),
+    "cancel": _l("The instance is cancelled."),
+}
+
+
+@blueprint.post("/instances/<int:instance_id>/<any(suspend, resume, cancel):action>")
 def instance_action(instance_id: int, action: str) -> ResponseReturnValue:
-    """Suspend, resume, cancel, or retry the failed step (after the data was fixed)."""
+    """Suspend, resume or cancel (the page asks to confirm a cancel first); a failed
+    step is repaired on the incident page (web.repair)."""
     engine, actor = engine_of(current_app), caller().username
-    commands = {
-        "suspend": engine.suspend,
-        "resume": engine.resume,
-        "cancel": engine.cancel,
-        "retry": engine.retry,
-    }
+    commands = {"suspend": engine.suspend, "resume": engine.resume, "cancel": engine.cancel}
     try:
         commands[action](instance_id, actor=actor)
     except GovflowError as exc:
         flash(exc.message, "error")
+    else:
+        flash(str(_DONE[action]), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance_id))
 
 

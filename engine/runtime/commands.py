@@ -36,6 +36,7 @@ from engine.runtime.assignment import (
 from engine.runtime.bpmn_throw import UncaughtBpmnError
 from engine.runtime.conditions import fire_conditions
 from engine.runtime.incidents import (
+    data_changes,
     fail_instance,
     raise_incident,
     retry_failed,
@@ -224,10 +225,10 @@ class Runtime(TaskAssignment):
         incidents = open_incidents(session, instance_id)
         if not incidents:
             raise Conflict(f"instance {instance_id} has no incident to retry")
-        fixes = clean_submission([], data)
-        work.record("incident_retried", data=fixes)
+        fixes, failed = clean_submission([], data), failed_tasks(work.workflow)
+        work.record("incident_retried", data={"changes": data_changes(failed, fixes)})
         with spiff_time(work.now):
-            for task in failed_tasks(work.workflow):
+            for task in failed:
                 try:
                     run_again(task, fixes)
                 except UncaughtBpmnError as exc:  # the outcome, not a failure to retry

@@ -23,6 +23,7 @@ from engine.runtime.projection import stalled_tasks
 from engine.runtime.unit_of_work import UnitOfWork
 
 __all__ = [
+    "data_changes",
     "describe_failure",
     "fail_instance",
     "raise_incident",
@@ -108,6 +109,20 @@ def run_again(task: Any, fixes: Mapping[str, Any]) -> None:
         task.parent.data.update(fixes)
         task.internal_data.pop("event_value", None)
         task.task_spec._update(task)
+
+
+def data_changes(failed: Sequence[Any], fixes: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What a retry's ``fixes`` change in the data the first failed task runs on:
+    ``{name: {"old": ..., "new": ...}}`` for each value that differs (old None: new)."""
+    if not failed:
+        return {}
+    task = failed[0]
+    data = task.data if task.state == TaskState.ERROR else task.parent.data
+    return {
+        name: {"old": data.get(name), "new": value}
+        for name, value in fixes.items()
+        if data.get(name) != value
+    }
 
 
 @contextmanager
