@@ -62,15 +62,22 @@ class ProcessCatalogue:
         return with_choices(form, self.organisation.picker_options())
 
     def startable(self) -> list[DefinitionView]:
-        """The latest version of each process a person starts (not by a timer or a message)."""
+        """The latest version of each process a person starts: with a none start event
+        (one without a timer, message or signal)."""
         with self.db.reading() as session:
             return [
                 DefinitionView.of(d)
                 for d in queries.latest_definitions(session)
-                if not (d.meta or {}).get("start_timer")
-                and not (d.meta or {}).get("start_messages")
+                if _started_by_hand(d.meta or {})
             ]
 
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
             return [DefinitionView.of(d) for d in queries.list_definitions(session)]
+
+
+def _started_by_hand(meta: dict[str, Any]) -> bool:
+    """Versions deployed before ``start_by_hand`` was read: none of the other starts."""
+    if "start_by_hand" in meta:
+        return bool(meta["start_by_hand"])
+    return not meta.get("start_timer") and not meta.get("start_messages")

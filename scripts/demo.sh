@@ -26,4 +26,13 @@ if compgen -G "processes/*.bpmn" > /dev/null; then
   .venv/bin/govflow deploy processes
   .venv/bin/govflow demo seed       # this year's cycles, so the inboxes have work
 fi
-exec .venv/bin/govflow serve --host 127.0.0.1 --port "${PORT:-8080}"
+# MIC and the National Data Portal: unless GOVFLOW_HTTP_ENDPOINTS names the real ones, a
+# local receiver stands in for them (it prints each letter to receiver.log).
+if [ -z "${GOVFLOW_HTTP_ENDPOINTS:-}" ]; then
+  receiver_port="${RECEIVER_PORT:-9000}"
+  .venv/bin/govflow receiver --port "$receiver_port" > receiver.log 2>&1 &
+  receiver_pid=$!
+  trap 'kill "$receiver_pid" 2>/dev/null' EXIT
+  export GOVFLOW_HTTP_ENDPOINTS="portal=http://127.0.0.1:$receiver_port/portal,mic=http://127.0.0.1:$receiver_port/mic"
+fi
+.venv/bin/govflow serve --host 127.0.0.1 --port "${PORT:-8080}"

@@ -64,3 +64,20 @@ def test_unknown_messages_and_suspended_instances(feedback: Engine) -> None:
     feedback.suspend(started.id, actor="itc.head")
     with pytest.raises(Conflict, match="suspended"):
         feedback.deliver_message("citizen_reply", {}, instance_id=started.id)
+
+
+def test_a_process_starts_by_hand_or_on_its_message_each_start_alone(
+    engine: Engine, deploy
+) -> None:
+    """Started by its message, the none start event does not run first (and cancel the
+    message start); started by hand, the message start does not keep it waiting."""
+    deploy("hand_or_message.bpmn")
+    by_hand = engine.start("hand_or_message", {}, actor="itc.head")
+    assert [t.element_id for t in by_hand.open_tasks] == ["work"]
+    assert engine.complete(by_hand.open_tasks[0].id, {}, actor="itc").status == "completed"
+
+    on_message = engine.deliver_message("database_live", {"database": "X"}, actor="portal")
+    assert [t.element_id for t in on_message.open_tasks] == ["work"]
+    assert on_message.data["database"] == "X"
+    done = engine.complete(on_message.open_tasks[0].id, {}, actor="itc")
+    assert done.status == "completed"

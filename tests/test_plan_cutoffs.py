@@ -40,19 +40,20 @@ STEPS = [
     # the end of the 20th working day of the period (5 after the units' deadline)
     Step("open_data_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29, 17)),
     Step("default_sharing_catalogue", HALF_YEAR, "propose", "proposals", hanoi(2021, 1, 29, 17)),
-    # the end of the 7th working day after the half-year, 3 before ITC's consolidation
+    # the end of the 5th working day before the half-year ends, 4 before ITC's consolidation
     Step(
-        "public_feedback_consolidation", HALF_YEAR, "summarise", "summaries", hanoi(2021, 7, 12, 17)
+        "public_feedback_consolidation", HALF_YEAR, "summarise", "summaries", hanoi(2021, 6, 24, 17)
     ),
     # 5 working days before the next step's fixed deadline, at its 17:00
     Step(
         "yearly_inspection_plan", {"year": 2021}, "contribute", "proposals", hanoi(2021, 3, 5, 17)
     ),
-    Step("yearly_portal_registration", {"year": 2021}, "provide", "entries", hanoi(2021, 4, 7, 17)),
+    # 5 working days after the units' deadline, when that comes first
+    Step("yearly_portal_registration", {"year": 2021}, "provide", "entries", hanoi(2021, 4, 6, 17)),
     Step(
-        "yearly_infrastructure_report", {"year": 2021}, "report", "reports", hanoi(2021, 11, 23, 17)
+        "yearly_infrastructure_report", {"year": 2021}, "report", "reports", hanoi(2021, 11, 19, 17)
     ),
-    Step("yearly_data_protection", {"year": 2021}, "report", "reports", hanoi(2021, 12, 7, 17)),
+    Step("yearly_data_protection", {"year": 2021}, "report", "reports", hanoi(2021, 12, 6, 17)),
     # 15 working days before the task's own due date (5 after the contributions')
     Step(
         "one_off_decision",
@@ -93,7 +94,9 @@ def _run_to(engine: Engine, instance_id: int, element_id: str) -> list[Any]:
 
 
 def _run_to_the_end(engine: Engine, instance_id: int) -> None:
+    """Complete every task, and let the scheduler send the letters to counterparts."""
     for _ in range(20):
+        engine.tick()
         for task in engine.tasks(instance_id=instance_id):
             engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
 
@@ -105,7 +108,7 @@ def test_a_silent_unit_is_cut_off_and_recorded_missing(
     deploy_processes(plan_engine, "public_feedback" if "feedback" in step.process else step.process)
     instance = plan_engine.start(step.process, step.variables, actor="scheduler")
     if step.process == "public_feedback_consolidation":
-        clock.set(hanoi(2021, 7, 1))  # the summaries are asked for when the half-year ends
+        clock.set(hanoi(2021, 6, 9, 17))  # 16 working days before the half-year ends
         plan_engine.fire_due_timers()
     asked = _run_to(plan_engine, instance.id, step.task)
     assert SILENT in {t.unit for t in asked}

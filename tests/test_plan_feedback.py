@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from plan_driving import HANOI, at, complete_each, complete_one, deploy_processes, open_tasks
+from plan_driving import HANOI, complete_each, complete_one, deploy_processes, open_tasks
 
 from engine.api import Engine
 from engine.clock import ManualClock
@@ -71,21 +71,21 @@ def test_every_six_months_units_summarise_and_itc_consolidates(
     instance = plan_engine.start("public_feedback_consolidation", period, actor="periodic")
     assert plan_engine.tasks(instance_id=instance.id) == []
 
-    clock.set(datetime(2021, 6, 30, 23, 59, tzinfo=HANOI))
+    # within the half-year: asked 16 working days before its end, by the 10th
+    clock.set(datetime(2021, 6, 9, 16, 59, tzinfo=HANOI))
     plan_engine.fire_due_timers()
     assert plan_engine.tasks(instance_id=instance.id) == []
-    clock.set(at(2021, 7, 1))
+    clock.set(datetime(2021, 6, 9, 17, tzinfo=HANOI))
     assert plan_engine.fire_due_timers() == 1
     summaries = open_tasks(plan_engine, instance.id, "summarise")
     assert sorted(t.unit for t in summaries) == sorted(DBO)
-    # by the end of the 5th working day after 1/7
-    assert {t.due_at for t in summaries} == {datetime(2021, 7, 8, 17, tzinfo=HANOI)}
+    assert {t.due_at for t in summaries} == {datetime(2021, 6, 17, 17, tzinfo=HANOI)}
 
     complete_each(plan_engine, instance.id, "summarise", _summary)
     (consolidate,) = open_tasks(plan_engine, instance.id, "consolidate")
     assert (consolidate.unit, consolidate.due_at) == (
         "ITC",
-        datetime(2021, 7, 15, 17, tzinfo=HANOI),
+        datetime(2021, 6, 30, 17, tzinfo=HANOI),  # the last working day of the half-year
     )
     report = {
         "report_number": "15/BC-CNTT",

@@ -16,6 +16,7 @@ from plan_driving import (
 
 from engine.api import Engine
 from engine.calendar import load_calendar
+from engine.clock import ManualClock
 from engine.errors import InvalidInput
 
 CALENDAR = load_calendar()
@@ -48,7 +49,9 @@ def test_upgrade_plan_is_reviewed_by_itc_then_carried_out(engine: Engine) -> Non
     }
 
 
-def test_database_going_live_gets_usage_and_technical_rules(engine: Engine) -> None:
+def test_database_going_live_gets_usage_and_technical_rules(
+    engine: Engine, clock: ManualClock
+) -> None:
     deploy_processes(engine, "database_in_operation")
     start = {"database": "industrial_property", "live_at": LIVE_AT}
     instance = engine.start("database_in_operation", start, actor="noip")
@@ -77,6 +80,9 @@ def test_database_going_live_gets_usage_and_technical_rules(engine: Engine) -> N
     assert local(issue.due_at) == _working_days_after(LIVE_AT, 40)
     decision = {"decision_number": "12/QĐ-SHTT", "signed_on": "2021-04-20"}
     complete_one(engine, instance.id, "issue_technical", decision, owner)
+    assert engine.instance(instance.id).status == "running"  # the database is not live yet
+    clock.set(datetime.fromisoformat(LIVE_AT))
+    engine.tick()  # live: the message starting II.6 is thrown, and the rules are recorded
 
     product = product_of(engine.instance(instance.id))
     assert product["database"] == "industrial_property" and product["unit"] == owner

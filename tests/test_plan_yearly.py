@@ -65,9 +65,13 @@ def test_portal_registration_letter_is_signed_and_sent_to_the_portal(engine: Eng
     sent = {"letter_number": "99/TTCNTT", "sent_on": "2021-05-20", "connection_status": "connected"}
     send = complete_one(engine, instance_id, "send", sent, "ITC")
     assert local(send.due_at) == before(YEAR, 5, 31)
+    engine.tick()  # no portal endpoint configured: the letter is to be sent by hand
+    confirmed = {"sent_by_hand_on": "2021-05-21", "acknowledged": True}
+    complete_one(engine, instance_id, "confirm_sent_by_hand", confirmed, "ITC")
 
     product = product_of(engine.instance(instance_id))
     assert product["sent_to"] == "NDP" and product["connection"] == "connected"
+    assert (product["delivery"], product["acknowledged"]) == ("by_hand", True)
     assert product["open_datasets"] == 2 * len(entries)
 
 
@@ -122,6 +126,7 @@ def test_training_is_planned_attended_and_reported(engine: Engine, clock: Manual
     assert sorted(t.unit for t in registrations) == sorted(organisation_set("UNITS"))
     # 10 working days from 4 January 2021 (a Monday, no holiday): 18 January
     assert {local(t.due_at) for t in registrations} == {clock.now() + timedelta(days=14)}
+    _report_opens(engine, clock, instance_id)
     summary = {"report_number": "3/BC", "report_summary": "held"}
     complete_one(engine, instance_id, "consolidate", summary, "ITC")
 
@@ -130,7 +135,9 @@ def test_training_is_planned_attended_and_reported(engine: Engine, clock: Manual
     assert product["registered"] == 2 * len(registrations)
 
 
-def test_monitoring_asks_the_units_then_reports_the_inspection(engine: Engine) -> None:
+def test_monitoring_asks_the_units_then_reports_the_inspection(
+    engine: Engine, clock: ManualClock
+) -> None:
     instance_id = _start(engine, "yearly_monitoring")
     request = complete_one(engine, instance_id, "request", {"scope": "all"}, "ITC")
     assert local(request.due_at) == before(YEAR, 9, 1)
@@ -140,9 +147,23 @@ def test_monitoring_asks_the_units_then_reports_the_inspection(engine: Engine) -
         "report",
         lambda unit: {"connected_systems": 1, "shared_datasets": 3},
     )
+    _report_opens(engine, clock, instance_id)
     summary = {"report_number": "9/BC", "report_summary": "fine"}
     complete_one(engine, instance_id, "consolidate", summary, "ITC")
 
     product = product_of(engine.instance(instance_id))
     assert product["task"] == "IV.2"
     assert product["shared_datasets"] == 3 * len(organisation_set("DBO"))
+
+
+def _report_opens(engine: Engine, clock: ManualClock, instance_id: int) -> None:
+    """IV.1's and IV.2's reports open 10 working days before 15/12 (1/12 in 2021), not
+    as soon as the units have answered."""
+    assert open_tasks(engine, instance_id, "consolidate") == []
+    clock.set(before(YEAR, 12, 1) - timedelta(minutes=1))
+    engine.fire_due_timers()
+    assert open_tasks(engine, instance_id, "consolidate") == []
+    clock.set(before(YEAR, 12, 1))
+    engine.fire_due_timers()
+    (report,) = open_tasks(engine, instance_id, "consolidate")
+    assert local(report.due_at) == before(YEAR, 12, 15)

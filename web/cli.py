@@ -373,6 +373,21 @@ def simulate(start: Any, end: Any, late: tuple[str, ...], processes: str) -> Non
         )
 
 
+@cli.command(with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9000, show_default=True, type=int)
+def receiver(host: str, port: int) -> None:
+    """Stand in for MIC and the National Data Portal: print the letters POSTed to it."""
+    from web.receiver import Receiver
+
+    server = Receiver(host, port, echo=True)
+    click.echo(f"receiving on {server.url}/portal and {server.url}/mic")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
 def _problem_line(problem: Any) -> str:
     return str(problem) + (f"  (hint: {problem.hint})" if problem.hint else "")
 

@@ -171,6 +171,7 @@ def read_process_meta(process: etree._Element) -> dict[str, Any]:
         "start_rules": [rule for start in _start_events(process) for rule in form_rules(start)],
         "start_timer": _start_timer(process),
         "start_messages": _start_messages(process),
+        "start_by_hand": _started_by_hand(process),
         "properties": _process_properties(process),
     }
 
@@ -268,6 +269,14 @@ def _start_form(process: etree._Element) -> list[dict[str, Any]]:
         if fields:
             return [_form_field(field) for field in fields]
     return []
+
+
+def _started_by_hand(process: etree._Element) -> bool:
+    """Whether a none start event (one without a trigger) lets a person start it."""
+    return any(
+        not any(str(child.tag).endswith("EventDefinition") for child in start)
+        for start in process.findall("bpmn:startEvent", NSMAP)
+    )
 
 
 def _start_messages(process: etree._Element) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
@@ -19,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["fire_start_timers"]
+__all__ = ["fire_start_timers", "skip_none_starts"]
 
 
 def fire_start_timers(workflow: BpmnWorkflow) -> None:
@@ -30,6 +31,14 @@ def fire_start_timers(workflow: BpmnWorkflow) -> None:
             spec.event_definition.catch(task)
             if isinstance(spec.event_definition, CycleTimerEventDefinition):
                 _add_successors_once(task)
+
+
+def skip_none_starts(workflow: BpmnWorkflow) -> None:
+    """Cancel a new workflow's none start events: it starts on a message or signal."""
+    for task in workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+        spec = task.task_spec
+        if isinstance(spec, StartEvent) and isinstance(spec.event_definition, NoneEventDefinition):
+            task.cancel()
 
 
 def _add_successors_once(task: Any) -> None:
