@@ -159,16 +159,23 @@ class _TickJob:
 
     ``running`` is held during a tick so that stopping can wait for it without
     APScheduler's own wait, which deadlocks (see :func:`stop_background_scheduler`).
+    ``woken`` is set by a wake-up that came during a tick: APScheduler skips that run
+    (``max_instances=1``), and the tick may have read the due rows before the new ones
+    were committed, so it runs again at once instead of sleeping.
     """
 
     def __init__(self, scheduler: BaseScheduler, engine: Engine) -> None:
         self.scheduler = scheduler
         self.engine = engine
         self.running = threading.Lock()
+        self.woken = threading.Event()
 
     def __call__(self) -> None:
         with self.running:
+            self.woken.clear()
             wake_at = self._tick()
+        if self.woken.is_set():
+            wake_at = self.engine.clock.now()
         if self.scheduler.state != STATE_STOPPED:
             self.scheduler.modify_job(_JOB_ID, next_run_time=wake_at)
 
@@ -244,8 +251,8 @@ class BackgroundTicker:
 
     def wake(self) -> None:
         """Tick now: a command of this process queued calls, which should not wait for the
-        re-check interval. (A tick already running sets its next run itself, which
-        includes the new calls.)"""
+        re-check interval. (A tick already running sees ``woken`` and runs again.)"""
+        self.job.woken.set()
         if self.scheduler.state != STATE_STOPPED:
             self.scheduler.modify_job(_JOB_ID, next_run_time=self.engine.clock.now())
 

@@ -366,7 +366,7 @@ def test_deploying_a_service_task_without_connector_is_refused_not_crashed(
     (problem,) = refused.value.problems
     assert (problem.file, problem.line, problem.element_id) == ("bare.bpmn", 6, "call")
     assert problem.message == "this service task names no connector"
-    assert "known connectors: email, http" in problem.hint
+    assert "known connectors: counterpart, email, http" in problem.hint
     assert engine.validate({"bare.bpmn": BARE_SERVICE_TASK}) == [problem]
     assert engine.definitions() == []
 

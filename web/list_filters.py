@@ -41,24 +41,33 @@ TASK_STATUSES = ("open", "completed", "cancelled", "all")
 TASK_SCOPES = ("mine", "units", "all")
 
 
-_TEXT: dict[str, Any] = {"type": "string", "maxLength": 255}
+MAX_TEXT = 500
+"""The longest filter text or search accepted; longer is a 422 on that field."""
+_TEXT: dict[str, Any] = {"type": "string", "maxLength": MAX_TEXT}
 _MOMENT: dict[str, Any] = {
     "type": "string",
     "description": "an ISO 8601 date or date-time (Hà Nội time when it has no zone)",
 }
-_TRUE: dict[str, Any] = {"type": "string", "enum": ["true", "false"]}
+
+
+def _one_of(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """A choice; empty (as a page's filter form sends an unchosen one) means any."""
+    return {"type": "string", "enum": [*values, ""], "description": "empty: any"}
+
+
+_TRUE = _one_of(["true", "false"])
 _COMMON: dict[str, dict[str, Any]] = {
     "process_key": _TEXT,
     "plan_task": {"type": "string", "description": "a task code of the plan, e.g. I.3"},
     "cycle": {"type": "string", "description": "a year (2023) or a half-year (2023-H1)"},
     "business_key": _TEXT,
-    "q": {"type": "string", "maxLength": 500, "description": "words, accents optional"},
+    "q": {"type": "string", "maxLength": MAX_TEXT, "description": "words, accents optional"},
 }
 TASK_PARAMETERS: dict[str, dict[str, Any]] = {
-    "scope": {"type": "string", "enum": list(TASK_SCOPES)},
+    "scope": _one_of(TASK_SCOPES),
     "unit": _TEXT,
     "assignee": {**_TEXT, "description": "a username, mine or unassigned"},
-    "status": {"type": "string", "enum": list(TASK_STATUSES)},
+    "status": _one_of(TASK_STATUSES),
     "overdue": _TRUE,
     "due_before": _MOMENT,
     "due_after": _MOMENT,
@@ -66,7 +75,7 @@ TASK_PARAMETERS: dict[str, dict[str, Any]] = {
 }
 """What :func:`task_filter` reads, as the OpenAPI document declares it."""
 INSTANCE_PARAMETERS: dict[str, dict[str, Any]] = {
-    "status": {"type": "string", "enum": list(INSTANCE_STATUSES)},
+    "status": _one_of(INSTANCE_STATUSES),
     "has_incident": _TRUE,
     "started_after": _MOMENT,
     "started_before": _MOMENT,
@@ -123,7 +132,7 @@ def _named(assignee: str | None) -> str | None:
 
 def _text(name: str) -> str | None:
     value = request.args.get(name, "").strip()
-    if len(value) > 500:
+    if len(value) > MAX_TEXT:
         raise InvalidInput(f"{name} is too long", field=name)
     return value or None
 
