@@ -244,6 +244,25 @@ def _configure_postgres_connection(
     dbapi_connection.commit()
 
 
+def migration_engine(url: str) -> Engine:
+    """The engine Alembic migrates through: on SQLite, all migrations in one transaction.
+
+    The sqlite3 module commits DDL statement by statement, each with its own sync to
+    disk: a new database took a second or two, and a migration failing half-way left
+    half a schema. SQLite's DDL is transactional once the module stops deciding.
+    Foreign keys stay off, as Alembic's batch mode (copy and rename a table) needs.
+    """
+    engine = create_engine(url)
+    if engine.url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _let_sqlalchemy_begin)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _let_sqlalchemy_begin(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
     dbapi_connection.isolation_level = None

@@ -1,6 +1,8 @@
 """Fixtures: every engine test runs on SQLite and on PostgreSQL.
 
-PostgreSQL tests get a schema of their own (``search_path`` in the URL), so they
+Each test gets a database of its own, already at the newest schema: a copy of one
+that Alembic migrated once per session (migrating took most of a short test's
+time). On PostgreSQL the copy is a database created from that template, so tests
 are isolated from each other and from subprocesses that a test starts. In CI a
 missing PostgreSQL fails the run; on a laptop without one the tests are skipped.
 """
@@ -8,6 +10,7 @@ missing PostgreSQL fails the run; on a laptop without one the tests are skipped.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,11 +22,12 @@ import pytest
 from environment import CHROMIUM, require
 from live_site import watched_page
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.settings import Settings
+from engine.store import upgrade_schema
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 POSTGRES_URL = os.environ.get(
@@ -68,23 +72,53 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
 
 
-@pytest.fixture
-def postgres_url(postgres_ready: None) -> Iterator[str]:
-    """A URL whose connections work in a fresh schema, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+def _postgres_database(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_ready: None) -> Iterator[str]:
+    """The name of a PostgreSQL database migrated to the newest schema, once a session."""
+    name = f"gf_template_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    upgrade_schema(_postgres_database(name))
+    yield name
     with admin.connect() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    """The URL of a database of the test's own, at the newest schema, dropped afterwards."""
+    name = f"gf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(
+            text(f"CREATE DATABASE {name} TEMPLATE {postgres_template} STRATEGY FILE_COPY")
+        )
+    yield _postgres_database(name)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file migrated to the newest schema, once a session."""
+    template = tmp_path_factory.mktemp("template") / "govflow.db"
+    upgrade_schema(f"sqlite:///{template}")
+    return template
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'govflow.db'}"
+        database = tmp_path / "govflow.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), database)
+        return f"sqlite:///{database}"
     return request.getfixturevalue("postgres_url")
 
 
