@@ -52,7 +52,7 @@ def test_the_comparison_lists_what_changed(
     assert "&#34;check&#34;: &#34;added&#34;" in html
     for shown in ("Check the draft", "NASATI", "${add_working_days(now(), 5)}", "«remarks»"):
         assert shown in html, shown
-    assert "1 thành phần được thêm" not in html  # two were added: the task and its flow
+    assert "2 thành phần được thêm, 2 bị xóa, 1 được sửa." in html
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,18 @@ def test_a_bad_choice_of_versions_names_its_field_in_the_users_language(
     html = page.get_data(as_text=True)
     assert page.status_code == status
     assert f'id="{field}-error" role="alert">{words}</p>' in html
+
+
+def test_in_english_the_pages_speak_english(
+    app: Flask, plan_engine: Engine, instances: tuple[int, int]
+) -> None:
+    designer = _as(app, plan_engine, "designer")
+    designer.get("/lang/en")
+    page = designer.get("/processes/approval/compare?old=1&new=9").get_data(as_text=True)
+    assert 'id="new-error" role="alert">Version 9 of this process is not deployed.</p>' in page
+    form = {"to": "2", "instance": [str(i) for i in instances], "action": "dry_run"}
+    dry_run = designer.post("/processes/approval/migration", data=form).get_data(as_text=True)
+    assert "stays: Its active step(s) “Sign” do not exist in version 2." in dry_run
 
 
 def test_an_unknown_process_is_not_found(app: Flask, plan_engine: Engine) -> None:
