@@ -53,6 +53,8 @@ def test_the_comparison_lists_what_changed(
     for shown in ("Check the draft", "NASATI", "${add_working_days(now(), 5)}", "«remarks»"):
         assert shown in html, shown
     assert "2 thành phần được thêm, 2 bị xóa, 1 được sửa." in html
+    version_2 = _as(app, plan_engine, "designer").get("/processes/approval/2")
+    assert "/processes/approval/compare?old=1&amp;new=2" in version_2.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
