@@ -6,7 +6,7 @@ ORM rows or SpiffWorkflow objects, only views from :mod:`engine.views`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -114,8 +114,10 @@ class Engine(
         *,
         actor: str,
         dry_run: bool = False,
+        instance_ids: Collection[int] | None = None,
     ) -> MigrationReport:
-        """Move running instances of ``from_version`` to ``to_version`` (latest if None)."""
+        """Move running instances of ``from_version`` to ``to_version`` (latest if None);
+        only those of ``instance_ids`` when given."""
         with self._command() as session:
             return migrate_instances(
                 session,
@@ -125,6 +127,7 @@ class Engine(
                 to_version,
                 actor=actor,
                 dry_run=dry_run,
+                instance_ids=instance_ids,
             )
 
     # -- instances ------------------------------------------------------------------

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from engine import queries
 from engine.clock import Clock
 from engine.definitions import validate_files
+from engine.definitions.version_diff import VersionDiff, diff_versions
 from engine.deployment import DeploymentResult, deploy_files
-from engine.errors import Conflict, DefinitionProblem
+from engine.errors import Conflict, DefinitionProblem, InvalidInput
 from engine.forms import with_choices
 from engine.store import Database
 from engine.units import Organisation
@@ -52,6 +53,19 @@ class ProcessCatalogue:
         """The BPMN XML of one version, as deployed (the diagram of its instances)."""
         with self.db.reading() as session:
             return queries.definition_source(session, process_key, version)
+
+    def compare(self, process_key: str, old_version: int, new_version: int) -> VersionDiff:
+        """What changed from one version to another (NotFound for a version not deployed)."""
+        if old_version == new_version:
+            raise InvalidInput(
+                f"choose two different versions, not {old_version} twice",
+                field="new",
+                rule="same_version",
+            )
+        with self.db.reading() as session:
+            old = queries.definition_source(session, process_key, old_version)
+            new = queries.definition_source(session, process_key, new_version)
+        return diff_versions(old, new)
 
     def start_form(self, process_key: str) -> list[dict[str, Any]]:
         """The fields the latest version's start event asks for (may be none), unit and

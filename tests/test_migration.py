@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from version_models import deploy_v1_with_two_instances
 
 from engine.api import Engine
 from engine.errors import InvalidInput
@@ -79,7 +80,7 @@ def test_migration_moves_what_can_move_and_keeps_the_rest(engine: Engine) -> Non
     assert (report.from_version, report.to_version) == (1, 2)
     assert report.moved == [movable.id]
     assert list(report.refused) == [stuck.id]
-    assert "sign" in report.refused[stuck.id]
+    assert report.refused[stuck.id].active_tasks == ("sign",)
     assert engine.instance(movable.id).version == 2
     after = engine.instance(stuck.id)
     assert (after.version, after.updated_at, after.data) == (
@@ -133,3 +134,23 @@ def test_migrate_command(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path)
     )
     out = run("migrate", "approval", "--from", "1", "--to", "2")
     assert "moved 1 instance(s)" in out and "moved instance 1" in out
+
+
+def test_a_task_replaced_in_its_place_blocks_and_only_chosen_instances_move(
+    engine: Engine,
+) -> None:
+    """Version 2 of tests/version_models.py puts 'check' where 'sign' was: SpiffWorkflow
+    would align the two, but an instance at 'sign' must stay."""
+    at_draft, at_sign = deploy_v1_with_two_instances(engine)
+    other = engine.start("approval", actor="an")  # on version 2 already
+
+    dry = engine.migrate("approval", 1, actor="designer", dry_run=True, instance_ids=[at_sign])
+    assert (dry.moved, {i: r.active_tasks for i, r in dry.refused.items()}) == (
+        [],
+        {at_sign: ("sign",)},
+    )
+    assert str(dry.refused[at_sign]) == "active task(s) sign do not exist in the new version"
+
+    report = engine.migrate("approval", 1, actor="designer", instance_ids=[at_draft, other.id])
+    assert (report.moved, report.refused) == ([at_draft], {})
+    assert [engine.instance(i).version for i in (at_draft, at_sign)] == [2, 1]

@@ -56,10 +56,12 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         health,
         i18n,
         inputs,
+        migration_page,
         overview,
         pages,
         repair,
         supervision,
+        versions,
     )
 
     inputs.init_inputs(app, settings.max_json_bytes)
@@ -75,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(overview.blueprint)
     app.register_blueprint(repair.blueprint)
     app.register_blueprint(design.blueprint)
+    app.register_blueprint(versions.blueprint)
+    app.register_blueprint(migration_page.blueprint)
     return app
 
 

@@ -220,6 +220,9 @@ TABLE: dict[str, Rule] = {
     "design.process_version": SUPERVISOR_OR_DESIGNER,
     "design.process_source": SUPERVISOR_OR_DESIGNER,
     "design.deploy": DESIGNER,
+    "versions.compare": DESIGNER,
+    "migration.migration_page": DESIGNER,
+    "migration.migrate": DESIGNER,
     "static": PUBLIC,
 }
 

@@ -103,6 +103,12 @@ def _what(event: EventView) -> str:
     text = str(phrase) if phrase is not None else event.kind.replace("_", " ")
     if event.kind == "incident_raised" and event.data.get("message"):
         return f"{text}: {event.data['message']}"
+    if event.kind == "instance_migrated" and {"from_version", "to_version"} <= event.data.keys():
+        return _(
+            "moved the process from version %(old)s to version %(new)s",
+            old=event.data["from_version"],
+            new=event.data["to_version"],
+        )
     return text
 
 
