@@ -4,14 +4,10 @@ I.3, and III.1 on MIC's request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta
 
-import pytest
 from plan_driving import (
     HANOI,
-    PROCESSES,
     complete_each,
     complete_one,
     deploy_processes,
@@ -21,32 +17,8 @@ from plan_driving import (
 
 from engine.api import Engine
 from engine.clock import ManualClock
-from engine.settings import Settings
 from engine.simulation import answers
-from web.receiver import Receiver, start_receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = start_receiver()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def wired(db_url: str, clock: ManualClock, receiver: Receiver) -> Iterator[Engine]:
-    """The shipped plan's settings, with MIC at the local receiver."""
-    settings = replace(
-        Settings.from_env(),
-        units_file=PROCESSES / "units.yaml",
-        calendar_file=PROCESSES / "calendar.yaml",
-        http_endpoints={"mic": f"{receiver.url}/mic"},
-    )
-    engine = Engine(db_url, clock=clock, settings=settings)
-    engine.upgrade_schema()
-    yield engine
-    engine.close()
+from web.receiver import Receiver
 
 
 def _run(engine: Engine, instance_id: int) -> None:
