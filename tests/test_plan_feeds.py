@@ -146,3 +146,27 @@ def test_iii1_starts_on_mics_request_as_well_as_on_its_timer(plan_engine: Engine
     assert requested.data["year"] == plan_engine.clock.now().astimezone(HANOI).year
     _run(plan_engine, yearly.id)
     assert plan_engine.instance(yearly.id).status == "completed"  # waits for no request
+
+
+def test_iii4_report_on_request_goes_from_every_unit_through_itc_to_mic(
+    wired: Engine, receiver: Receiver
+) -> None:
+    deploy_processes(wired, "one_off_decision", "report_on_request")
+    requested = wired.deliver_message("report_requested", {}, actor="lead")
+
+    (draft,) = open_tasks(wired, requested.id, "draft")
+    assert draft.unit == "ITC"
+    due_at = wired.calendar.add_working_days_at(wired.clock.now(), 20)
+    assert draft.due_at is not None and draft.due_at < due_at
+    _run(wired, requested.id)
+
+    product = wired.instance(requested.id).data["product"]
+    assert (product["task"], product["kind"]) == ("III.4", "implementation report")
+    (letter,) = receiver.letters
+    assert letter.path == "/mic/proposals" and letter.body["task"] == "III.4"
+    contributors = {
+        t.unit
+        for t in wired.tasks(instance_id=requested.id, status=None)
+        if t.element_id == "contribute"
+    }
+    assert "UNITS:VAEA" in contributors  # every affiliated unit reports
