@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 """How long a claimed entry is left to the node that claimed it (longer than any call)."""
 _MAX_BACKOFF = timedelta(hours=1)
+_MAX_DOUBLINGS = 20
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,10 @@ class Outbox:
 
     def _retry_later(self, entry: Claimed, error: str) -> None:
         now = self.clock.now()
-        backoff = timedelta(seconds=self.settings.outbox_backoff_s) * 2 ** (entry.attempts - 1)
+        # the doubling stops once past the cap: a message waiting days for its receiver
+        # is tried a hundred times, and 2 ** 100 seconds overflows a timedelta
+        doublings = min(entry.attempts - 1, _MAX_DOUBLINGS)
+        backoff = timedelta(seconds=self.settings.outbox_backoff_s) * 2**doublings
         log.warning("outbox entry %s failed (attempt %s): %s", entry.id, entry.attempts, error)
         with self.db.writing() as session:
             session.execute(

@@ -6,8 +6,10 @@ deadlines, and the moments units finish their tasks), lets the scheduler's ``tic
 do what is due, and completes every human task as its unit would, planned the
 moment the task opens: on time (half way to the due date, at most three working
 days after it opened), or late (five working days after the due date) for the units
-named as late; a late unit whose step's cut-off comes first is recorded missing. It
-reports what the plan produced and when, and each unit's lateness.
+named as late; a late unit whose step's cut-off comes first is recorded missing. The
+events from outside the ministry that ``plan_tasks.yaml`` dates (``simulated_signal``:
+the national data strategy issued) are signalled on their day. It reports what the
+plan produced and when, and each unit's lateness.
 
 It drives the engine only through :class:`~engine.api.Engine`, exactly as the
 scheduler and the web layer do, so what it shows is what production would do.
@@ -111,7 +113,9 @@ def simulate(
             engine.upgrade_schema()
             engine.deploy(read_files([processes_dir]), actor="simulation")
             run = _Run(engine, clock, late_units, load_calendar(settings.calendar_file))
-            run.start_one_off_tasks(processes_dir / "plan_tasks.yaml", start, end)
+            plan = _plan_tasks(processes_dir / "plan_tasks.yaml")
+            run.start_one_off_tasks(plan, start, end)
+            run.expect_signals(plan)
             run.until(datetime.combine(end + timedelta(days=1), time(), TIMEZONE))
             return run.report(start, end)
         finally:
@@ -127,13 +131,11 @@ class _Run:
         self.late_units = late_units
         self.calendar = calendar
         self.completions: dict[str, datetime] = {}
+        self.signals: list[tuple[datetime, str, dict[str, Any]]] = []
         self.escalations = 0
 
-    def start_one_off_tasks(self, plan_file: Path, start: date, end: date) -> None:
+    def start_one_off_tasks(self, tasks: dict[str, Any], start: date, end: date) -> None:
         """Start the plan's one-off tasks whose deadline falls in the simulated range."""
-        if not plan_file.exists():
-            return
-        tasks = yaml.safe_load(plan_file.read_text(encoding="utf-8")).get("tasks", {})
         for code, task in tasks.items():
             due = str(task.get("variables", {}).get("due_at", ""))[:10]
             if task.get("start") == "once" and due and start.isoformat() <= due <= end.isoformat():
@@ -144,16 +146,33 @@ class _Run:
                     business_key=code,
                 )
 
+    def expect_signals(self, tasks: dict[str, Any]) -> None:
+        """Queue the signals the plan dates, each sent at 09:00 Hà Nội on its day."""
+        for task in tasks.values():
+            planned = task.get("simulated_signal")
+            if task.get("start") == "on_signal" and planned:
+                day = date.fromisoformat(str(planned["sent_on"]))
+                moment = datetime.combine(day, time(9), TIMEZONE)
+                self.signals.append((moment, task["signal"], planned.get("variables", {})))
+        self.signals.sort(key=lambda signal: signal[0])
+
     def until(self, stop: datetime) -> None:
         while True:
+            self._send_due_signals()
             self.escalations += self.engine.tick().deadlines_fired
             self._act_on_open_tasks()
-            upcoming = [self.engine.next_due_at(), *self.completions.values()]
+            signal_moments = [moment for moment, _, _ in self.signals]
+            upcoming = [self.engine.next_due_at(), *self.completions.values(), *signal_moments]
             moment = min((m for m in upcoming if m is not None), default=None)
             if moment is None or moment >= stop:
                 return
             now = self.clock.now()
             self.clock.set(moment if moment > now else now + timedelta(minutes=1))
+
+    def _send_due_signals(self) -> None:
+        while self.signals and self.signals[0][0] <= self.clock.now():
+            _, name, variables = self.signals.pop(0)
+            self.engine.signal(name, variables, actor="simulation")
 
     def _act_on_open_tasks(self) -> None:
         """Plan every open task's completion and do those due, until a round opens
@@ -224,13 +243,20 @@ class _Run:
             )
         for instance in self.engine.instances():
             report.instances[instance.process_key] += 1
-            if instance.status == "completed" and instance.ended_at is not None:
-                summary = instance.data.get("product")  # the convention of processes/
+            summary = instance.data.get("product")  # the convention of processes/
+            if instance.status == "completed" and instance.ended_at is not None and summary:
                 report.products.append(
                     Product(instance.ended_at, instance.process_key, instance.id, summary)
                 )
         report.products.sort(key=lambda product: product.at)
         return report
+
+
+def _plan_tasks(plan_file: Path) -> dict[str, Any]:
+    if not plan_file.exists():
+        return {}
+    tasks: dict[str, Any] = yaml.safe_load(plan_file.read_text(encoding="utf-8")).get("tasks", {})
+    return tasks
 
 
 def answers(task: TaskView) -> dict[str, Any]:

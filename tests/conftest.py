@@ -28,6 +28,7 @@ from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.settings import Settings
 from engine.store import upgrade_schema
+from web.receiver import Receiver, start_receiver
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 POSTGRES_URL = os.environ.get(
@@ -138,16 +139,37 @@ def engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
 @pytest.fixture
 def plan_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
     """An Engine with the shipped organisation and calendar, whatever the working directory."""
+    yield from _plan_engine(db_url, clock, {})
+
+
+def _plan_engine(db_url: str, clock: ManualClock, endpoints: dict[str, str]) -> Iterator[Engine]:
     processes = Path(__file__).parent.parent / "processes"
     settings = replace(
         Settings.from_env(),
         units_file=processes / "units.yaml",
         calendar_file=processes / "calendar.yaml",
+        http_endpoints=endpoints or Settings.from_env().http_endpoints,
     )
     engine = Engine(db_url, clock=clock, settings=settings)
     engine.upgrade_schema()
     yield engine
     engine.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real local HTTP receiver standing in for MIC and the National Data Portal."""
+    server = start_receiver()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def wired(db_url: str, clock: ManualClock, receiver: Receiver) -> Iterator[Engine]:
+    """The shipped plan's engine, with the portal and MIC at the local receiver."""
+    endpoints = {"portal": f"{receiver.url}/portal", "mic": f"{receiver.url}/mic"}
+    yield from _plan_engine(db_url, clock, endpoints)
 
 
 @pytest.fixture

@@ -107,3 +107,26 @@ def reject_then_approve(
 def product_of(instance: InstanceView) -> dict[str, Any]:
     assert instance.status == "completed", instance.status
     return instance.data["product"]
+
+
+INSPECTION_PLAN = {
+    "plan_decision_number": "03/QĐ-BCĐ",
+    "plan_approved_on": "2021-04-14",
+    "plan_scope": "CSDL sở hữu công nghiệp, CSDL tiêu chuẩn",
+}
+
+
+def start_on_inspection_plan(engine: Engine, process: str, year: int = 2021) -> int:
+    """Start II.4 or IV.2 as I.6's issued plan does: the signal ``inspection_plan_issued``
+    with the year and the plan's decision and scope, delivered by the scheduler."""
+    deploy_processes(engine, process)
+    engine.signal("inspection_plan_issued", {"year": year, **INSPECTION_PLAN}, actor="tester")
+    engine.tick()
+    (instance,) = engine.instances(process_key=process)
+    return instance.id
+
+
+def feed_catalogue(engine: Engine, instance_id: int, feedback: Mapping[str, Any]) -> None:
+    """Hand an I.3 cycle II.8's consolidated feedback, as the relay does when it starts."""
+    payload = {"catalogue_feedback": dict(feedback), "feedback_for_period": "2021-01-01"}
+    engine.deliver_message("catalogue_feedback", payload, instance_id=instance_id)

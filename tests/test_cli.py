@@ -141,7 +141,7 @@ def test_demo_seed_starts_this_years_cycles_once(run) -> None:
     run("deploy", str(Path(__file__).resolve().parent.parent / "processes"))
     first = run("demo", "seed")
     assert int(first.split()[1]) >= 9  # the plan's yearly and 6-monthly processes
-    assert "data_quality_inspection" in first and "(demo " in first
+    assert "yearly_inspection_plan" in first and "(demo " in first
     assert run("demo", "seed").startswith("started 0 demo cycle(s)")
     listing = run("instances")
     assert "incident" not in listing and "running" in listing

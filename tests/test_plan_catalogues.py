@@ -13,6 +13,7 @@ from plan_driving import (
     complete_each,
     complete_one,
     deploy_processes,
+    feed_catalogue,
     open_tasks,
 )
 
@@ -39,6 +40,7 @@ def _proposal(unit: str) -> dict[str, object]:
     }
 
 
+FEEDBACK = {"number": "7/BC-CNTT", "catalogue_changes": "Thêm dữ liệu sáng chế theo năm"}
 DRAFT = {"draft_document": "TTr-45/CNTT", "datasets_total": 42}
 PUBLISHED = {
     "decision_number": "1234/QĐ-BKHCN",
@@ -50,6 +52,8 @@ PUBLISHED = {
 def _start_and_propose(engine: Engine, process: str) -> int:
     deploy_processes(engine, process)
     instance = engine.start(process, FIRST_HALF_2021, actor="periodic")
+    if process == "open_data_catalogue":  # I.3 first takes II.8's consolidated feedback
+        feed_catalogue(engine, instance.id, FEEDBACK)
     proposals = open_tasks(engine, instance.id, "propose")
     assert sorted(t.unit for t in proposals) == sorted(DBO)
     # by the end of the 15th working day after 1/1/2021 (itself a holiday): 22/1 17:00

@@ -4,41 +4,14 @@ portal's acknowledgement, with a deadline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from plan_driving import PROCESSES, complete_each, complete_one, deploy_processes, open_tasks
 
 from engine.api import Engine
 from engine.calendar import load_calendar
 from engine.clock import ManualClock
-from engine.settings import Settings
-from web.receiver import Receiver, start_receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = start_receiver()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def wired(db_url: str, clock: ManualClock, receiver: Receiver) -> Iterator[Engine]:
-    """The shipped plan's settings, with the portal and MIC at the local receiver."""
-    settings = replace(
-        Settings.from_env(),
-        units_file=PROCESSES / "units.yaml",
-        calendar_file=PROCESSES / "calendar.yaml",
-        http_endpoints={"portal": f"{receiver.url}/portal", "mic": f"{receiver.url}/mic"},
-    )
-    engine = Engine(db_url, clock=clock, settings=settings)
-    engine.upgrade_schema()
-    yield engine
-    engine.close()
+from web.receiver import Receiver
 
 
 def _registration_sent(engine: Engine) -> int:

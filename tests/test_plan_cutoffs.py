@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import pytest
-from plan_driving import HANOI, PROCESSES, deploy_processes, plan_tasks
+from plan_driving import (
+    HANOI,
+    PROCESSES,
+    deploy_processes,
+    feed_catalogue,
+    plan_tasks,
+    start_on_inspection_plan,
+)
 
 from engine.api import Engine
 from engine.calendar import load_calendar
@@ -107,6 +114,8 @@ def test_a_silent_unit_is_cut_off_and_recorded_missing(
 ) -> None:
     deploy_processes(plan_engine, "public_feedback" if "feedback" in step.process else step.process)
     instance = plan_engine.start(step.process, step.variables, actor="scheduler")
+    if step.process == "open_data_catalogue":
+        feed_catalogue(plan_engine, instance.id, {})
     if step.process == "public_feedback_consolidation":
         clock.set(hanoi(2021, 6, 9, 17))  # 16 working days before the half-year ends
         plan_engine.fire_due_timers()
@@ -145,9 +154,14 @@ def test_a_silent_unit_is_cut_off_and_recorded_missing(
 def test_a_step_due_after_it_opens_cuts_off_5_working_days_after_its_due_date(
     plan_engine: Engine, clock: ManualClock, process: str, collection: str
 ) -> None:
-    deploy_processes(plan_engine, process)
-    instance = plan_engine.start(process, {"year": 2021}, actor="scheduler")
-    silent, *others = _run_to(plan_engine, instance.id, "report")
+    if process == "yearly_monitoring":  # started by I.6's plan, opens on 1/8
+        instance_id = start_on_inspection_plan(plan_engine, process)
+        clock.set(hanoi(2021, 8, 1))
+        plan_engine.fire_due_timers()
+    else:
+        deploy_processes(plan_engine, process)
+        instance_id = plan_engine.start(process, {"year": 2021}, actor="scheduler").id
+    silent, *others = _run_to(plan_engine, instance_id, "report")
     for task in others:
         plan_engine.complete(task.id, answers(task), actor=f"{task.unit}.staff")
     assert silent.due_at is not None
@@ -157,7 +171,7 @@ def test_a_step_due_after_it_opens_cuts_off_5_working_days_after_its_due_date(
     assert plan_engine.fire_due_timers() == 0
     clock.set(cut_off)
     assert plan_engine.fire_due_timers() == 1
-    items = plan_engine.instance(instance.id).data[collection]
+    items = plan_engine.instance(instance_id).data[collection]
     assert {"unit": silent.unit, "status": "missing"} in items
 
 

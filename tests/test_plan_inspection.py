@@ -1,23 +1,27 @@
-"""II.4: the yearly data-quality inspection, its 25/12 and 31/12 deadlines, late units."""
+"""II.4: the yearly data-quality inspection, started by I.6's plan of the year, its 25/12
+and 31/12 deadlines, late units."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from plan_driving import HANOI, at, before, complete_one, deploy_processes, open_tasks
+from plan_driving import (
+    HANOI,
+    INSPECTION_PLAN,
+    at,
+    before,
+    complete_one,
+    open_tasks,
+    start_on_inspection_plan,
+)
 
 from engine.api import Engine
+from engine.calendar import load_calendar
 from engine.clock import ManualClock
 
 PROCESS = "data_quality_inspection"
 DBO = ["NASATI", "DBO:STAMEQ", "DBO:NOIP", "DBO:VARANS", "DBO:NATEC", "DBO:NAFOSTED"]
-YEAR_2021 = {
-    "year": 2021,
-    "period_start": "2021-01-01T00:00:00+07:00",
-    "period_end": "2022-01-01T00:00:00+07:00",
-}
-PLAN = {"plan_decision_number": "03/QĐ-BCĐ", "plan_approved_on": "2021-01-15"}
 MINISTRY_REPORT = {"ministry_report_number": "88/BC-BKHCN", "summary": "Dữ liệu đạt yêu cầu"}
 
 
@@ -32,11 +36,18 @@ def _report(unit: str) -> dict[str, object]:
     }
 
 
-def _start(engine: Engine) -> int:
-    deploy_processes(engine, PROCESS)
-    instance = engine.start(PROCESS, YEAR_2021, actor="periodic")
-    complete_one(engine, instance.id, "approve_plan", PLAN, "EGOV")
-    return instance.id
+def _reports_open(year: int) -> datetime:
+    """20 working days before the units' deadline (before 25/12)."""
+    return load_calendar().add_working_days_at(before(year, 12, 25), -20)
+
+
+def _start(engine: Engine, clock: ManualClock, year: int = 2021) -> int:
+    """I.6's plan starts the cycle; the unit reports open 20 working days before 25/12."""
+    instance_id = start_on_inspection_plan(engine, PROCESS, year)
+    assert open_tasks(engine, instance_id, "inspect") == []
+    clock.set(_reports_open(year))
+    engine.fire_due_timers()
+    return instance_id
 
 
 def _report_for(engine: Engine, instance_id: int, unit: str) -> None:
@@ -52,8 +63,16 @@ def _advance_to(engine: Engine, clock: ManualClock, moment: datetime) -> int:
 def test_units_report_before_25_december_and_itc_before_31_december(
     plan_engine: Engine, clock: ManualClock
 ) -> None:
-    instance_id = _start(plan_engine)
+    assert _reports_open(2021) == datetime(2021, 11, 26, 17, tzinfo=HANOI)
+    instance_id = _start(plan_engine, clock)
     reports = open_tasks(plan_engine, instance_id, "inspect")
+    shown = {f["id"]: f for f in reports[0].form["fields"] if f.get("readonly")}
+    assert set(shown) == {"plan_decision_number", "plan_scope"}  # I.6's plan, on each task
+    data = plan_engine.instance(instance_id).data
+    assert (data["plan_decision_number"], data["plan_scope"]) == (
+        INSPECTION_PLAN["plan_decision_number"],
+        INSPECTION_PLAN["plan_scope"],
+    )
     assert sorted(t.unit for t in reports) == sorted(DBO)
     # "trước 25/12": 25/12/2021 is a Saturday, so by Friday 24/12 at 17:00 in Hà Nội
     due = datetime(2021, 12, 24, 10, 0, tzinfo=UTC)
@@ -83,7 +102,7 @@ def test_units_report_before_25_december_and_itc_before_31_december(
 def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
     plan_engine: Engine, clock: ManualClock
 ) -> None:
-    instance_id = _start(plan_engine)
+    instance_id = _start(plan_engine, clock)
     on_time, late, silent = DBO[:4], "DBO:NATEC", "DBO:NAFOSTED"
     clock.set(at(2021, 12, 20))
     for unit in on_time:
@@ -130,10 +149,9 @@ def test_a_late_unit_is_urged_by_itc_and_a_silent_one_recorded_missing(
 
 
 @pytest.mark.parametrize("year", [2022, 2025])
-def test_deadlines_follow_the_cycle_year(plan_engine: Engine, year: int) -> None:
-    deploy_processes(plan_engine, PROCESS)
-    instance = plan_engine.start(PROCESS, {**YEAR_2021, "year": year}, actor="tester")
-    approval = complete_one(plan_engine, instance.id, "approve_plan", PLAN, "EGOV")
-    assert approval.due_at == before(year, 4, 16)  # EGOV approves by 15/4, as I.6 issues
-    reports = open_tasks(plan_engine, instance.id, "inspect")
+def test_deadlines_follow_the_cycle_year(
+    plan_engine: Engine, clock: ManualClock, year: int
+) -> None:
+    instance_id = _start(plan_engine, clock, year)
+    reports = open_tasks(plan_engine, instance_id, "inspect")
     assert {t.due_at for t in reports} == {before(year, 12, 25)}

@@ -1,4 +1,5 @@
-"""The plan's one-off tasks (I.1, I.2, I.4, I.5, II.5; II.1, II.7) run as the seed says."""
+"""The plan's one-off tasks (I.1, I.2, I.4, II.5; II.1, II.7) run as the seed says; I.5
+waits for the national data strategy."""
 
 from __future__ import annotations
 
@@ -38,7 +39,11 @@ def _working_days_before(due_at: str, days: int) -> datetime:
 
 def test_every_one_off_task_of_the_seed_is_mapped() -> None:
     one_off = {code for code, task in TASKS.items() if task["start"] == "once"}
-    assert one_off == {"I.1", "I.2", "I.4", "I.5", "II.1", "II.5", "II.7"}
+    assert one_off == {"I.1", "I.2", "I.4", "II.1", "II.5", "II.7"}
+    assert (TASKS["I.5"]["start"], TASKS["I.5"]["signal"]) == (
+        "on_signal",
+        "national_data_strategy_issued",
+    )
     assert TASKS["I.1"]["variables"]["lead_unit"] == "NASATI"
     assert TASKS["I.1"]["variables"]["send_to"] == "MIC"
     assert TASKS["II.5"]["variables"]["cooperating"] == ["LEGAL", "OFFICE", "DBO"]
@@ -80,6 +85,13 @@ def test_decision_task_is_drafted_contributed_approved_and_issued(
         {"document_number": f"{code}/QĐ-BKHCN", "signed_on": "2021-02-01"},
         lead,
     )
+    delivery = "internal"
+    if variables["send_to"] == "MIC":  # I.1: no MIC endpoint here, so ITC sends it by hand
+        engine.tick()
+        complete_one(
+            engine, instance.id, "confirm_sent_by_hand", {"sent_by_hand_on": "2021-02-02"}, "ITC"
+        )
+        delivery = "by_hand"
     done = engine.instance(instance.id)
     assert product_of(done) == {
         "task": code,
@@ -90,6 +102,8 @@ def test_decision_task_is_drafted_contributed_approved_and_issued(
         "approved_by": "LEAD",
         "sent_to": variables["send_to"],
         "missing": [],
+        "delivery": delivery,
+        "counterpart_receipt": "",
     }
     assert len(done.data["contributions"]) == len(contributions)
     assert done.data["final_summary"] == "v3"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from plan_driving import (
+    INSPECTION_PLAN,
+    at,
     before,
     complete_each,
     complete_one,
@@ -15,6 +17,7 @@ from plan_driving import (
     plan_tasks,
     product_of,
     reject_then_approve,
+    start_on_inspection_plan,
 )
 
 from engine.api import Engine
@@ -30,7 +33,13 @@ def _start(engine: Engine, process: str) -> int:
 
 def test_yearly_tasks_are_mapped_to_timer_started_processes() -> None:
     yearly = {code for code, task in plan_tasks().items() if task["start"] == "yearly"}
-    assert yearly == {"I.6", "II.3", "II.4", "III.1", "III.2", "IV.1", "IV.2"}
+    assert yearly == {"I.6", "II.3", "III.1", "III.2", "IV.1"}
+    on_the_plan = {
+        code
+        for code, task in plan_tasks().items()
+        if task.get("signal") == "inspection_plan_issued"
+    }
+    assert on_the_plan == {"II.4", "IV.2"}  # each year, once I.6's plan is issued
 
 
 def test_inspection_plan_is_approved_by_the_steering_committee(engine: Engine) -> None:
@@ -138,7 +147,15 @@ def test_training_is_planned_attended_and_reported(engine: Engine, clock: Manual
 def test_monitoring_asks_the_units_then_reports_the_inspection(
     engine: Engine, clock: ManualClock
 ) -> None:
-    instance_id = _start(engine, "yearly_monitoring")
+    instance_id = start_on_inspection_plan(engine, "yearly_monitoring")
+    assert engine.tasks(instance_id=instance_id) == []  # IV.2 opens on 1/8
+    clock.set(at(YEAR, 8, 1))
+    engine.fire_due_timers()
+    (asked,) = open_tasks(engine, instance_id, "request")
+    shown = [f["id"] for f in asked.form["fields"] if f.get("readonly")]
+    assert shown == ["plan_decision_number", "plan_scope"]
+    data = engine.instance(instance_id).data
+    assert data["plan_decision_number"] == INSPECTION_PLAN["plan_decision_number"]
     request = complete_one(engine, instance_id, "request", {"scope": "all"}, "ITC")
     assert local(request.due_at) == before(YEAR, 9, 1)
     complete_each(

@@ -116,12 +116,22 @@ def render_task(
         suspension=_suspension(instance, history),
         errors=errors,
         general_error=" ".join(m for f, m in errors.items() if f not in field_ids),
-        values=values or {},
+        values=values or _shown(fields, instance.data),
         held={file["field"]: file for file in held},
         max_upload_bytes=engine.settings.max_upload_bytes,
         documents=[d for d in engine.attachments(task.instance_id) if d.task_id == task.id],
         submitted=_submitted(task, history),
     )
+
+
+def _shown(fields: Sequence[Mapping[str, Any]], data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a read-only field shows: the instance's variable of that name, such as the
+    inspection plan I.6 handed to II.4 or the feedback II.8 handed to I.3."""
+    return {
+        field["id"]: data[field["id"]]
+        for field in fields
+        if field.get("readonly") and data.get(field["id"]) not in (None, "")
+    }
 
 
 def _suspension(instance: InstanceView, history: list[EventView]) -> EventView | None:

@@ -54,7 +54,7 @@ from engine.runtime.spiff_steps import (
     send_event,
     send_message,
 )
-from engine.runtime.start_events import fire_start_timers, skip_none_starts
+from engine.runtime.start_events import fire_start_timers, skip_unevented_starts
 from engine.runtime.task_attributes import human_task_row
 from engine.runtime.thrown import bpmn_event
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
@@ -118,10 +118,11 @@ class Runtime(TaskAssignment):
         variables = clean_submission(form, variables, extra=True, rules=rules)
         with cannot_start(compiled):
             workflow = new_workflow(compiled, self.script_engine)
-            fire_start_timers(workflow)
             trigger = _start_trigger(message, signal)
-            if trigger is not None:
-                skip_none_starts(workflow)
+            if trigger is None:
+                fire_start_timers(workflow)
+            else:
+                skip_unevented_starts(workflow, trigger[1])
                 with spiff_time(now):
                     workflow.do_engine_steps()  # up to the event's start event, which waits
                 event = bpmn_event(*trigger, variables)

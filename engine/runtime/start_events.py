@@ -5,6 +5,11 @@ scheduler (engine.periodic) decides when, once per period, and then starts the
 instance. Left to itself, Spiff would make the new instance wait for the timer, and
 with a cycle it would loop inside that one instance. So a started instance has its
 timer start event fired at once: it begins its work, exactly once.
+
+A process may also start on a message or a signal (III.1: its yearly timer, or the
+request of the Ministry of Information and Communications). Each start is then alone:
+started by its timer, the instance waits for none of its other start events; started
+by an event, its none and timer start events are skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["fire_start_timers", "skip_none_starts"]
+__all__ = ["fire_start_timers", "skip_unevented_starts"]
 
 
 def fire_start_timers(workflow: BpmnWorkflow) -> None:
@@ -28,17 +33,46 @@ def fire_start_timers(workflow: BpmnWorkflow) -> None:
     for task in workflow.get_tasks():
         spec = task.task_spec
         if isinstance(spec, StartEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+            _only_start(task)
             spec.event_definition.catch(task)
             if isinstance(spec.event_definition, CycleTimerEventDefinition):
                 _add_successors_once(task)
 
 
-def skip_none_starts(workflow: BpmnWorkflow) -> None:
-    """Cancel a new workflow's none start events: it starts on a message or signal."""
+def skip_unevented_starts(workflow: BpmnWorkflow, event_name: str) -> None:
+    """Keep only the start events catching the message or signal ``event_name``: the
+    new workflow starts on it, not by hand nor by a timer."""
     for task in workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
         spec = task.task_spec
-        if isinstance(spec, StartEvent) and isinstance(spec.event_definition, NoneEventDefinition):
+        if not isinstance(spec, StartEvent):
+            continue
+        definition = spec.event_definition
+        unevented = isinstance(definition, NoneEventDefinition | TimerEventDefinition)
+        if unevented or definition.name != event_name:
             task.cancel()
+        else:
+            _make_definite(task)
+
+
+def _only_start(task: Any) -> None:
+    """Make the timer start event the instance's one start: its sibling start events are
+    cancelled, and the start no longer merely predicted (Spiff predicts each of several)."""
+    siblings = task.parent.children if task.parent is not None else []
+    for sibling in siblings:
+        if sibling is not task and isinstance(sibling.task_spec, StartEvent):
+            sibling.cancel()
+    _make_definite(task)
+
+
+def _make_definite(task: Any) -> None:
+    """Spiff predicts each of several start events (``MAYBE``), and their successors with
+    them; the one that starts the instance, and what follows it, become definite."""
+    if task.has_state(TaskState.PREDICTED_MASK):
+        task._set_state(TaskState.FUTURE)
+    for child in task.children:
+        if child.has_state(TaskState.PREDICTED_MASK):
+            child._set_state(TaskState.FUTURE)
+            child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
 
 
 def _add_successors_once(task: Any) -> None:
