@@ -39,7 +39,8 @@ MIN_LENGTH = 8
 
 def set_password(session: Session, username: str, password: str, now: datetime) -> None:
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_LENGTH} characters", field="password")
+        message = f"a password needs at least {MIN_LENGTH} characters"
+        raise InvalidInput(message, field="password", rule="minlength", limit=MIN_LENGTH)
     account = session.get(Account, username)
     if account is None:
         account = Account(username=username)
@@ -68,6 +69,8 @@ _TOKEN_PREFIX = "gf_"
 
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[int, str]:
     """A new token for ``username``: its id and the token itself (shown this once)."""
+    if not name.strip():
+        raise InvalidInput("a token needs a name", field="name", rule="required")
     check_fits(name, ApiToken.name, "name")
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(username=username, name=name, token_hash=digest(token), created_at=now)

@@ -80,7 +80,8 @@ def save_profile(session: Session, user: User, *, is_new: bool, now: datetime) -
     profile (InvalidInput on ``username`` if it does not)."""
     row = session.get(UserProfile, user.username)
     if is_new and row is not None:
-        raise InvalidInput(f"the user '{user.username}' exists already", field="username")
+        message = f"the user '{user.username}' exists already"
+        raise InvalidInput(message, field="username", rule="user:taken")
     if row is None:
         if not is_new:
             raise InvalidInput(f"no user '{user.username}'", field="username")

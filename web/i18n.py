@@ -60,10 +60,25 @@ def status_label(status: str) -> str:
     return str(label) if label is not None else status
 
 
+_ROLE_LABELS = {
+    "staff": lazy_gettext("staff"),
+    "supervisor": lazy_gettext("supervisor"),
+    "designer": lazy_gettext("designer"),
+    "admin": lazy_gettext("administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    """A user's role, in the page's language."""
+    label = _ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
+
+
 def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["current_language"] = chosen_language
     app.jinja_env.globals["instance_statuses"] = INSTANCE_STATUSES
