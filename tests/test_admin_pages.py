@@ -145,6 +145,9 @@ def test_a_user_changes_their_own_password_with_the_current_one(app: Flask) -> N
     assert _alerts(wrong.get_data(as_text=True)) == {
         "current_password": "Mật khẩu hiện tại không đúng."
     }
+    empty = staff.post("/account/password", data={"current_password": "", **new})
+    assert empty.status_code == 422
+    assert _alerts(empty.get_data(as_text=True)) == {"current_password": "Mục này là bắt buộc."}
     differ = {"current_password": PASSWORD, "password": "a" * 10, "confirm_password": "b" * 10}
     answer = staff.post("/account/password", data=differ)
     assert answer.status_code == 422 and "confirm_password" in _alerts(

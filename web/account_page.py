@@ -23,6 +23,10 @@ def change_password() -> ResponseReturnValue:
         return render_template("account_password.html", errors={})
     who, form = caller(), request.form
     try:
+        if not form.get("current_password"):
+            raise InvalidInput(
+                "give the current password", field="current_password", rule="required"
+            )
         if form.get("password", "") != form.get("confirm_password", ""):
             raise InvalidInput("the two new passwords differ", field="confirm_password")
         engine_of(current_app).change_password(
