@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import asdict, fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -87,8 +89,8 @@ def save_profile(session: Session, user: User, *, is_new: bool, now: datetime) -
             raise InvalidInput(f"no user '{user.username}'", field="username")
         session.add(_profile_of(user, now))
         return
-    row.full_name, row.email = user.full_name, user.email
-    row.units, row.roles, row.is_active = list(user.units), list(user.roles), user.is_active
+    for name, value in _columns(user).items():
+        setattr(row, name, value)
     row.revision += 1
     row.updated_at = now
 
@@ -127,24 +129,17 @@ def _stamp(session: Session) -> tuple[int, int]:
 
 
 def _profile_of(user: User, now: datetime) -> UserProfile:
-    return UserProfile(
-        username=user.username,
-        full_name=user.full_name,
-        email=user.email,
-        units=list(user.units),
-        roles=list(user.roles),
-        is_active=user.is_active,
-        revision=1,
-        updated_at=now,
-    )
+    return UserProfile(**_columns(user), revision=1, updated_at=now)
+
+
+def _columns(user: User) -> dict[str, Any]:
+    """The profile's columns of ``user`` (JSON lists for the tuples)."""
+    return {**asdict(user), "units": list(user.units), "roles": list(user.roles)}
 
 
 def _user_of(row: UserProfile) -> User:
-    return User(
-        username=row.username,
-        full_name=row.full_name,
-        email=row.email,
-        units=tuple(row.units),
-        roles=tuple(row.roles),
-        is_active=row.is_active,
-    )
+    values = {name: getattr(row, name) for name in _USER_FIELDS}
+    return User(**{**values, "units": tuple(row.units), "roles": tuple(row.roles)})
+
+
+_USER_FIELDS = tuple(f.name for f in fields(User))

@@ -56,8 +56,7 @@ _STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     """An instance's or a task's status, in the page's language."""
-    label = _STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _label(_STATUS_LABELS, status)
 
 
 _ROLE_LABELS = {
@@ -70,8 +69,13 @@ _ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     """A user's role, in the page's language."""
-    label = _ROLE_LABELS.get(role)
-    return str(label) if label is not None else role
+    return _label(_ROLE_LABELS, role)
+
+
+def _label(labels: Mapping[str, Any], key: str) -> str:
+    """``key``'s label in the page's language; the key itself when it has none."""
+    label = labels.get(key)
+    return str(label) if label is not None else key
 
 
 def init_i18n(app: Flask) -> None:
