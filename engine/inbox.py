@@ -96,9 +96,10 @@ class Inbox:
 
     def mark_read(self, notification_id: int, username: str) -> None:
         """Mark one of the user's (or their units') notifications read."""
+        inbox = self._inbox_of(username)  # read before the write transaction begins
         with self.db.writing() as session:
             notification = session.get(Notification, notification_id)
-            if notification is None or notification.recipient not in self._inbox_of(username):
+            if notification is None or notification.recipient not in inbox:
                 raise NotFound(f"no notification {notification_id} for {username}")
             notification.read_at = notification.read_at or self.clock.now()
 

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from engine.audit import AuditEntryView, AuditTrail, audit_page
 from engine.clock import Clock
 from engine.directory import UserDirectory, check_user, save_profile, seed_profiles
+from engine.errors import InvalidInput
 from engine.paging import Page, PageRequest
 from engine.store import Database
 from engine.units import User
@@ -42,6 +43,9 @@ class UserAdministration(AuditTrail):
     def _save_user(self, user: User, actor: str, *, is_new: bool) -> None:
         organisation = self.directory.current()
         check_user(user, organisation)
+        if user.username == actor and not ("admin" in user.roles and user.is_active):
+            message = "an admin may not take away their own role admin or deactivate themselves"
+            raise InvalidInput(message, field="roles", rule="user:own_admin")
         before = organisation.users.get(user.username)
         now = self.clock.now()
         with self.db.writing() as session:

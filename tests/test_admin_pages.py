@@ -176,3 +176,15 @@ def test_the_audit_page_says_who_did_what_when_in_ha_noi_time(app: Flask) -> Non
 
     paged = admin.get("/admin/audit?limit=1").get_data(as_text=True)
     assert 'rel="next"' in paged and "đã kết thúc" not in paged
+
+
+def test_an_admin_cannot_lock_themselves_out(app: Flask, plan_engine: Engine) -> None:
+    form = {"full_name": "Quản trị hệ thống", "email": "admin@example.gov.vn", "units": ["ITC"]}
+    answer = _as(app, "admin").post("/admin/users/admin", data={**form, "roles": ["staff"]})
+
+    assert answer.status_code == 422
+    assert _alerts(answer.get_data(as_text=True))["roles"].startswith(
+        "Bạn không thể tự bỏ vai trò quản trị của mình"
+    )
+    admin = plan_engine.user("admin")
+    assert admin is not None and admin.roles == ("admin",)

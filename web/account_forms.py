@@ -20,6 +20,9 @@ _BY_RULE = {
     "user:email": lazy_gettext("Enter an e-mail address such as an@most.gov.vn."),
     "user:units": lazy_gettext("Choose units of the organisation."),
     "user:roles": lazy_gettext("Choose at least one role."),
+    "user:own_admin": lazy_gettext(
+        "You cannot take away your own role administrator or deactivate yourself."
+    ),
     "minlength": lazy_gettext("It needs at least %(limit)s characters."),
     "maxlength": lazy_gettext("It allows at most %(limit)s characters."),
     "required": lazy_gettext("This is required."),
