@@ -172,7 +172,7 @@ def test_the_audit_page_says_who_did_what_when_in_ha_noi_time(app: Flask) -> Non
         ("đã kết thúc các phiên đăng nhập", "Quản trị hệ thống"),
     ]
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0][0])
-    assert "full_name: Trần Thị Bình → Trần Bình" in page
+    assert "Họ và tên: Trần Thị Bình → Trần Bình" in page
 
     paged = admin.get("/admin/audit?limit=1").get_data(as_text=True)
     assert 'rel="next"' in paged and "đã kết thúc" not in paged

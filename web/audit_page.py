@@ -16,6 +16,7 @@ from engine.audit import AuditEntryView
 from engine.units import Organisation
 from web import engine_of
 from web.history_words import person
+from web.i18n import role_label
 from web.paging import page_links, page_request
 
 __all__ = ["AuditLine", "blueprint", "in_words"]
@@ -71,29 +72,47 @@ def in_words(organisation: Organisation, entries: list[AuditEntryView]) -> list[
     ]
 
 
+_DETAIL_LABELS = {
+    "full_name": lazy_gettext("Full name"),
+    "email": lazy_gettext("E-mail"),
+    "units": lazy_gettext("Units"),
+    "roles": lazy_gettext("Roles"),
+    "is_active": lazy_gettext("Active"),
+    "name": lazy_gettext("Name"),
+    "token_id": lazy_gettext("Token number"),
+    "ended": lazy_gettext("Sessions ended"),
+    "assignee": lazy_gettext("Given to"),
+    "claimant": lazy_gettext("Whose claim"),
+    "succeeded": lazy_gettext("Succeeded"),
+    "changed": lazy_gettext("Variables changed"),
+    "moved": lazy_gettext("Instances moved"),
+    "refused": lazy_gettext("Instances kept"),
+    "created": lazy_gettext("New versions"),
+    "unchanged": lazy_gettext("Unchanged"),
+}
 _PROFILE_FIELDS = ("full_name", "email", "units", "roles", "is_active")
 """Recorded as [old, new] when an admin changes a user."""
 
 
 def _details(detail: Mapping[str, object]) -> str:
-    """``roles: staff → staff, admin; …``: a change as [old, new], the rest as it is."""
+    """``Vai trò: cán bộ → cán bộ, quản trị; …``: a user's change as old → new, the
+    rest as it is, each under its label in the page's language."""
     parts = []
     for name, value in detail.items():
-        if name in ("full_name", "email", "units", "roles", "is_active") and isinstance(
-            value, list
-        ):
-            old, new = value
-            parts.append(f"{name}: {_text(old)} → {_text(new)}")
+        label = str(_DETAIL_LABELS.get(name, name))
+        if name in _PROFILE_FIELDS and isinstance(value, list):
+            old, new = (_text(v, roles=name == "roles") for v in value)
+            parts.append(f"{label}: {old} → {new}")
         else:
-            parts.append(f"{name}: {_text(value)}")
+            parts.append(f"{label}: {_text(value)}")
     return "; ".join(parts)
 
 
-def _text(value: object) -> str:
+def _text(value: object, *, roles: bool = False) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(_text(item) for item in value) or "-"
-    return str(value)
+        return ", ".join(_text(item, roles=roles) for item in value) or "-"
+    return role_label(str(value)) if roles else str(value)
