@@ -123,7 +123,12 @@ def test_a_token_is_shown_once_and_revoked(app: Flask, plan_engine: Engine) -> N
     assert token.group(1) not in page and "portal" in page
 
     (listed,) = plan_engine.tokens_of("itc.staff")
-    assert admin.post(f"/admin/users/itc.head/tokens/{listed.id}/revoke").status_code == 404
+    elsewhere = admin.post(f"/admin/users/itc.head/tokens/{listed.id}/revoke")
+    assert elsewhere.status_code == 404
+    assert f"itc.head không có mã truy cập số {listed.id}." in elsewhere.get_data(as_text=True)
+    unknown = admin.get("/admin/users/nobody")
+    assert unknown.status_code == 404
+    assert "Không có người dùng nobody." in unknown.get_data(as_text=True)
     answer = admin.post(f"/admin/users/itc.staff/tokens/{listed.id}/revoke")
     assert answer.status_code == 302
     assert _flash(admin, answer.location) == "Đã thu hồi mã truy cập."

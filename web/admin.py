@@ -105,7 +105,7 @@ def create_token(username: str) -> ResponseReturnValue:
 def revoke_token(username: str, token_id: int) -> ResponseReturnValue:
     engine = engine_of(current_app)
     if token_id not in {t.id for t in engine.tokens_of(_existing(username).username)}:
-        raise NotFound(f"no token {token_id} of {username}", field="token_id")
+        raise NotFound(_("%(username)s has no token %(id)s.", username=username, id=token_id))
     engine.revoke_token(token_id, actor=caller().username)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("admin.user_page", username=username))
@@ -117,7 +117,7 @@ def revoke_token(username: str, token_id: int) -> ResponseReturnValue:
 def _existing(username: str) -> User:
     user = engine_of(current_app).organisation.users.get(username)
     if user is None:
-        raise NotFound(f"no user '{username}'", field="username")
+        raise NotFound(_("There is no user %(username)s.", username=username), field="username")
     return user
 
 
