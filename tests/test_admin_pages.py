@@ -193,3 +193,15 @@ def test_an_admin_cannot_lock_themselves_out(app: Flask, plan_engine: Engine) ->
     )
     admin = plan_engine.user("admin")
     assert admin is not None and admin.roles == ("admin",)
+
+
+def test_in_english_the_page_and_its_errors_are_english(app: Flask) -> None:
+    admin = _as(app, "admin")
+    admin.get("/lang/en")
+    form = {"full_name": "Trần Thị Bình", "email": "nope", "units": ["ITC"], "roles": ["staff"]}
+    answer = admin.post("/admin/users/itc.staff", data=form)
+
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert _alerts(page) == {"email": "Enter an e-mail address such as an@most.gov.vn."}
+    assert "<h2>Profile</h2>" in page and "Reset the password" in page
