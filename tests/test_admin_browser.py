@@ -78,6 +78,7 @@ def test_an_admin_ends_a_users_sessions_after_confirming(
     page: Page, site: str, staff_page: Page
 ) -> None:
     _user_page_as_admin(page, site)
+    expect(page.locator("#open-sessions")).to_have_text("Số phiên đang mở: 1.")
     questions = _answer_next_dialog(page, accept=False)
     page.get_by_role("button", name="Kết thúc mọi phiên").click()
     assert questions == ["Đăng xuất itc.staff trên mọi trình duyệt?"]
@@ -89,6 +90,7 @@ def test_an_admin_ends_a_users_sessions_after_confirming(
     expect(page.get_by_role("status").first).to_have_text(
         "Đã kết thúc 1 phiên đăng nhập của itc.staff."
     )
+    expect(page.locator("#open-sessions")).to_have_text("Số phiên đang mở: 0.")
 
     staff_page.get_by_role("link", name="Nhiệm vụ").first.click()
     expect(staff_page.get_by_role("heading", name="Đăng nhập")).to_be_visible()

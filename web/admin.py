@@ -161,5 +161,6 @@ def _user_form(
         units=engine.organisation.units.values(),
         roles=ROLES,
         tokens=engine.tokens_of(user.username) if user else [],
+        open_sessions=engine.logins.open_count(user.username) if user else 0,
         new_token=new_token,
     )
