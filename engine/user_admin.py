@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from sqlalchemy.exc import IntegrityError
+
 from engine.audit import AuditEntryView, AuditTrail, audit_page
 from engine.clock import Clock
 from engine.directory import UserDirectory, check_user, save_profile, seed_profiles
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.paging import Page, PageRequest
 from engine.store import Database
 from engine.units import User
@@ -48,11 +50,14 @@ class UserAdministration(AuditTrail):
             raise InvalidInput(message, field="roles", rule="user:own_admin")
         before = organisation.users.get(user.username)
         now = self.clock.now()
-        with self.db.writing() as session:
-            seed_profiles(session, self.directory.seed, now)
-            save_profile(session, user, is_new=is_new, now=now)
-            action = "user_created" if is_new else "user_updated"
-            self._audit(session, actor, action, user.username, _changes(before, user))
+        try:
+            with self.db.writing() as session:
+                seed_profiles(session, self.directory.seed, now)
+                save_profile(session, user, is_new=is_new, now=now)
+                action = "user_created" if is_new else "user_updated"
+                self._audit(session, actor, action, user.username, _changes(before, user))
+        except IntegrityError as exc:  # two admins seeding, or creating one user, at once
+            raise Conflict("another admin changed the users at the same time; try again") from exc
 
     def audit_log(self, page: PageRequest | None = None) -> Page[AuditEntryView]:
         """A page of the audit log, newest first."""
