@@ -171,3 +171,22 @@ def test_a_new_user_is_checked_field_by_field(plan_engine: Engine) -> None:
     plan_engine.create_user(replace(staff, username="itc.new", full_name="Lê Mới"), actor="admin")
     assert plan_engine.user("itc.new") is not None
     assert _said(plan_engine) == [("admin", "user_created", "itc.new")]
+
+
+def test_the_scheduler_sends_to_the_users_as_they_are_after_a_change(
+    plan_engine: Engine, db_url: str
+) -> None:
+    scheduler = Engine(db_url, clock=plan_engine.clock, settings=plan_engine.settings)
+    try:
+        staff = plan_engine.user("itc.staff")
+        assert staff is not None
+        plan_engine.update_user(replace(staff, units=("LEGAL",)), actor="admin")
+
+        def itc_members() -> list[str]:
+            return [u.username for u in scheduler.directory.cached().members_of("ITC")]
+
+        assert "itc.staff" in itc_members()  # nothing asked the database yet
+        scheduler.tick()
+        assert "itc.staff" not in itc_members()
+    finally:
+        scheduler.close()
