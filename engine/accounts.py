@@ -1,7 +1,7 @@
 """Passwords and API tokens of the organisation's users.
 
-Who a user is (name, e-mail, units, roles) is read from ``processes/units.yaml``;
-only the password hash is kept in the database. Hashing is werkzeug's (scrypt),
+Who a user is (name, e-mail, units, roles) is :mod:`engine.directory`'s; here only
+the password hash and the tokens' hashes are kept. Hashing is werkzeug's (scrypt),
 salted per password; a check costs tens of milliseconds on purpose, so it is done
 once at log-in, never per request.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from engine.models import Account, ApiToken
 
 __all__ = [
     "MIN_LENGTH",
+    "TokenView",
     "create_token",
     "digest",
     "has_password",
@@ -29,6 +31,7 @@ __all__ = [
     "revoke_token",
     "set_password",
     "token_owner",
+    "tokens_of",
 ]
 
 MIN_LENGTH = 8
@@ -36,7 +39,8 @@ MIN_LENGTH = 8
 
 def set_password(session: Session, username: str, password: str, now: datetime) -> None:
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_LENGTH} characters", field="password")
+        message = f"a password needs at least {MIN_LENGTH} characters"
+        raise InvalidInput(message, field="password", rule="minlength", limit=MIN_LENGTH)
     account = session.get(Account, username)
     if account is None:
         account = Account(username=username)
@@ -65,6 +69,8 @@ _TOKEN_PREFIX = "gf_"
 
 def create_token(session: Session, username: str, name: str, now: datetime) -> tuple[int, str]:
     """A new token for ``username``: its id and the token itself (shown this once)."""
+    if not name.strip():
+        raise InvalidInput("a token needs a name", field="name", rule="required")
     check_fits(name, ApiToken.name, "name")
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(username=username, name=name, token_hash=digest(token), created_at=now)
@@ -83,12 +89,32 @@ def token_owner(session: Session, token: str) -> str | None:
     return session.scalar(query)
 
 
-def revoke_token(session: Session, token_id: int, now: datetime) -> bool:
+@dataclass(frozen=True)
+class TokenView:
+    """A token as its list shows it: never the secret, which is not kept."""
+
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def tokens_of(session: Session, username: str) -> list[TokenView]:
+    """The user's tokens, live and revoked, newest first."""
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.username == username).order_by(ApiToken.id.desc())
+    )
+    return [TokenView(r.id, r.username, r.name, r.created_at, r.revoked_at) for r in rows]
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> str | None:
+    """Revoke a live token; whose it was (None if there is no live token ``token_id``)."""
     row = session.get(ApiToken, token_id)
     if row is None or row.revoked_at is not None:
-        return False
+        return None
     row.revoked_at = now
-    return True
+    return row.username
 
 
 def digest(token: str) -> str:

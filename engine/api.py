@@ -19,11 +19,11 @@ from engine import attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
+from engine.directory import UserDirectory
 from engine.errors import Conflict
 from engine.form_submission import FormSubmissions
 from engine.inbox import Inbox
 from engine.listing import Listings
-from engine.models import ProcessInstance, Timer
 from engine.notify import OrganisationDirectory
 from engine.plan_labels import PlanLabels
 from engine.process_catalogue import ProcessCatalogue
@@ -37,8 +37,9 @@ from engine.settings import Settings
 from engine.store import Database, upgrade_schema
 from engine.throttle import LoginThrottle
 from engine.unit_overview import Oversight
-from engine.units import load_organisation
+from engine.units import Organisation, load_organisation
 from engine.user_accounts import UserAccounts
+from engine.user_admin import UserAdministration
 from engine.views import (
     AttachmentView,
     EventView,
@@ -50,7 +51,14 @@ __all__ = ["Engine", "read_files"]
 
 
 class Engine(
-    UserAccounts, ProcessCatalogue, Listings, Inbox, Oversight, FormSubmissions, PlanLabels
+    UserAccounts,
+    UserAdministration,
+    ProcessCatalogue,
+    Listings,
+    Inbox,
+    Oversight,
+    FormSubmissions,
+    PlanLabels,
 ):
     """govflow's engine over one database. Thread-safe; share one per process."""
 
@@ -70,28 +78,34 @@ class Engine(
             database_url or self.settings.database_url,
             lock_timeout_s=self.settings.lock_timeout_s,
         )
-        self.organisation = load_organisation(self.settings.units_file)
+        self.directory = UserDirectory(self.db, load_organisation(self.settings.units_file))
+        """Units from units.yaml; users from the database once an admin changed one."""
         self.calendar = load_calendar(self.settings.calendar_file)
         self.runtime = Runtime(
             self.db,
             self.clock,
             with_extensions(
-                script_functions(self.clock, self.calendar, self.organisation),
+                script_functions(self.clock, self.calendar, self.directory.seed),
                 installed_functions(),
                 functions or {},
             ),
             script_timeout_s=self.settings.script_timeout_s,
-            picker_choices=self.organisation.picker_options(),
+            picker_choices=self.directory.seed.picker_options(),
             live_workflows=self.settings.live_workflows,
         )
-        directory = OrganisationDirectory(self.organisation)
+        recipients = OrganisationDirectory(self.directory.cached)
         self.ticker = Ticker(
-            self.db, self.runtime, self.clock, self.settings, self.calendar, directory
+            self.db, self.runtime, self.clock, self.settings, self.calendar, recipients
         )
         self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
         self.logins = LoginSessions(self.db, self.clock, self.settings)
         """Log-in sessions: open one, find whose a session id is, end one."""
         self.login_throttle = LoginThrottle(self.db, self.clock, self.settings)
+
+    @property
+    def organisation(self) -> Organisation:
+        """The organisation as it is now: units.yaml's units, the database's users."""
+        return self.directory.current()
 
     def upgrade_schema(self) -> None:
         upgrade_schema(self.db.url.render_as_string(hide_password=False))
@@ -119,7 +133,7 @@ class Engine(
         """Move running instances of ``from_version`` to ``to_version`` (latest if None);
         only those of ``instance_ids`` when given."""
         with self._command() as session:
-            return migrate_instances(
+            report = migrate_instances(
                 session,
                 self.runtime,
                 process_key,
@@ -129,6 +143,11 @@ class Engine(
                 dry_run=dry_run,
                 instance_ids=instance_ids,
             )
+            if not dry_run:
+                target = f"{process_key} v{report.from_version} → v{report.to_version}"
+                detail = {"moved": report.moved, "refused": sorted(report.refused)}
+                self._audit(session, actor, "instances_migrated", target, detail)
+            return report
 
     # -- instances ------------------------------------------------------------------
 
@@ -225,6 +244,8 @@ class Engine(
         to the new error, committed) when it fails again."""
         with self._command() as session:
             failed_again = self.runtime.retry(session, instance_id, data or {}, actor)
+            detail = {"succeeded": failed_again is None, "changed": sorted(data or {})}
+            self._audit(session, actor, "incident_retried", f"instance #{instance_id}", detail)
             if failed_again is None:
                 session.flush()
                 return queries.instance_view(session, instance_id)
@@ -267,13 +288,19 @@ class Engine(
         task is no longer claimed by ``claimant``.
         """
         with self._command() as session:
-            return self.runtime.unclaim_task(session, task_id, claimant or actor, actor)
+            task = self.runtime.unclaim_task(session, task_id, claimant or actor, actor)
+            if claimant not in (None, actor):
+                detail = {"claimant": claimant}
+                self._audit(session, actor, "claim_released", f"task {task_id}", detail)
+            return task
 
     def assign(self, task_id: str, assignee: str, *, actor: str) -> TaskView:
         """Give the task to ``assignee``, who must work for the task's unit."""
         self.organisation.check_assignee(assignee, self.task(task_id).unit)
         with self._command() as session:
-            return self.runtime.assign_task(session, task_id, assignee, actor)
+            task = self.runtime.assign_task(session, task_id, assignee, actor)
+            self._audit(session, actor, "task_assigned", f"task {task_id}", {"assignee": assignee})
+            return task
 
     def complete(
         self, task_id: str, data: Mapping[str, Any] | None = None, *, actor: str
@@ -323,15 +350,7 @@ class Engine(
     def due_timer_ids(self, limit: int = 100) -> list[int]:
         """Pending timers whose time has come, oldest first."""
         with self.db.reading() as session:
-            query = (
-                select(Timer.id)
-                .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-                .where(Timer.status == "pending", Timer.due_at <= self.clock.now())
-                .where(ProcessInstance.status.in_(("running", "incident")))
-                .order_by(Timer.due_at)
-                .limit(limit)
-            )
-            return list(session.scalars(query))
+            return queries.due_timer_ids(session, self.clock.now(), limit)
 
     def fire_timer(self, timer_id: int) -> bool:
         with self._command() as session:
@@ -343,6 +362,7 @@ class Engine(
 
     def tick(self) -> TickReport:
         """Do everything due at ``clock.now()``: periods, timers, deadlines, e-mail."""
+        self.directory.current()  # notifications go to the users as they are now
         return self.ticker.tick()
 
     def next_due_at(self) -> datetime | None:
@@ -354,6 +374,7 @@ class Engine(
     def _set_status(self, instance_id: int, status: str, actor: str) -> InstanceView:
         with self._command() as session:
             self.runtime.set_status(session, instance_id, status, actor)
+            self._audit(session, actor, _STATUS_ACTIONS[status], f"instance #{instance_id}", {})
             session.flush()
             return queries.instance_view(session, instance_id)
 
@@ -365,3 +386,10 @@ class Engine(
                 yield session
         except StaleDataError as exc:
             raise Conflict("the instance changed under this command; try again") from exc
+
+
+_STATUS_ACTIONS = {
+    "suspended": "instance_suspended",
+    "running": "instance_resumed",
+    "cancelled": "instance_cancelled",
+}

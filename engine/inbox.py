@@ -24,10 +24,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 
 from engine.clock import Clock
+from engine.directory import UserDirectory
 from engine.errors import InvalidInput, NotFound
 from engine.models import HumanTask, Notification
 from engine.store import Database
-from engine.units import Organisation
 from engine.views import InboxCounts, NotificationPage, NotificationView
 
 __all__ = ["DEFAULT_PAGE", "MAX_PAGE", "Inbox"]
@@ -41,7 +41,7 @@ class Inbox:
 
     db: Database
     clock: Clock
-    organisation: Organisation
+    directory: UserDirectory
 
     def notifications(
         self, username: str, *, before: str | None = None, limit: int = DEFAULT_PAGE
@@ -74,7 +74,7 @@ class Inbox:
     def inbox_counts(self, username: str) -> InboxCounts:
         """Unread live notifications, and the open tasks that wait for the user: their
         units' unclaimed ones and those claimed by or assigned to them. Two COUNTs."""
-        user = self.organisation.users.get(username)
+        user = self.directory.current().users.get(username)
         units = user.units if user is not None else ()
         waiting = or_(
             and_(HumanTask.unit.in_(units), HumanTask.assignee.is_(None)),
@@ -96,9 +96,10 @@ class Inbox:
 
     def mark_read(self, notification_id: int, username: str) -> None:
         """Mark one of the user's (or their units') notifications read."""
+        inbox = self._inbox_of(username)  # read before the write transaction begins
         with self.db.writing() as session:
             notification = session.get(Notification, notification_id)
-            if notification is None or notification.recipient not in self._inbox_of(username):
+            if notification is None or notification.recipient not in inbox:
                 raise NotFound(f"no notification {notification_id} for {username}")
             notification.read_at = notification.read_at or self.clock.now()
 
@@ -115,7 +116,7 @@ class Inbox:
 
     def _inbox_of(self, username: str) -> set[str]:
         """Whom a user's notifications are addressed to: the user and their units."""
-        user = self.organisation.users.get(username)
+        user = self.directory.current().users.get(username)
         return {username, *(user.units if user is not None else ())}
 
     def _addressed_to(self, username: str) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ __all__ = [
     "Account",
     "ApiToken",
     "Attachment",
+    "AuditEntry",
     "Base",
     "Deadline",
     "Deployment",
@@ -38,6 +39,7 @@ __all__ = [
     "StartedPeriod",
     "Timer",
     "UTCDateTime",
+    "UserProfile",
 ]
 
 
@@ -293,7 +295,7 @@ class Attachment(Base):
 
 
 class Account(Base):
-    """A user's password; who the user is (name, units, roles) is in units.yaml."""
+    """A user's password; who the user is (name, units, roles) is :class:`UserProfile`."""
 
     __tablename__ = "account"
     username: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -378,3 +380,36 @@ class LoginAttempt(Base):
     user_hash: Mapped[str] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
+
+
+class UserProfile(Base):
+    """Who a user is: name, e-mail, units, roles, and whether they may log in.
+
+    Empty until an admin first changes a user: then every user of units.yaml is copied
+    here in the same transaction, and from then on this table is the source (units.yaml
+    stays the seed). ``revision`` grows with each change, so that every process sees
+    a change by the sum of revisions, even two changes within one clock tick.
+    """
+
+    __tablename__ = "user_profile"
+    username: Mapped[str] = mapped_column(String(120), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    units: Mapped[list[Any]]
+    roles: Mapped[list[Any]]
+    is_active: Mapped[bool]
+    revision: Mapped[int]
+    updated_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One administrative change: who did what to which target, when. Written by
+    :func:`engine.audit.record` in the transaction of the change itself."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recorded_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(255))
+    detail: Mapped[dict[str, Any]]

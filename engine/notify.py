@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -71,20 +72,24 @@ def overseers_target(unit: str) -> str:
 
 
 class OrganisationDirectory:
-    """Recipients from the organisation file; an unknown code has nobody (logged)."""
+    """Recipients from the organisation; an unknown code has nobody (logged).
 
-    def __init__(self, organisation: Organisation) -> None:
+    ``organisation`` is asked each time, so that a user an admin changed gets (or no
+    longer gets) what is sent after the change."""
+
+    def __init__(self, organisation: Callable[[], Organisation]) -> None:
         self.organisation = organisation
 
     def recipients_for(self, target: str) -> list[Recipient]:
+        organisation = self.organisation()
         try:
             if target.startswith("head:"):
-                head = self.organisation.head_of(target.removeprefix("head:"))
+                head = organisation.head_of(target.removeprefix("head:"))
                 users: tuple[User, ...] = (head,) if head else ()
             elif target.startswith("overseers:"):
-                users = self.organisation.overseers_of(target.removeprefix("overseers:"))
+                users = organisation.overseers_of(target.removeprefix("overseers:"))
             else:
-                users = self.organisation.members_of(target)
+                users = organisation.members_of(target)
         except GovflowError as exc:
             log.warning("no recipients for %s: %s", target, exc.message)
             return []

@@ -1,7 +1,7 @@
 """The designers' side of the Engine API: validate, deploy and read process definitions.
 
 A mixin of :class:`engine.api.Engine` (migration, which runs instances, stays there);
-it uses only the engine's database, clock and organisation.
+it uses only the engine's database, clock and the organisation's units.
 """
 
 from __future__ import annotations
@@ -12,41 +12,47 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from engine import queries
+from engine.audit import AuditTrail
 from engine.clock import Clock
 from engine.definitions import validate_files
 from engine.definitions.version_diff import VersionDiff, diff_versions
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem, InvalidInput
+from engine.directory import UserDirectory
+
 from engine.forms import with_choices
 from engine.store import Database
-from engine.units import Organisation
 from engine.views import DefinitionView
 
 __all__ = ["ProcessCatalogue"]
 
 
-class ProcessCatalogue:
+class ProcessCatalogue(AuditTrail):
     """The deployed processes and their versions."""
 
     db: Database
     clock: Clock
-    organisation: Organisation
+    directory: UserDirectory
 
     def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
         return validate_files(files, self._known_units())
 
     def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
+        known_units, now = self._known_units(), self.clock.now()
         try:
             with self.db.writing() as session:
-                return deploy_files(
-                    session, files, actor, self.clock.now(), known_units=self._known_units()
-                )
+                result = deploy_files(session, files, actor, now, known_units=known_units)
+                if result.created:  # a deployment that changed nothing is no change
+                    target = ", ".join(f"{key} v{version}" for key, version in result.created)
+                    detail = {"created": result.created, "unchanged": result.unchanged}
+                    self._audit(session, actor, "deployed", target, detail)
+                return result
         except IntegrityError as exc:
             raise Conflict("another deployment of the same process ran at the same time") from exc
 
     def _known_units(self) -> frozenset[str] | None:
         """Codes that candidate groups and lanes may name; None (unchecked) without units.yaml."""
-        codes = frozenset(self.organisation.units) | frozenset(self.organisation.sets)
+        codes = frozenset(self.directory.seed.units) | frozenset(self.directory.seed.sets)
         return codes or None
 
     def definition_source(self, process_key: str, version: int) -> str:
@@ -73,7 +79,7 @@ class ProcessCatalogue:
         with self.db.reading() as session:
             definition = queries.deployed_definition(session, process_key)
             form = (definition.meta or {}).get("start_form", [])
-        return with_choices(form, self.organisation.picker_options())
+        return with_choices(form, self.directory.seed.picker_options())
 
     def startable(self) -> list[DefinitionView]:
         """The latest version of each process a person starts: with a none start event

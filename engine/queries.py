@@ -9,13 +9,14 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, defer
 
 from engine.errors import Conflict, NotFound, missing_instance, missing_task
-from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance
+from engine.models import Event, HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer
 from engine.views import EventView, IncidentView, InstanceView, TaskView
 
 __all__ = [
     "active_instance_with_key",
     "definition_source",
     "deployed_definition",
+    "due_timer_ids",
     "find_tasks",
     "instance_view",
     "latest_definition",
@@ -209,3 +210,16 @@ def open_incidents(session: Session, instance_id: int) -> list[Incident]:
 def list_events(session: Session, instance_id: int) -> list[EventView]:
     query = select(Event).where(Event.instance_id == instance_id).order_by(Event.id)
     return [EventView.of(row) for row in session.scalars(query)]
+
+
+def due_timer_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    """Pending timers of live instances whose time has come, oldest first."""
+    query = (
+        select(Timer.id)
+        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .where(Timer.status == "pending", Timer.due_at <= now)
+        .where(ProcessInstance.status.in_(("running", "incident")))
+        .order_by(Timer.due_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

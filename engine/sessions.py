@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, CursorResult, delete, or_, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.accounts import digest
@@ -63,6 +63,14 @@ class LoginSessions:
         if now - row.last_seen_at >= TOUCH_INTERVAL:
             self._touch(row.id_hash, now)
         return row.username
+
+    def open_count(self, username: str) -> int:
+        """How many of the user's sessions are live (not ended, idle or too old)."""
+        query = select(func.count()).where(
+            LoginSession.username == username, not_(self._expired(self.clock.now()))
+        )
+        with self.db.reading() as session:
+            return session.scalar(query) or 0
 
     def end(self, session_id: str) -> None:
         with self.db.writing() as session:

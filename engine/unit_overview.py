@@ -23,10 +23,10 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
+from engine.directory import UserDirectory
 from engine.errors import InvalidInput
 from engine.models import HumanTask, ProcessInstance
 from engine.store import Database
-from engine.units import Organisation
 
 __all__ = ["MAX_YEARS", "Counts", "Cycle", "Oversight", "UnitOverview", "cycles_of"]
 
@@ -86,7 +86,7 @@ class Oversight:
 
     db: Database
     clock: Clock
-    organisation: Organisation
+    directory: UserDirectory
 
     def unit_overview(
         self,
@@ -110,7 +110,7 @@ class Oversight:
         return UnitOverview(cycles, self._in_file_order({unit for unit, _ in counts}), counts)
 
     def _in_file_order(self, units: set[str]) -> list[str]:
-        known = [code for code in self.organisation.units if code in units]
+        known = [code for code in self.directory.seed.units if code in units]
         return known + sorted(units - set(known))
 
 

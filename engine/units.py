@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -54,6 +54,9 @@ class User:
     email: str
     units: tuple[str, ...]
     roles: tuple[str, ...]
+    is_active: bool = True
+    """An inactive user cannot log in, is no unit's member and gets no task or e-mail;
+    their name still shows in the history."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,18 @@ class Organisation:
     databases: Mapping[str, Database] = field(default_factory=_frozen)
     demo_password: str | None = field(default=None, repr=False)
 
+    def with_users(self, users: Iterable[User]) -> Organisation:
+        """This organisation with ``users`` instead of its own (those an admin keeps in
+        the database): each unit's members are its active users again, and a head who
+        is no longer one of them leaves the unit headless."""
+        people = {user.username: user for user in users}
+        units = {}
+        for code, unit in self.units.items():
+            members = tuple(n for n, u in people.items() if u.is_active and code in u.units)
+            head = unit.head if unit.head in members else None
+            units[code] = replace(unit, members=members, head=head)
+        return replace(self, units=_frozen(units), users=_frozen(people))
+
     def is_known(self, code: str) -> bool:
         """A unit code or a set name."""
         return code in self.units or code in self.sets
@@ -139,7 +154,7 @@ class Organisation:
         for that unit (any user for a task without a unit, or of a unit not declared
         here). InvalidInput naming the field ``assignee`` otherwise."""
         user = self.users.get(username)
-        if user is None:
+        if user is None or not user.is_active:
             raise InvalidInput(f"no user '{username}' in the organisation", field="assignee")
         if unit in self.units and unit not in user.units:
             message = f"{username} does not work for {unit}, the unit of this task"

@@ -33,6 +33,7 @@ EXPECTED = {
     "supervisor_or_designer": "401 403 403 403 403 403 ok  ok  ok  403",
     "account_admin":          "401 403 403 403 403 403 403 403 ok  403",
     "own_account":            "401 ok  ok  ok  ok  ok  ok  ok  ok  403",
+    "audit_reader":           "401 403 403 403 403 403 ok  403 ok  403",
     "see_task":               "401 ok  404 404 ok  404 ok  404 ok  ok",
     "work_task":              "401 ok  404 404 ok  404 403 404 403 ok",
     "release_claim":          "401 403 404 404 ok  404 ok  404 ok  403",
@@ -64,6 +65,7 @@ def _arguments(world: World) -> dict[str, Any]:
         "notification_id": 1,
         "filename": "missing.css",
         "username": "egov.staff",
+        "token_id": 1,
     }
 
 

@@ -169,7 +169,7 @@ def test_organisation_directory_finds_members_and_heads() -> None:
             },
         }
     )
-    directory = OrganisationDirectory(organisation)
+    directory = OrganisationDirectory(lambda: organisation)
     assert [r.username for r in directory.recipients_for("ITC")] == ["an", "binh"]
     assert directory.recipients_for("head:ITC") == [Recipient("an", "an@example.gov.vn")]
     assert directory.recipients_for("NOPE") == []

@@ -48,7 +48,10 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
 
     from web import (
         access,
+        account_page,
+        admin,
         api,
+        audit_page,
         auth,
         design,
         errors,
@@ -79,6 +82,9 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(design.blueprint)
     app.register_blueprint(versions.blueprint)
     app.register_blueprint(migration_page.blueprint)
+    app.register_blueprint(admin.blueprint)
+    app.register_blueprint(audit_page.blueprint)
+    app.register_blueprint(account_page.blueprint)
     return app
 
 

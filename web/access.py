@@ -126,6 +126,8 @@ DESIGNER = Rule("designer", ("designer",))
 SUPERVISOR_OR_DESIGNER = Rule("supervisor_or_designer", ("supervisor", "designer"))
 ACCOUNT_ADMIN = Rule("account_admin", ("admin",), tokens=False)
 OWN_ACCOUNT = Rule("own_account", tokens=False)
+AUDIT_READER = Rule("audit_reader", ("supervisor",), tokens=False)
+"""The audit log: admins, and supervisors, who answer for the instances it records."""
 SEE_TASK = Rule("see_task", check=_see_task)
 WORK_TASK = Rule(
     "work_task",
@@ -223,6 +225,16 @@ TABLE: dict[str, Rule] = {
     "versions.compare": DESIGNER,
     "migration.migration_page": DESIGNER,
     "migration.migrate": DESIGNER,
+    # admins' pages
+    "admin.users": ACCOUNT_ADMIN,
+    "admin.new_user": ACCOUNT_ADMIN,
+    "admin.user_page": ACCOUNT_ADMIN,
+    "admin.reset_password": ACCOUNT_ADMIN,
+    "admin.end_sessions": ACCOUNT_ADMIN,
+    "admin.create_token": ACCOUNT_ADMIN,
+    "admin.revoke_token": ACCOUNT_ADMIN,
+    "audit.audit_log": AUDIT_READER,
+    "account.change_password": OWN_ACCOUNT,
     "static": PUBLIC,
 }
 

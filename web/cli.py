@@ -96,7 +96,7 @@ def db_upgrade() -> None:
 
 @cli.group()
 def users() -> None:
-    """Passwords and log-in sessions of the users in the organisation file (units.yaml)."""
+    """Passwords and log-in sessions of the organisation's users (see also /admin/users)."""
 
 
 @users.command("set-password")

@@ -56,14 +56,33 @@ _STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     """An instance's or a task's status, in the page's language."""
-    label = _STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _label(_STATUS_LABELS, status)
+
+
+_ROLE_LABELS = {
+    "staff": lazy_gettext("staff"),
+    "supervisor": lazy_gettext("supervisor"),
+    "designer": lazy_gettext("designer"),
+    "admin": lazy_gettext("administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    """A user's role, in the page's language."""
+    return _label(_ROLE_LABELS, role)
+
+
+def _label(labels: Mapping[str, Any], key: str) -> str:
+    """``key``'s label in the page's language; the key itself when it has none."""
+    label = labels.get(key)
+    return str(label) if label is not None else key
 
 
 def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language, default_timezone="Asia/Ho_Chi_Minh")
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["current_language"] = chosen_language
     app.jinja_env.globals["instance_statuses"] = INSTANCE_STATUSES
