@@ -19,6 +19,7 @@ from engine import attachments, queries
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
+from engine.drafts import Drafts
 from engine.errors import Conflict
 from engine.form_submission import FormSubmissions
 from engine.inbox import Inbox
@@ -50,7 +51,14 @@ __all__ = ["Engine", "read_files"]
 
 
 class Engine(
-    UserAccounts, ProcessCatalogue, Listings, Inbox, Oversight, FormSubmissions, PlanLabels
+    UserAccounts,
+    ProcessCatalogue,
+    Drafts,
+    Listings,
+    Inbox,
+    Oversight,
+    FormSubmissions,
+    PlanLabels,
 ):
     """govflow's engine over one database. Thread-safe; share one per process."""
 

@@ -12,12 +12,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from engine import queries
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import validate_files
+from engine.definitions.event_names import event_names
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem
 from engine.forms import with_choices
 from engine.store import Database
+from engine.timer_preview import Firing, next_firings
 from engine.units import Organisation
 from engine.views import DefinitionView
 
@@ -29,16 +32,24 @@ class ProcessCatalogue:
 
     db: Database
     clock: Clock
+    calendar: WorkCalendar
     organisation: Organisation
 
     def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
         return validate_files(files, self._known_units())
 
-    def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
+    def deploy(
+        self, files: Mapping[str, bytes], actor: str = "system", note: str | None = None
+    ) -> DeploymentResult:
         try:
             with self.db.writing() as session:
                 return deploy_files(
-                    session, files, actor, self.clock.now(), known_units=self._known_units()
+                    session,
+                    files,
+                    actor,
+                    self.clock.now(),
+                    known_units=self._known_units(),
+                    note=note,
                 )
         except IntegrityError as exc:
             raise Conflict("another deployment of the same process ran at the same time") from exc
@@ -70,6 +81,23 @@ class ProcessCatalogue:
                 for d in queries.latest_definitions(session)
                 if _started_by_hand(d.meta or {})
             ]
+
+    def event_names(self, besides: str | None = None) -> dict[str, list[str]]:
+        """The message and signal names the latest versions use, but for process
+        ``besides`` (the one being drawn), sorted: ``{"message": [...], "signal": [...]}``."""
+        found: dict[str, set[str]] = {"message": set(), "signal": set()}
+        with self.db.reading() as session:
+            for definition in queries.latest_definitions(session):
+                if definition.process_key == besides:
+                    continue
+                file = definition.file
+                for kind, names in event_names(file.name, file.content.encode()).items():
+                    found[kind] |= names
+        return {kind: sorted(names) for kind, names in found.items()}
+
+    def timer_firings(self, kind: str, text: str) -> list[Firing]:
+        """The next five firings of a timer as drawn (the modeler's preview)."""
+        return next_firings(kind, text, self.clock.now(), self.calendar)
 
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
