@@ -64,6 +64,11 @@ class ProcessCatalogue:
         with self.db.reading() as session:
             return queries.definition_source(session, process_key, version)
 
+    def latest_source(self, process_key: str) -> str:
+        """The BPMN XML of the latest version; NotFound for a process never deployed."""
+        with self.db.reading() as session:
+            return queries.deployed_definition(session, process_key).file.content
+
     def start_form(self, process_key: str) -> list[dict[str, Any]]:
         """The fields the latest version's start event asks for (may be none), unit and
         database pickers with the organisation's codes as their options."""

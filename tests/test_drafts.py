@@ -20,7 +20,9 @@ def reserialised(xml: str) -> str:
     xml = xml.replace("<?xml version='1.0' encoding='UTF-8'?>", '<?xml version="1.0"?>')
     xml = re.sub(r"(<[^<>]*?)\s*/>", r"\1 />", xml)
     xml = re.sub(r'exporterVersion="[^"]*"', 'exporterVersion="18.31.1"', xml)
-    xml = re.sub(r'<dc:Bounds x="(\d+)"', lambda m: f'<dc:Bounds x="{int(m[1]) + 40}"', xml, 1)
+    xml = re.sub(
+        r'<dc:Bounds x="(\d+)"', lambda m: f'<dc:Bounds x="{int(m[1]) + 40}"', xml, count=1
+    )
     return re.sub(r'<bpmn:userTask (id="\w+") (name="[^"]*")', r"<bpmn:userTask \2 \1", xml)
 
 

@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         health,
         i18n,
         inputs,
+        modeler,
         overview,
         pages,
         repair,
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(overview.blueprint)
     app.register_blueprint(repair.blueprint)
     app.register_blueprint(design.blueprint)
+    app.register_blueprint(modeler.blueprint)
     return app
 
 

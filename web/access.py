@@ -220,6 +220,14 @@ TABLE: dict[str, Rule] = {
     "design.process_version": SUPERVISOR_OR_DESIGNER,
     "design.process_source": SUPERVISOR_OR_DESIGNER,
     "design.deploy": DESIGNER,
+    "modeler.new_process": DESIGNER,
+    "modeler.edit_process": DESIGNER,
+    "modeler.new_source": DESIGNER,
+    "modeler.edit_source": DESIGNER,
+    "modeler.validate": DESIGNER,
+    "modeler.save_draft": DESIGNER,
+    "modeler.deploy": DESIGNER,
+    "modeler.timer_preview": DESIGNER,
     "static": PUBLIC,
 }
 

@@ -1,0 +1,68 @@
+"""Validation problems in the page's language, for the modeler.
+
+The engine writes each problem in English (``govflow validate`` prints them so). The
+modeler shows the most frequent ones in Vietnamese when the page is in Vietnamese:
+each pattern below names one engine message and its translation; any other problem is
+shown as the engine wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext
+
+from engine.errors import DefinitionProblem
+from web.modeler_words import N_
+
+__all__ = ["problem_json", "translated"]
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (
+            r"^no outgoing sequence flow, and not an end event$",
+            N_("no outgoing sequence flow, and not an end event"),
+        ),
+        (
+            r"^connect it to the next step or to an end event$",
+            N_("connect it to the next step or to an end event"),
+        ),
+        (r"^not reachable from a start event$", N_("not reachable from a start event")),
+        (r"^connect it, or delete it$", N_("connect it, or delete it")),
+        (r"^no start event$", N_("no start event")),
+        (r"^add a start event$", N_("add a start event")),
+        (
+            r"^candidate group '(?P<code>[^']*)' is not a known unit$",
+            N_("candidate group '%(code)s' is not a known unit"),
+        ),
+        (
+            r"^use a unit code or set name from processes/units.yaml, e.g. DBO$",
+            N_("choose a unit or a set of units from the list"),
+        ),
+        (r"^not valid BPMN 2.0: (?P<detail>.*)$", N_("not valid BPMN 2.0: %(detail)s")),
+    )
+)
+
+
+def translated(text: str) -> str:
+    """``text`` in the page's language when it is one of the known engine messages."""
+    for pattern, template in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return gettext(template, **match.groupdict())
+    return text
+
+
+def problem_json(problem: DefinitionProblem) -> dict[str, Any]:
+    """A problem as the modeler's list and overlays show it."""
+    return {
+        "line": problem.line,
+        "element_id": problem.element_id,
+        "element_name": problem.element_name,
+        "message": translated(problem.message),
+        "hint": translated(problem.hint),
+        "is_error": problem.is_error,
+    }
