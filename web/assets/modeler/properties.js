@@ -33,8 +33,8 @@ const ESCALATION_PROPERTIES = [
 
 export function govflowPropertiesModule(config) {
   function GovflowPropertiesProvider(propertiesPanel, injector) {
-    propertiesPanel.registerProvider(400, this);
     this.getGroups = (element) => (groups) => arrange(groups, element, injector, config);
+    propertiesPanel.registerProvider(400, this); // after the Camunda provider (500)
   }
   GovflowPropertiesProvider.$inject = ['propertiesPanel', 'injector'];
   return {

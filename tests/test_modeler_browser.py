@@ -1,0 +1,127 @@
+"""The modeler in Chromium: a designer adds a task for a unit with a deadline in working
+days, sees govflow's validation on the diagram, connects it, saves a draft and deploys
+version 2 with a note; and every shipped process opens and saves back as unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from environment import require
+from live_site import PASSWORD, log_in, serving
+from playwright.sync_api import Locator, Page, expect
+
+from engine.api import Engine, read_files
+from web import create_app
+from web.modeler import MODELER_BUNDLE
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+SCREENSHOT = ROOT / "build" / "screenshots" / "modeler.png"
+"""Written by the designer's test; the README shows it (build/ is git-ignored)."""
+
+
+@pytest.fixture
+def site(plan_engine: Engine) -> Iterator[str]:
+    require(None if MODELER_BUNDLE.exists() else "the modeler is not built: npm run build")
+    plan_engine.set_password("itc.designer", PASSWORD)
+    plan_engine.deploy(read_files([PROCESSES]), actor="test")
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+        yield url
+
+
+def open_modeler(page: Page, site: str, process_key: str) -> None:
+    page.goto(f"{site}/processes/{process_key}/edit")
+    expect(page.locator("body[data-modeler-ready]")).to_have_attribute("data-modeler-ready", "true")
+
+
+def shape(page: Page, element_id: str) -> Locator:
+    return page.locator(f'#modeler-canvas g.djs-element[data-element-id="{element_id}"]')
+
+
+def drag(page: Page, handle: Locator, target: Locator) -> None:
+    """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so)."""
+    start, end = handle.bounding_box(), target.bounding_box()
+    assert start is not None and end is not None
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=10)
+    page.mouse.up()
+
+
+def test_a_designer_adds_a_task_and_deploys_version_2(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    log_in(page, site, user="itc.designer")
+    open_modeler(page, site, "data_upgrade_plan")
+    expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
+
+    shape(page, "record_product").click()
+    page.locator('.djs-context-pad [data-action="append.append-task"]').click()
+    page.keyboard.type("Kiểm tra kết quả")
+    page.locator("#modeler-properties").click(position={"x": 5, "y": 5})  # ends the label
+    page.locator('.djs-context-pad [data-action="replace"]').click()
+    page.locator('[data-id="replace-with-user-task"]').click()
+    new_task = page.evaluate("window.govflowModeler.modeler.get('selection').get()[0].id")
+
+    page.wait_for_timeout(500)
+    page.locator(".bio-properties-panel-group-header", has_text="Giao việc").click()
+    page.get_by_label("Đơn vị").select_option("ITC")
+    page.locator(".bio-properties-panel-group-header", has_text="Thời hạn (ngày làm việc)").click()
+    page.get_by_label("Hạn sau số ngày làm việc").fill("5")
+
+    badge = page.locator(f'.djs-overlays[data-container-id="{new_task}"] .govflow-problem')
+    expect(badge).to_have_attribute(
+        "title", "không có luồng tuần tự đi ra, và không phải sự kiện kết thúc"
+    )
+    expect(page.locator("#modeler-problems")).to_contain_text(new_task)
+    expect(page.locator("#modeler-deploy")).to_be_disabled()
+
+    page.evaluate(
+        "id => { const m = window.govflowModeler.modeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        new_task,
+    )
+    drag(page, page.locator('.djs-context-pad [data-action="connect"]'), shape(page, "end"))
+    expect(badge).to_have_count(0)
+    expect(page.locator("#modeler-problem-count")).to_have_text("Không phát hiện lỗi.")
+    expect(page.locator("#modeler-deploy")).to_be_enabled()
+
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Đã lưu bản nháp: data_upgrade_plan")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    draft = plan_engine.draft("data_upgrade_plan", "itc.designer")
+    assert draft is not None and 'camunda:dueDate="${add_working_days(now(), 5)}"' in draft.xml
+
+    page.get_by_label("Ghi chú thay đổi (bắt buộc khi triển khai)").fill("Thêm bước kiểm tra")
+    page.get_by_role("button", name="Triển khai thành phiên bản mới").click()
+    expect(page.locator("#modeler-status")).to_have_text(
+        "Đã triển khai data_upgrade_plan phiên bản 2."
+    )
+    version = {(d.process_key, d.version): d for d in plan_engine.definition_page().items}
+    assert version["data_upgrade_plan", 2].note == "Thêm bước kiểm tra"
+    assert version["data_upgrade_plan", 2].deployed_by == "itc.designer"
+    meta_units = plan_engine.latest_source("data_upgrade_plan")
+    assert 'camunda:candidateGroups="ITC"' in meta_units
+
+
+def test_every_shipped_process_opens_and_saves_back_unchanged(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    log_in(page, site, user="itc.designer")
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        process_key = _first_process_id(path)
+        open_modeler(page, site, process_key)
+        expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
+        xml = page.evaluate("window.govflowModeler.currentXml()")
+        result = plan_engine.deploy({path.name: xml.encode()}, actor="itc.designer", note="-")
+        assert result.created == [], path.name
+        assert (process_key, 1) in result.unchanged
+
+
+def _first_process_id(path: Path) -> str:
+    from engine.drafts import process_key_of
+
+    return process_key_of(path.read_text(encoding="utf-8"))
