@@ -15,7 +15,7 @@ from engine import queries
 from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import validate_files
-from engine.definitions.event_names import event_names
+from engine.definitions.references import called_processes, event_names
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem
 from engine.forms import with_choices
@@ -99,6 +99,24 @@ class ProcessCatalogue:
                 for kind, names in event_names(file.name, file.content.encode()).items():
                     found[kind] |= names
         return {kind: sorted(names) for kind, names in found.items()}
+
+    def with_called_files(self, file_name: str, content: bytes) -> dict[str, bytes]:
+        """``content`` with the deployed files of the processes it calls, and theirs
+        in turn: what validating or deploying one file from the modeler needs."""
+        files = {file_name: content}
+        wanted = called_processes(file_name, content)
+        looked_up: set[str] = set()
+        with self.db.reading() as session:
+            while wanted - looked_up:
+                key = min(wanted - looked_up)
+                looked_up.add(key)
+                definition = queries.latest_definition(session, key)
+                if definition is None or definition.file.name in files:
+                    continue  # a process never deployed: validation says so
+                callee = definition.file.content.encode("utf-8")
+                files[definition.file.name] = callee
+                wanted |= called_processes(definition.file.name, callee)
+        return files
 
     def timer_firings(self, kind: str, text: str) -> list[Firing]:
         """The next five firings of a timer as drawn (the modeler's preview)."""

@@ -116,7 +116,8 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
         open_modeler(page, site, process_key)
         expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
         xml = page.evaluate("window.govflowModeler.currentXml()")
-        result = plan_engine.deploy({path.name: xml.encode()}, actor="itc.designer", note="-")
+        files = plan_engine.with_called_files(path.name, xml.encode())
+        result = plan_engine.deploy(files, actor="itc.designer", note="-")
         assert result.created == [], path.name
         assert (process_key, 1) in result.unchanged
 

@@ -34,6 +34,8 @@ MODELER_BUNDLE = Path(__file__).resolve().parent / "static/build/modeler.js"
 """Written by ``npm run build`` (package.json)."""
 
 _NOTE_LIMIT = 2000
+_FILE = "modeler.bpmn"
+"""The name the drawn file validates and deploys under (with the files it calls)."""
 _NEW_PROCESS = Path(__file__).resolve().parent / "templates/new_process.bpmn"
 
 
@@ -61,8 +63,9 @@ def edit_source(process_key: str) -> ResponseReturnValue:
 @blueprint.post("/modeler/validate")
 def validate() -> ResponseReturnValue:
     """Every problem of the posted XML, as ``govflow validate`` finds them."""
-    problems = engine_of(current_app).validate({"modeler.bpmn": _posted_xml()})
-    return jsonify(problems=[problem_json(problem) for problem in problems])
+    engine = engine_of(current_app)
+    problems = engine.validate(engine.with_called_files(_FILE, _posted_xml()))
+    return jsonify(problems=[problem_json(p) for p in problems if p.file == _FILE])
 
 
 @blueprint.post("/modeler/draft")
@@ -79,9 +82,10 @@ def deploy() -> ResponseReturnValue:
     xml, note = _posted_xml(), _posted_note()
     engine = engine_of(current_app)
     try:
-        result = engine.deploy({"modeler.bpmn": xml}, actor=caller().username, note=note)
+        files = engine.with_called_files(_FILE, xml)
+        result = engine.deploy(files, actor=caller().username, note=note)
     except InvalidDefinition as exc:
-        problems = [problem_json(problem) for problem in exc.problems]
+        problems = [problem_json(p) for p in exc.problems if p.file == _FILE]
         title = _("%(count)s problem(s): nothing was deployed.", count=len(problems))
         return jsonify(title=title, problems=problems, status=422), 422
     messages = [
