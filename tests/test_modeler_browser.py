@@ -13,6 +13,7 @@ from live_site import PASSWORD, log_in, serving
 from playwright.sync_api import Locator, Page, expect
 
 from engine.api import Engine, read_files
+from engine.drafts import process_key_of
 from web import create_app
 from web.modeler import MODELER_BUNDLE
 
@@ -112,7 +113,7 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
 ) -> None:
     log_in(page, site, user="itc.designer")
     for path in sorted(PROCESSES.glob("*.bpmn")):
-        process_key = _first_process_id(path)
+        process_key = process_key_of(path.read_text(encoding="utf-8"))
         open_modeler(page, site, process_key)
         expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
         xml = page.evaluate("window.govflowModeler.currentXml()")
@@ -120,9 +121,3 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
         result = plan_engine.deploy(files, actor="itc.designer", note="-")
         assert result.created == [], path.name
         assert (process_key, 1) in result.unchanged
-
-
-def _first_process_id(path: Path) -> str:
-    from engine.drafts import process_key_of
-
-    return process_key_of(path.read_text(encoding="utf-8"))
