@@ -42,12 +42,15 @@ def shape(page: Page, element_id: str) -> Locator:
 
 
 def drag(page: Page, handle: Locator, target: Locator) -> None:
-    """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so)."""
-    start, end = handle.bounding_box(), target.bounding_box()
-    assert start is not None and end is not None
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so),
+    hovering the target a moment so that the drop sees it."""
+    handle.hover()
+    end = target.bounding_box()
+    assert end is not None
+    x, y = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
     page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=10)
+    page.mouse.move(x, y, steps=10)
+    page.mouse.move(x + 1, y + 1)
     page.mouse.up()
 
 
@@ -85,7 +88,10 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
         " m.get('selection').select(m.get('elementRegistry').get(id)); }",
         new_task,
     )
-    drag(page, page.locator('.djs-context-pad [data-action="connect"]'), shape(page, "end"))
+    connect = page.locator('.djs-context-pad [data-action="connect"]')
+    drag(page, connect, shape(page, "end"))
+    connected = "id => window.govflowModeler.modeler.get('elementRegistry').get(id).outgoing.length"
+    assert page.evaluate(connected, new_task) == 1
     expect(badge).to_have_count(0)
     expect(page.locator("#modeler-problem-count")).to_have_text("Không phát hiện lỗi.")
     expect(page.locator("#modeler-deploy")).to_be_enabled()
