@@ -61,6 +61,8 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     log_in(page, site, user="itc.designer")
     open_modeler(page, site, "data_upgrade_plan")
     expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
+    palette_task = page.locator('.djs-palette [data-action="create.task"]')
+    expect(palette_task).to_have_attribute("aria-label", "Tạo nhiệm vụ")
 
     shape(page, "record_product").click()
     page.locator('.djs-context-pad [data-action="append.append-task"]').click()
@@ -127,3 +129,17 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
         result = plan_engine.deploy(files, actor="itc.designer", note="-")
         assert result.created == [], path.name
         assert (process_key, 1) in result.unchanged
+
+
+def test_the_modeler_speaks_english_on_request(page: Page, site: str) -> None:
+    log_in(page, site, user="itc.designer")
+    page.goto(f"{site}/lang/en")
+    open_modeler(page, site, "data_upgrade_plan")
+    expect(page.locator('.djs-palette [data-action="create.task"]')).to_have_attribute(
+        "aria-label", "Create task"
+    )
+    shape(page, "draft").click()
+    panel = page.locator("#modeler-properties")
+    panel.locator(".bio-properties-panel-group-header", has_text="User assignment").click()
+    expect(panel.get_by_label("Unit")).to_have_value("${owner_unit}")
+    expect(panel.locator(".bio-properties-panel-group-header").first).to_have_text("General")

@@ -49,6 +49,15 @@ def test_the_page_offers_units_and_the_messages_of_other_processes(designer: Cli
     assert config["csrfToken"]
 
 
+def test_a_new_process_starts_from_a_start_event(designer: Client) -> None:
+    assert designer.get("/processes/new").status_code == 200
+    xml = designer.get("/processes/new.bpmn").get_data(as_text=True)
+    problems = designer.post("/modeler/validate", {"xml": xml}).json["problems"]
+    assert [p["element_id"] for p in problems if p["is_error"]] == ["start"]  # leads nowhere
+    assert designer.post("/modeler/draft", {"xml": xml}).json["process_key"] == "new_process"
+    assert designer.get("/processes/new_process/edit").status_code == 200  # the draft
+
+
 @pytest.mark.parametrize("role", ["staff", "supervisor", "token"])
 def test_only_designers_and_admins_model(app: Flask, plan_engine: Engine, role: str) -> None:
     client = client_as(app, plan_engine, role)

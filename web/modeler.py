@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from engine.errors import InvalidDefinition, InvalidInput
-from engine.forms import FIELD_TYPES
 from web import engine_of
 from web.auth import caller
 from web.definition_words import problem_json
@@ -144,7 +143,6 @@ def _modeler_page(process_key: str | None) -> ResponseReturnValue:
         },
         "units": _unit_options(),
         "eventNames": engine.event_names(besides=process_key),
-        "fieldTypes": sorted(FIELD_TYPES),
         "words": catalogue(),
         "csrfToken": generate_csrf(),
     }
