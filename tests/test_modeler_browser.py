@@ -41,6 +41,15 @@ def shape(page: Page, element_id: str) -> Locator:
     return page.locator(f'#modeler-canvas g.djs-element[data-element-id="{element_id}"]')
 
 
+def select(page: Page, element_id: str) -> None:
+    """Select an element as a click would, also one the palette covers."""
+    page.evaluate(
+        "id => { const m = window.govflowModeler.modeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        element_id,
+    )
+
+
 def drag(page: Page, handle: Locator, target: Locator) -> None:
     """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so),
     hovering the target a moment so that the drop sees it."""
@@ -85,11 +94,7 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     expect(page.locator("#modeler-problems")).to_contain_text(new_task)
     expect(page.locator("#modeler-deploy")).to_be_disabled()
 
-    page.evaluate(
-        "id => { const m = window.govflowModeler.modeler;"
-        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
-        new_task,
-    )
+    select(page, new_task)
     connect = page.locator('.djs-context-pad [data-action="connect"]')
     drag(page, connect, shape(page, "end"))
     connected = "id => window.govflowModeler.modeler.get('elementRegistry').get(id).outgoing.length"
@@ -131,7 +136,7 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
         assert (process_key, 1) in result.unchanged
 
 
-def test_the_modeler_speaks_english_on_request(page: Page, site: str) -> None:
+def test_the_modeler_speaks_english_on_request_and_previews_timers(page: Page, site: str) -> None:
     log_in(page, site, user="itc.designer")
     page.goto(f"{site}/lang/en")
     open_modeler(page, site, "data_upgrade_plan")
@@ -143,3 +148,11 @@ def test_the_modeler_speaks_english_on_request(page: Page, site: str) -> None:
     panel.locator(".bio-properties-panel-group-header", has_text="User assignment").click()
     expect(panel.get_by_label("Unit")).to_have_value("${owner_unit}")
     expect(panel.locator(".bio-properties-panel-group-header").first).to_have_text("General")
+
+    open_modeler(page, site, "yearly_training")  # R5/2021-06-01T00:00:00+07:00/P1Y
+    select(page, "start")  # under the palette
+    panel.locator(".bio-properties-panel-group-header", has_text="Next firings").click()
+    firings = panel.locator(".govflow-firings li")
+    expect(firings).to_have_count(5)
+    expect(firings.first).to_have_text("01/06/2021 00:00 · working day")
+    expect(firings.last).to_have_text("01/06/2025 00:00 · not a working day")  # a Sunday
