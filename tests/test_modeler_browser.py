@@ -4,6 +4,7 @@ version 2 with a note; and every shipped process opens and saves back as unchang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,7 +137,9 @@ def test_every_shipped_process_opens_and_saves_back_unchanged(
         assert (process_key, 1) in result.unchanged
 
 
-def test_the_modeler_speaks_english_on_request_and_previews_timers(page: Page, site: str) -> None:
+def test_in_english_timers_preview_and_messages_come_from_other_processes(
+    page: Page, site: str
+) -> None:
     log_in(page, site, user="itc.designer")
     page.goto(f"{site}/lang/en")
     open_modeler(page, site, "data_upgrade_plan")
@@ -148,6 +151,12 @@ def test_the_modeler_speaks_english_on_request_and_previews_timers(page: Page, s
     panel.locator(".bio-properties-panel-group-header", has_text="User assignment").click()
     expect(panel.get_by_label("Unit")).to_have_value("${owner_unit}")
     expect(panel.locator(".bio-properties-panel-group-header").first).to_have_text("General")
+    headers = panel.locator(".bio-properties-panel-group-header")
+    expect(headers.filter(has_text="Form fields")).to_have_count(1)
+    expect(headers.filter(has_text="Task listeners")).to_have_count(0)  # govflow refuses them
+    select(page, "record_product")
+    headers.filter(has_text="Script").click()
+    expect(panel.get_by_label("Script", exact=True)).to_have_value(re.compile(r"^product = \{"))
 
     open_modeler(page, site, "yearly_training")  # R5/2021-06-01T00:00:00+07:00/P1Y
     select(page, "start")  # under the palette
@@ -156,3 +165,14 @@ def test_the_modeler_speaks_english_on_request_and_previews_timers(page: Page, s
     expect(firings).to_have_count(5)
     expect(firings.first).to_have_text("01/06/2021 00:00 · working day")
     expect(firings.last).to_have_text("01/06/2025 00:00 · not a working day")  # a Sunday
+
+    open_modeler(page, site, "sharing_service_publication")
+    select(page, "database_live")  # its message start event
+    panel.locator(".bio-properties-panel-group-header", has_text="Used by other processes").click()
+    panel.get_by_label("Message name").select_option("portal_acknowledgement")
+    reference = (
+        "() => window.govflowModeler.modeler.get('elementRegistry').get('database_live')"
+        ".businessObject.eventDefinitions[0].messageRef.name"
+    )
+    assert page.evaluate(reference) == "portal_acknowledgement"
+    assert 'name="portal_acknowledgement"' in page.evaluate("window.govflowModeler.currentXml()")
