@@ -64,6 +64,11 @@ class ProcessCatalogue:
         with self.db.reading() as session:
             return queries.definition_source(session, process_key, version)
 
+    def definition(self, process_key: str, version: int) -> DefinitionView:
+        """One version, with who deployed it and their change note."""
+        with self.db.reading() as session:
+            return DefinitionView.of(queries.definition_version(session, process_key, version))
+
     def latest_source(self, process_key: str) -> str:
         """The BPMN XML of the latest version; NotFound for a process never deployed."""
         with self.db.reading() as session:

@@ -128,6 +128,10 @@ def test_deploy_makes_the_next_version_with_note_and_author(
     assert created.json["created"] == [{"process_key": "data_upgrade_plan", "version": 2}]
     listed = designer.get("/processes").get_data(as_text=True)
     assert "a clearer name" in listed and "itc.designer" in listed
+    version = designer.get("/processes/data_upgrade_plan/2").get_data(as_text=True)
+    assert "bởi itc.designer" in version and "a clearer name" in version
+    first = designer.get("/processes/data_upgrade_plan/1").get_data(as_text=True)
+    assert "bởi test" in first and "a clearer name" not in first
 
 
 def test_the_timer_preview_gives_five_firings_on_the_hanoi_clock(designer: Client) -> None:
