@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from access_world import Client, client_as, prepare
 from flask import Flask
+from flask_babel import gettext
 
 from engine.api import Engine, read_files
 from web import create_app
+from web.definition_words import PATTERNS
+from web.modeler_words import WORDS
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 UPGRADE = (PROCESSES / "data_upgrade_plan.bpmn").read_text()
@@ -144,3 +147,14 @@ def test_the_timer_preview_gives_five_firings_on_the_hanoi_clock(designer: Clien
     assert [f["at"][:5] for f in firings[:2]] in (["01/01", "01/07"], ["01/07", "01/01"])
     expression = designer.post("/modeler/timer-preview", {"kind": "timeDate", "text": "${x}"})
     assert expression.status_code == 422
+
+
+def test_every_modeler_word_and_problem_has_its_vietnamese(app: Flask) -> None:
+    same_in_both = {"2WD"}
+    with app.test_request_context():  # Vietnamese, the default
+        untranslated = [
+            text
+            for text in (*WORDS, *(template for _, template in PATTERNS))
+            if gettext(text) == text and text not in same_in_both
+        ]
+    assert untranslated == []

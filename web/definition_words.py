@@ -16,10 +16,10 @@ from flask_babel import gettext
 from engine.errors import DefinitionProblem
 from web.modeler_words import N_
 
-__all__ = ["problem_json", "translated"]
+__all__ = ["PATTERNS", "problem_json", "translated"]
 
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), text)
     for pattern, text in (
         (
@@ -43,13 +43,54 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("choose a unit or a set of units from the list"),
         ),
         (r"^not valid BPMN 2.0: (?P<detail>.*)$", N_("not valid BPMN 2.0: %(detail)s")),
+        (r"^the file has no executable process$", N_("the file has no executable process")),
+        (
+            r"^id '(?P<id>[^']*)' is already used on line (?P<line>\d+)$",
+            N_("id '%(id)s' is already used on line %(line)s"),
+        ),
+        (r"^give every element its own id$", N_("give every element its own id")),
+        (
+            r"^a start event cannot have incoming sequence flows$",
+            N_("a start event cannot have incoming sequence flows"),
+        ),
+        (
+            r"^an end event cannot have outgoing sequence flows$",
+            N_("an end event cannot have outgoing sequence flows"),
+        ),
+        (r"^remove them$", N_("remove them")),
+        (
+            r"^cannot reach an end event \(a loop with no way out\)$",
+            N_("cannot reach an end event (a loop with no way out)"),
+        ),
+        (
+            r"^add a gateway with a flow that leaves the loop$",
+            N_("add a gateway with a flow that leaves the loop"),
+        ),
+        (r"^call activity names no process to call$", N_("call activity names no process to call")),
+        (
+            r"^call activity calls '(?P<called>[^']*)', which is not a process of this deployment$",
+            N_("call activity calls '%(called)s', which is not a deployed process"),
+        ),
+        (
+            r"^form field '(?P<field>[^']*)' appears twice$",
+            N_("form field '%(field)s' appears twice"),
+        ),
+        (r"^rename one$", N_("rename one")),
+        (
+            r"^enum form field '(?P<field>[^']*)' has no values$",
+            N_("enum form field '%(field)s' has no values"),
+        ),
+        (
+            r"^add the choices as values \(id and name\)$",
+            N_("add the choices as values (id and name)"),
+        ),
     )
 )
 
 
 def translated(text: str) -> str:
     """``text`` in the page's language when it is one of the known engine messages."""
-    for pattern, template in _PATTERNS:
+    for pattern, template in PATTERNS:
         match = pattern.match(text)
         if match:
             return gettext(template, **match.groupdict())
