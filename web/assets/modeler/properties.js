@@ -133,8 +133,12 @@ function TaskProperty({ element, id, name, label, hint }) {
   return jsx(TextFieldEntry, {
     element, id, debounce, label: translate(label), description: translate(hint),
     getValue: () => (findProperty(element, name) || {}).value || '',
-    setValue: (value) => commandStack.execute('properties-panel.multi-command-executor',
-      setPropertyCommands(element, name, (value || '').trim(), bpmnFactory)),
+    setValue: (value) => {
+      const text = (value || '').trim();
+      if (!text && !findProperty(element, name)) return; // nothing to remove
+      commandStack.execute('properties-panel.multi-command-executor',
+        setPropertyCommands(element, name, text, bpmnFactory));
+    },
   });
 }
 
