@@ -87,6 +87,7 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     page.get_by_label("Đơn vị").select_option("ITC")
     page.locator(".bio-properties-panel-group-header", has_text="Thời hạn (ngày làm việc)").click()
     page.get_by_label("Hạn sau số ngày làm việc").fill("5")
+    page.get_by_label("Nhắc trước hạn").fill("2WD")
 
     badge = page.locator(f'.djs-overlays[data-container-id="{new_task}"] .govflow-problem')
     expect(badge).to_have_attribute(
@@ -109,6 +110,7 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     page.screenshot(path=SCREENSHOT, full_page=True)
     draft = plan_engine.draft("data_upgrade_plan", "itc.designer")
     assert draft is not None and 'camunda:dueDate="${add_working_days(now(), 5)}"' in draft.xml
+    assert '<camunda:property name="reminder" value="2WD" />' in draft.xml
 
     page.get_by_label("Ghi chú thay đổi (bắt buộc khi triển khai)").fill("Thêm bước kiểm tra")
     page.get_by_role("button", name="Triển khai thành phiên bản mới").click()
