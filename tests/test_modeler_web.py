@@ -14,7 +14,7 @@ from flask_babel import gettext
 
 from engine.api import Engine, read_files
 from web import create_app
-from web.definition_words import PATTERNS
+from web.definition_words import MESSAGES, PATTERNS
 from web.modeler_words import WORDS
 
 PROCESSES = Path(__file__).parent.parent / "processes"
@@ -154,7 +154,7 @@ def test_every_modeler_word_and_problem_has_its_vietnamese(app: Flask) -> None:
     with app.test_request_context():  # Vietnamese, the default
         untranslated = [
             text
-            for text in (*WORDS, *(template for _, template in PATTERNS))
+            for text in (*WORDS, *MESSAGES, *(template for _, template in PATTERNS))
             if gettext(text) == text and text not in same_in_both
         ]
     assert untranslated == []

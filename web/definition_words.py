@@ -2,8 +2,8 @@
 
 The engine writes each problem in English (``govflow validate`` prints them so). The
 modeler shows the most frequent ones in Vietnamese when the page is in Vietnamese:
-each pattern below names one engine message and its translation; any other problem is
-shown as the engine wrote it.
+:data:`MESSAGES` are engine texts translated as they are, :data:`PATTERNS` engine
+texts with a name or number in them; any other problem is shown as the engine wrote it.
 """
 
 from __future__ import annotations
@@ -16,24 +16,32 @@ from flask_babel import gettext
 from engine.errors import DefinitionProblem
 from web.modeler_words import N_
 
-__all__ = ["PATTERNS", "problem_json", "translated"]
+__all__ = ["MESSAGES", "PATTERNS", "problem_json", "translated"]
 
+MESSAGES = frozenset(
+    {
+        N_("no outgoing sequence flow, and not an end event"),
+        N_("connect it to the next step or to an end event"),
+        N_("not reachable from a start event"),
+        N_("connect it, or delete it"),
+        N_("no start event"),
+        N_("add a start event"),
+        N_("the file has no executable process"),
+        N_("give every element its own id"),
+        N_("a start event cannot have incoming sequence flows"),
+        N_("an end event cannot have outgoing sequence flows"),
+        N_("remove them"),
+        N_("cannot reach an end event (a loop with no way out)"),
+        N_("add a gateway with a flow that leaves the loop"),
+        N_("call activity names no process to call"),
+        N_("rename one"),
+        N_("add the choices as values (id and name)"),
+    }
+)
 
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), text)
     for pattern, text in (
-        (
-            r"^no outgoing sequence flow, and not an end event$",
-            N_("no outgoing sequence flow, and not an end event"),
-        ),
-        (
-            r"^connect it to the next step or to an end event$",
-            N_("connect it to the next step or to an end event"),
-        ),
-        (r"^not reachable from a start event$", N_("not reachable from a start event")),
-        (r"^connect it, or delete it$", N_("connect it, or delete it")),
-        (r"^no start event$", N_("no start event")),
-        (r"^add a start event$", N_("add a start event")),
         (
             r"^candidate group '(?P<code>[^']*)' is not a known unit$",
             N_("candidate group '%(code)s' is not a known unit"),
@@ -43,30 +51,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("choose a unit or a set of units from the list"),
         ),
         (r"^not valid BPMN 2.0: (?P<detail>.*)$", N_("not valid BPMN 2.0: %(detail)s")),
-        (r"^the file has no executable process$", N_("the file has no executable process")),
         (
             r"^id '(?P<id>[^']*)' is already used on line (?P<line>\d+)$",
             N_("id '%(id)s' is already used on line %(line)s"),
         ),
-        (r"^give every element its own id$", N_("give every element its own id")),
-        (
-            r"^a start event cannot have incoming sequence flows$",
-            N_("a start event cannot have incoming sequence flows"),
-        ),
-        (
-            r"^an end event cannot have outgoing sequence flows$",
-            N_("an end event cannot have outgoing sequence flows"),
-        ),
-        (r"^remove them$", N_("remove them")),
-        (
-            r"^cannot reach an end event \(a loop with no way out\)$",
-            N_("cannot reach an end event (a loop with no way out)"),
-        ),
-        (
-            r"^add a gateway with a flow that leaves the loop$",
-            N_("add a gateway with a flow that leaves the loop"),
-        ),
-        (r"^call activity names no process to call$", N_("call activity names no process to call")),
         (
             r"^call activity calls '(?P<called>[^']*)', which is not a process of this deployment$",
             N_("call activity calls '%(called)s', which is not a deployed process"),
@@ -75,14 +63,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^form field '(?P<field>[^']*)' appears twice$",
             N_("form field '%(field)s' appears twice"),
         ),
-        (r"^rename one$", N_("rename one")),
         (
             r"^enum form field '(?P<field>[^']*)' has no values$",
             N_("enum form field '%(field)s' has no values"),
-        ),
-        (
-            r"^add the choices as values \(id and name\)$",
-            N_("add the choices as values (id and name)"),
         ),
     )
 )
@@ -90,6 +73,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def translated(text: str) -> str:
     """``text`` in the page's language when it is one of the known engine messages."""
+    if text in MESSAGES:
+        return gettext(text)
     for pattern, template in PATTERNS:
         match = pattern.match(text)
         if match:
