@@ -20,6 +20,7 @@ from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
 from engine.directory import UserDirectory
+from engine.drafts import Drafts
 from engine.errors import Conflict
 from engine.form_submission import FormSubmissions
 from engine.inbox import Inbox
@@ -54,6 +55,8 @@ class Engine(
     UserAccounts,
     UserAdministration,
     ProcessCatalogue,
+    ProcessCatalogue,
+    Drafts,
     Listings,
     Inbox,
     Oversight,

@@ -1,7 +1,9 @@
 """Storing process definitions: all files of a deployment together, or none of them.
 
-A process gets a new version only when its file changed (content hash); running
-instances keep the version they started with, new ones take the latest.
+A process gets a new version only when its file changed: neither the same bytes
+(content hash) nor the same definition written another way (the modeler re-serialises,
+see engine.definitions.equivalence); running instances keep the version they started
+with, new ones take the latest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.bounds import check_fits
 from engine.definitions import ProcessModel, load_models
+from engine.definitions.equivalence import semantic_digest
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.queries import latest_definition
 
@@ -48,20 +51,22 @@ def deploy_files(
     now: datetime,
     *,
     known_units: frozenset[str] | None = None,
+    note: str | None = None,
 ) -> DeploymentResult:
-    """Validate every file, then store what changed; InvalidDefinition lists every problem."""
+    """Validate every file, then store what changed; InvalidDefinition lists every problem.
+    ``note``: the designer's word on what changed, kept with the deployment."""
     check_fits(actor, Deployment.deployed_by, "actor")
     for name in files:
         check_fits(name, DeploymentFile.name, "files")
     models = load_models(files, known_units)
     latest = {model.key: latest_definition(session, model.key) for model in models}
-    changed = [m for m in models if _is_new(m, latest[m.key])]
+    changed = [m for m in models if _is_new(m, files[m.file_name], latest[m.key])]
     unchanged = [
         (m.key, old.version) for m in models if m not in changed and (old := latest[m.key])
     ]
     if not changed:
         return DeploymentResult(None, [], unchanged)
-    deployment = Deployment(deployed_at=now, deployed_by=actor)
+    deployment = Deployment(deployed_at=now, deployed_by=actor, note=note)
     session.add(deployment)
     stored_files = _store_files(session, deployment, files, {m.file_name for m in changed})
     created = []
@@ -86,8 +91,13 @@ def deploy_files(
     return DeploymentResult(deployment.id, created, unchanged)
 
 
-def _is_new(model: ProcessModel, latest: ProcessDefinition | None) -> bool:
-    return latest is None or latest.content_hash != model.content_hash
+def _is_new(model: ProcessModel, content: bytes, latest: ProcessDefinition | None) -> bool:
+    if latest is None:
+        return True
+    if latest.content_hash == model.content_hash:
+        return False
+    deployed = latest.file.content.encode("utf-8")
+    return semantic_digest(latest.file.name, deployed) != semantic_digest(model.file_name, content)
 
 
 def _store_files(

@@ -20,6 +20,7 @@ from engine.compliance import ComplianceTable, compliance_table
 from engine.instance_lists import LISTED_COLUMNS, InstanceFilter, count_instances, instance_page
 from engine.models import (
     Attachment,
+    Deployment,
     DeploymentFile,
     Event,
     HumanTask,
@@ -51,6 +52,8 @@ _LISTED_ATTACHMENT = [c for c in _attachment if c.key != "content"]
 _LISTED_DEFINITION = [
     *(_definition[name] for name in ("id", "process_key", "version", "name", "deployed_at")),
     DeploymentFile.name.label("file_name"),
+    Deployment.deployed_by,
+    Deployment.note,
 ]
 
 
@@ -133,8 +136,10 @@ class Listings:
 
     def definition_page(self, page: PageRequest | None = None) -> Page[DefinitionView]:
         """Every version of every process, by process key and version."""
-        query = select(*_LISTED_DEFINITION).join(
-            DeploymentFile, DeploymentFile.id == ProcessDefinition.file_id
+        query = (
+            select(*_LISTED_DEFINITION)
+            .join(DeploymentFile, DeploymentFile.id == ProcessDefinition.file_id)
+            .join(Deployment, Deployment.id == ProcessDefinition.deployment_id)
         )
         with self.db.reading() as session:
             return self._page(session, query, DEFINITION_ORDER, page).map(DefinitionView.of_row)

@@ -35,6 +35,7 @@ __all__ = [
     "OutboxEmail",
     "OutboxEntry",
     "ProcessDefinition",
+    "ProcessDraft",
     "ProcessInstance",
     "StartedPeriod",
     "Timer",
@@ -50,6 +51,8 @@ class Deployment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    """The designer's change note (required when deploying from the modeler)."""
     files: Mapped[list[DeploymentFile]] = relationship(back_populates="deployment")
 
 
@@ -81,6 +84,19 @@ class ProcessDefinition(Base):
     """What govflow reads from the BPMN itself: units, due dates, forms, start timers."""
     deployed_at: Mapped[datetime]
     file: Mapped[DeploymentFile] = relationship()
+    deployment: Mapped[Deployment] = relationship()
+
+
+class ProcessDraft(Base):
+    """A designer's unfinished BPMN of one process: never compiled, never executable."""
+
+    __tablename__ = "process_draft"
+    __table_args__ = (UniqueConstraint("process_key", "designer"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    designer: Mapped[str] = mapped_column(String(120))
+    xml: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime]
 
 
 class ProcessInstance(Base):

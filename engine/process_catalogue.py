@@ -16,12 +16,18 @@ from engine.audit import AuditTrail
 from engine.clock import Clock
 from engine.definitions import validate_files
 from engine.definitions.version_diff import VersionDiff, diff_versions
+from engine.calendar import WorkCalendar
+from engine.clock import Clock
+from engine.definitions import validate_files
+from engine.definitions.references import called_processes, event_names
 from engine.deployment import DeploymentResult, deploy_files
 from engine.errors import Conflict, DefinitionProblem, InvalidInput
 from engine.directory import UserDirectory
 
 from engine.forms import with_choices
 from engine.store import Database
+from engine.timer_preview import Firing, next_firings
+from engine.units import Organisation
 from engine.views import DefinitionView
 
 __all__ = ["ProcessCatalogue"]
@@ -33,6 +39,8 @@ class ProcessCatalogue(AuditTrail):
     db: Database
     clock: Clock
     directory: UserDirectory
+    calendar: WorkCalendar
+    organisation: Organisation
 
     def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
         return validate_files(files, self._known_units())
@@ -47,6 +55,19 @@ class ProcessCatalogue(AuditTrail):
                     detail = {"created": result.created, "unchanged": result.unchanged}
                     self._audit(session, actor, "deployed", target, detail)
                 return result
+    def deploy(
+        self, files: Mapping[str, bytes], actor: str = "system", note: str | None = None
+    ) -> DeploymentResult:
+        try:
+            with self.db.writing() as session:
+                return deploy_files(
+                    session,
+                    files,
+                    actor,
+                    self.clock.now(),
+                    known_units=self._known_units(),
+                    note=note,
+                )
         except IntegrityError as exc:
             raise Conflict("another deployment of the same process ran at the same time") from exc
 
@@ -72,6 +93,15 @@ class ProcessCatalogue(AuditTrail):
             old = queries.definition_source(session, process_key, old_version)
             new = queries.definition_source(session, process_key, new_version)
         return diff_versions(old, new)
+    def definition(self, process_key: str, version: int) -> DefinitionView:
+        """One version, with who deployed it and their change note."""
+        with self.db.reading() as session:
+            return DefinitionView.of(queries.definition_version(session, process_key, version))
+
+    def latest_source(self, process_key: str) -> str:
+        """The BPMN XML of the latest version; NotFound for a process never deployed."""
+        with self.db.reading() as session:
+            return queries.deployed_definition(session, process_key).file.content
 
     def start_form(self, process_key: str) -> list[dict[str, Any]]:
         """The fields the latest version's start event asks for (may be none), unit and
@@ -90,6 +120,41 @@ class ProcessCatalogue(AuditTrail):
                 for d in queries.latest_definitions(session)
                 if _started_by_hand(d.meta or {})
             ]
+
+    def event_names(self, besides: str | None = None) -> dict[str, list[str]]:
+        """The message and signal names the latest versions use, but for process
+        ``besides`` (the one being drawn), sorted: ``{"message": [...], "signal": [...]}``."""
+        found: dict[str, set[str]] = {"message": set(), "signal": set()}
+        with self.db.reading() as session:
+            for definition in queries.latest_definitions(session):
+                if definition.process_key == besides:
+                    continue
+                file = definition.file
+                for kind, names in event_names(file.name, file.content.encode()).items():
+                    found[kind] |= names
+        return {kind: sorted(names) for kind, names in found.items()}
+
+    def with_called_files(self, file_name: str, content: bytes) -> dict[str, bytes]:
+        """``content`` with the deployed files of the processes it calls, and theirs
+        in turn: what validating or deploying one file from the modeler needs."""
+        files = {file_name: content}
+        wanted = called_processes(file_name, content)
+        looked_up: set[str] = set()
+        with self.db.reading() as session:
+            while wanted - looked_up:
+                key = min(wanted - looked_up)
+                looked_up.add(key)
+                definition = queries.latest_definition(session, key)
+                if definition is None or definition.file.name in files:
+                    continue  # a process never deployed: validation says so
+                callee = definition.file.content.encode("utf-8")
+                files[definition.file.name] = callee
+                wanted |= called_processes(definition.file.name, callee)
+        return files
+
+    def timer_firings(self, kind: str, text: str) -> list[Firing]:
+        """The next five firings of a timer as drawn (the modeler's preview)."""
+        return next_firings(kind, text, self.clock.now(), self.calendar)
 
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:

@@ -114,16 +114,21 @@ def active_instance_with_key(session: Session, business_key: str) -> int | None:
     return ids[0] if ids else None
 
 
-def definition_source(session: Session, process_key: str, version: int) -> str:
-    """The BPMN file a process version was deployed from (for its diagram)."""
+def definition_version(session: Session, process_key: str, version: int) -> ProcessDefinition:
+    """One version of a process; NotFound when it does not exist."""
     definition = session.scalars(
-        select(ProcessDefinition).where(
-            ProcessDefinition.process_key == process_key, ProcessDefinition.version == version
-        )
+        select(ProcessDefinition)
+        .options(defer(ProcessDefinition.spec))
+        .where(ProcessDefinition.process_key == process_key, ProcessDefinition.version == version)
     ).first()
     if definition is None:
         raise NotFound(f"no version {version} of process '{process_key}'", process_key=process_key)
-    return definition.file.content
+    return definition
+
+
+def definition_source(session: Session, process_key: str, version: int) -> str:
+    """The BPMN file a process version was deployed from (for its diagram)."""
+    return definition_version(session, process_key, version).file.content
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:

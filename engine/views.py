@@ -207,15 +207,27 @@ class DefinitionView:
     name: str
     deployed_at: datetime
     file_name: str
+    deployed_by: str
+    note: str | None
+    """The change note its designer wrote when deploying it from the modeler."""
 
     @classmethod
     def of(cls, row: ProcessDefinition) -> DefinitionView:
-        return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file.name)
+        deployment = row.deployment
+        return cls._made(row, row.file.name, deployment.deployed_by, deployment.note)
 
     @classmethod
     def of_row(cls, row: Row[Any]) -> DefinitionView:
-        """From a Core row of the definition's columns with its ``file_name``."""
-        return cls(row.id, row.process_key, row.version, row.name, row.deployed_at, row.file_name)
+        """From a Core row of the definition's columns with its ``file_name``,
+        ``deployed_by`` and ``note``."""
+        return cls._made(row, row.file_name, row.deployed_by, row.note)
+
+    @classmethod
+    def _made(cls, row: Any, file_name: str, deployed_by: str, note: str | None) -> DefinitionView:
+        return cls(
+            row.id, row.process_key, row.version, row.name, row.deployed_at, file_name,
+            deployed_by, note,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet -e .
 .venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
 npm ci --no-audit --no-fund --silent                 # bpmn-js, for the process diagrams
+npm run build --silent                               # the modeler's bundle, web/static/build/
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$(pwd)/govflow.db}"
 # The key that signs the session cookie: random, made once, kept in a git-ignored file.

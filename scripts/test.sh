@@ -12,7 +12,7 @@ python3 -m venv .venv
 .venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
 
 # Browser tests (tests/test_bpmn_js.py): Debian's Chromium, driven by Playwright, and
-# bpmn-js from npm at the version in package-lock.json.
+# bpmn-js from npm at the version in package-lock.json (with the modeler's bundle).
 if [ ! -x /usr/bin/chromium ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -23,6 +23,7 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 npm ci --no-audit --no-fund --silent
+npm run build --silent   # the modeler's bundle (web/assets/modeler → web/static/build/)
 
 echo "== ruff"
 .venv/bin/ruff check .

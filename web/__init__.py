@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         i18n,
         inputs,
         migration_page,
+        modeler,
         overview,
         pages,
         repair,
@@ -85,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(audit_page.blueprint)
     app.register_blueprint(account_page.blueprint)
+    app.register_blueprint(modeler.blueprint)
     return app
 
 

@@ -235,6 +235,14 @@ TABLE: dict[str, Rule] = {
     "admin.revoke_token": ACCOUNT_ADMIN,
     "audit.audit_log": AUDIT_READER,
     "account.change_password": OWN_ACCOUNT,
+    "modeler.new_process": DESIGNER,
+    "modeler.edit_process": DESIGNER,
+    "modeler.new_source": DESIGNER,
+    "modeler.edit_source": DESIGNER,
+    "modeler.validate": DESIGNER,
+    "modeler.save_draft": DESIGNER,
+    "modeler.deploy": DESIGNER,
+    "modeler.timer_preview": DESIGNER,
     "static": PUBLIC,
 }
 

@@ -32,9 +32,13 @@ def processes() -> ResponseReturnValue:
 
 @blueprint.get("/processes/<process_key>/<int:version>")
 def process_version(process_key: str, version: int) -> ResponseReturnValue:
-    engine_of(current_app).definition_source(process_key, version)  # NotFound first
+    definition = engine_of(current_app).definition(process_key, version)  # NotFound first
     return render_template(
-        "process.html", process_key=process_key, version=version, has_viewer=BPMN_VIEWER.exists()
+        "process.html",
+        process_key=process_key,
+        version=version,
+        definition=definition,
+        has_viewer=BPMN_VIEWER.exists(),
     )
 
 

@@ -69,8 +69,13 @@ def _problem_document(status: int, title: str, details: dict) -> tuple[Response,
 
 
 def _wants_json() -> bool:
-    """API calls get problem documents; pages get an error page."""
-    return request.path.startswith("/api/") or request.path in {"/healthz", "/metrics"}
+    """API calls, and the pages' own JSON calls (the modeler's), get problem documents;
+    pages get an error page."""
+    return (
+        request.path.startswith("/api/")
+        or request.path in {"/healthz", "/metrics"}
+        or request.is_json
+    )
 
 
 def register(app: Flask) -> None:

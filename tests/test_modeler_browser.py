@@ -1,0 +1,180 @@
+"""The modeler in Chromium: a designer adds a task for a unit with a deadline in working
+days, sees govflow's validation on the diagram, connects it, saves a draft and deploys
+version 2 with a note; and every shipped process opens and saves back as unchanged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from environment import require
+from live_site import PASSWORD, log_in, serving
+from playwright.sync_api import Locator, Page, expect
+
+from engine.api import Engine, read_files
+from engine.drafts import process_key_of
+from web import create_app
+from web.modeler import MODELER_BUNDLE
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+SCREENSHOT = ROOT / "build" / "screenshots" / "modeler.png"
+"""Written by the designer's test; the README shows it (build/ is git-ignored)."""
+
+
+@pytest.fixture
+def site(plan_engine: Engine) -> Iterator[str]:
+    require(None if MODELER_BUNDLE.exists() else "the modeler is not built: npm run build")
+    plan_engine.set_password("itc.designer", PASSWORD)
+    plan_engine.deploy(read_files([PROCESSES]), actor="test")
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+        yield url
+
+
+def open_modeler(page: Page, site: str, process_key: str) -> None:
+    page.goto(f"{site}/processes/{process_key}/edit")
+    expect(page.locator("body[data-modeler-ready]")).to_have_attribute("data-modeler-ready", "true")
+
+
+def shape(page: Page, element_id: str) -> Locator:
+    return page.locator(f'#modeler-canvas g.djs-element[data-element-id="{element_id}"]')
+
+
+def select(page: Page, element_id: str) -> None:
+    """Select an element as a click would, also one the palette covers."""
+    page.evaluate(
+        "id => { const m = window.govflowModeler.modeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        element_id,
+    )
+
+
+def drag(page: Page, handle: Locator, target: Locator) -> None:
+    """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so),
+    hovering the target a moment so that the drop sees it."""
+    handle.hover()
+    end = target.bounding_box()
+    assert end is not None
+    x, y = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
+    page.mouse.down()
+    page.mouse.move(x, y, steps=10)
+    page.mouse.move(x + 1, y + 1)
+    page.mouse.up()
+
+
+def test_a_designer_adds_a_task_and_deploys_version_2(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    log_in(page, site, user="itc.designer")
+    open_modeler(page, site, "data_upgrade_plan")
+    expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
+    palette_task = page.locator('.djs-palette [data-action="create.task"]')
+    expect(palette_task).to_have_attribute("aria-label", "Tạo nhiệm vụ")
+
+    shape(page, "record_product").click()
+    page.locator('.djs-context-pad [data-action="append.append-task"]').click()
+    page.keyboard.type("Kiểm tra kết quả")
+    page.locator("#modeler-properties").click(position={"x": 5, "y": 5})  # ends the label
+    page.locator('.djs-context-pad [data-action="replace"]').click()
+    page.locator('[data-id="replace-with-user-task"]').click()
+    new_task = page.evaluate("window.govflowModeler.modeler.get('selection').get()[0].id")
+
+    page.wait_for_timeout(500)
+    page.locator(".bio-properties-panel-group-header", has_text="Giao việc").click()
+    page.get_by_label("Đơn vị").select_option("ITC")
+    page.locator(".bio-properties-panel-group-header", has_text="Thời hạn (ngày làm việc)").click()
+    page.get_by_label("Hạn sau số ngày làm việc").fill("5")
+    page.get_by_label("Nhắc trước hạn").fill("2WD")
+
+    badge = page.locator(f'.djs-overlays[data-container-id="{new_task}"] .govflow-problem')
+    expect(badge).to_have_attribute(
+        "title", "không có luồng tuần tự đi ra, và không phải sự kiện kết thúc"
+    )
+    expect(page.locator("#modeler-problems")).to_contain_text(new_task)
+    expect(page.locator("#modeler-deploy")).to_be_disabled()
+
+    select(page, new_task)
+    connect = page.locator('.djs-context-pad [data-action="connect"]')
+    drag(page, connect, shape(page, "end"))
+    connected = "id => window.govflowModeler.modeler.get('elementRegistry').get(id).outgoing.length"
+    assert page.evaluate(connected, new_task) == 1
+    expect(badge).to_have_count(0)
+    expect(page.locator("#modeler-problem-count")).to_have_text("Không phát hiện lỗi.")
+    expect(page.locator("#modeler-deploy")).to_be_enabled()
+
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Đã lưu bản nháp: data_upgrade_plan")
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    draft = plan_engine.draft("data_upgrade_plan", "itc.designer")
+    assert draft is not None and 'camunda:dueDate="${add_working_days(now(), 5)}"' in draft.xml
+    assert '<camunda:property name="reminder" value="2WD" />' in draft.xml
+
+    page.get_by_label("Ghi chú thay đổi (bắt buộc khi triển khai)").fill("Thêm bước kiểm tra")
+    page.get_by_role("button", name="Triển khai thành phiên bản mới").click()
+    expect(page.locator("#modeler-status")).to_have_text(
+        "Đã triển khai data_upgrade_plan phiên bản 2."
+    )
+    version = {(d.process_key, d.version): d for d in plan_engine.definition_page().items}
+    assert version["data_upgrade_plan", 2].note == "Thêm bước kiểm tra"
+    assert version["data_upgrade_plan", 2].deployed_by == "itc.designer"
+    meta_units = plan_engine.latest_source("data_upgrade_plan")
+    assert 'camunda:candidateGroups="ITC"' in meta_units
+
+
+def test_every_shipped_process_opens_and_saves_back_unchanged(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    log_in(page, site, user="itc.designer")
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        process_key = process_key_of(path.read_text(encoding="utf-8"))
+        open_modeler(page, site, process_key)
+        expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")
+        xml = page.evaluate("window.govflowModeler.currentXml()")
+        files = plan_engine.with_called_files(path.name, xml.encode())
+        result = plan_engine.deploy(files, actor="itc.designer", note="-")
+        assert result.created == [], path.name
+        assert (process_key, 1) in result.unchanged
+
+
+def test_in_english_timers_preview_and_messages_come_from_other_processes(
+    page: Page, site: str
+) -> None:
+    log_in(page, site, user="itc.designer")
+    page.goto(f"{site}/lang/en")
+    open_modeler(page, site, "data_upgrade_plan")
+    expect(page.locator('.djs-palette [data-action="create.task"]')).to_have_attribute(
+        "aria-label", "Create task"
+    )
+    shape(page, "draft").click()
+    panel = page.locator("#modeler-properties")
+    panel.locator(".bio-properties-panel-group-header", has_text="User assignment").click()
+    expect(panel.get_by_label("Unit")).to_have_value("${owner_unit}")
+    expect(panel.locator(".bio-properties-panel-group-header").first).to_have_text("General")
+    headers = panel.locator(".bio-properties-panel-group-header")
+    expect(headers.filter(has_text="Form fields")).to_have_count(1)
+    expect(headers.filter(has_text="Task listeners")).to_have_count(0)  # govflow refuses them
+    select(page, "record_product")
+    headers.filter(has_text="Script").click()
+    expect(panel.get_by_label("Script", exact=True)).to_have_value(re.compile(r"^product = \{"))
+
+    open_modeler(page, site, "yearly_training")  # R5/2021-06-01T00:00:00+07:00/P1Y
+    select(page, "start")  # under the palette
+    panel.locator(".bio-properties-panel-group-header", has_text="Next firings").click()
+    firings = panel.locator(".govflow-firings li")
+    expect(firings).to_have_count(5)
+    expect(firings.first).to_have_text("01/06/2021 00:00 · working day")
+    expect(firings.last).to_have_text("01/06/2025 00:00 · not a working day")  # a Sunday
+
+    open_modeler(page, site, "sharing_service_publication")
+    select(page, "database_live")  # its message start event
+    panel.locator(".bio-properties-panel-group-header", has_text="Used by other processes").click()
+    panel.get_by_label("Message name").select_option("portal_acknowledgement")
+    reference = (
+        "() => window.govflowModeler.modeler.get('elementRegistry').get('database_live')"
+        ".businessObject.eventDefinitions[0].messageRef.name"
+    )
+    assert page.evaluate(reference) == "portal_acknowledgement"
+    assert 'name="portal_acknowledgement"' in page.evaluate("window.govflowModeler.currentXml()")

@@ -1,0 +1,115 @@
+// The modeler page (/processes/<key>/edit, /processes/new): bpmn-js's Modeler with the
+// properties panel, govflow's properties and live validation; save a draft or deploy
+// the next version with a change note. The page's settings come from the JSON in
+// #modeler-config (web/modeler.py); no inline script (the Content-Security-Policy).
+
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import './modeler.css';
+
+import Modeler from 'bpmn-js/lib/Modeler';
+import {
+  BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
+} from 'bpmn-js-properties-panel';
+import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+
+import { govflowPropertiesModule } from './properties';
+import { translateModule } from './translate';
+import { liveValidation } from './validation';
+
+const started = performance.now();
+const config = JSON.parse(document.getElementById('modeler-config').textContent);
+const status = document.getElementById('modeler-status');
+const text = (english) => config.words[english] || english;
+
+config.post = async (url, body) => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': config.csrfToken },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (!response.ok) throw answer;
+  return answer;
+};
+
+const modeler = new Modeler({
+  container: '#modeler-canvas',
+  propertiesPanel: { parent: '#modeler-properties' },
+  additionalModules: [
+    BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
+    CamundaBehaviorsModule, govflowPropertiesModule(config), translateModule(config.words),
+  ],
+  moddleExtensions: { camunda: camundaModdle },
+});
+
+const deployButton = document.getElementById('modeler-deploy');
+const validation = liveValidation(modeler, config, {
+  list: document.getElementById('modeler-problems'),
+  summary: document.getElementById('modeler-problem-count'),
+  onChecked: (errors) => { deployButton.disabled = errors > 0; },
+  onPending: () => { deployButton.disabled = true; },
+});
+
+async function open() {
+  const source = await fetch(config.urls.source, { headers: { Accept: 'application/xml' } });
+  const { warnings } = await modeler.importXML(await source.text());
+  modeler.get('canvas').zoom('fit-viewport');
+  const list = document.getElementById('modeler-warnings');
+  list.replaceChildren(...warnings.map((warning) => {
+    const item = document.createElement('li');
+    item.textContent = warning.message;
+    return item;
+  }));
+  document.body.dataset.importWarnings = String(warnings.length);
+  document.body.dataset.readyMs = String(Math.round(performance.now() - started));
+  document.body.dataset.modelerReady = 'true';
+  validation.check();
+}
+
+async function currentXml() {
+  const { xml } = await modeler.saveXML({ format: true });
+  return xml;
+}
+
+function say(message, isError) {
+  status.textContent = message;
+  status.className = isError ? 'flash error' : 'flash success';
+}
+
+document.getElementById('modeler-save').addEventListener('click', async () => {
+  try {
+    const saved = await config.post(config.urls.draft, { xml: await currentXml() });
+    say(`${text('Draft saved')}: ${saved.process_key}, ${saved.saved_at}`);
+  } catch (problem) {
+    say(problem.title || String(problem), true);
+  }
+});
+
+document.getElementById('modeler-deploy-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const note = document.getElementById('modeler-note').value;
+  try {
+    const result = await config.post(config.urls.deploy, { xml: await currentXml(), note });
+    say(result.message);
+  } catch (problem) {
+    say(problem.title || String(problem), true);
+    if (problem.problems) validation.show(problem.problems);
+  }
+});
+
+document.getElementById('modeler-download').addEventListener('click', async () => {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([await currentXml()], { type: 'application/xml' }));
+  link.download = `${config.processKey || 'process'}.bpmn`;
+  link.click();
+});
+
+window.govflowModeler = { modeler, currentXml };
+open().catch((error) => {
+  say(error.message || String(error), true);
+  document.body.dataset.modelerReady = 'failed';
+});
