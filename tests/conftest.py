@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from demo_world import plan_settings
 from environment import CHROMIUM, require
 from live_site import watched_page
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -23,7 +24,6 @@ from sqlalchemy import create_engine, text
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
-from engine.settings import Settings
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 POSTGRES_URL = os.environ.get(
@@ -68,8 +68,8 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
 
 
-@pytest.fixture
-def postgres_url(postgres_ready: None) -> Iterator[str]:
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
     """A URL whose connections work in a fresh schema, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -79,6 +79,12 @@ def postgres_url(postgres_ready: None) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_ready: None) -> Iterator[str]:
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -104,13 +110,7 @@ def engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
 @pytest.fixture
 def plan_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
     """An Engine with the shipped organisation and calendar, whatever the working directory."""
-    processes = Path(__file__).parent.parent / "processes"
-    settings = replace(
-        Settings.from_env(),
-        units_file=processes / "units.yaml",
-        calendar_file=processes / "calendar.yaml",
-    )
-    engine = Engine(db_url, clock=clock, settings=settings)
+    engine = Engine(db_url, clock=clock, settings=plan_settings())
     engine.upgrade_schema()
     yield engine
     engine.close()

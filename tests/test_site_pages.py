@@ -1,0 +1,83 @@
+"""Every page as each role, in Chromium, on a database with content: every link the
+pages offer opens (no 403, 404 or 5xx), axe-core finds no violation, no page is wider
+than a 390 px phone, no English is left on the Vietnamese pages, and each page's
+screenshots at 1366 px and 390 px are written to ``screenshots/``.
+
+One live server per database serves the whole module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import START, fresh_postgres_schema
+from demo_world import ROLES, build_demo_world, plan_settings
+from environment import require
+from live_site import log_in, serving, watched_page
+from page_checks import (
+    AXE_JS,
+    DESKTOP,
+    axe_violations,
+    english_left,
+    screenshot,
+    wider_than_a_phone,
+)
+from playwright.sync_api import Browser, Page
+from site_crawl import shape, walk
+
+from engine.api import Engine
+from engine.clock import ManualClock
+from web import create_app
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo-like world served over HTTP, once per database for the whole module."""
+    if request.param == "sqlite":
+        yield from _served(f"sqlite:///{tmp_path_factory.mktemp('site') / 'govflow.db'}")
+    else:
+        request.getfixturevalue("postgres_ready")
+        with fresh_postgres_schema() as url:
+            yield from _served(url)
+
+
+def _served(url: str) -> Iterator[str]:
+    require(None if AXE_JS.exists() else f"no axe-core at {AXE_JS} (npm ci)")
+    clock = ManualClock(START)
+    engine = Engine(url, clock=clock, settings=plan_settings())
+    engine.upgrade_schema()
+    build_demo_world(engine, clock)
+    with serving(create_app({"SECRET_KEY": "site-test"}, engine=engine)) as site:
+        yield site
+    engine.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches_opens_reads_and_fits(
+    browser: Browser, demo_site: str, role: str, request: pytest.FixtureRequest
+) -> None:
+    problems: list[str] = []
+    database = request.node.callspec.params["demo_site"]
+
+    def check(page: Page, url: str) -> None:
+        problems.extend(f"{url}: axe {found}" for found in axe_violations(page))
+        problems.extend(f"{url}: English “{text}”" for text in english_left(page))
+        name = f"{role}{shape(url).replace('/', '_').replace('?', '~')}"
+        if database == "sqlite":
+            screenshot(page, f"{name}@1366")
+        width = wider_than_a_phone(page)
+        if width is not None:
+            problems.append(f"{url}: {width} px wide on a 390 px phone")
+        if database == "sqlite":
+            screenshot(page, f"{name}@390")
+        page.set_viewport_size(DESKTOP)
+
+    with watched_page(browser) as page:
+        page.set_viewport_size(DESKTOP)
+        log_in(page, demo_site, user=ROLES[role])
+        crawl = walk(page, demo_site, "/tasks", check)
+    print(f"{role}: {len(crawl.answers)} links, {len(crawl.shapes)} pages")
+    assert crawl.failures() + problems == []
