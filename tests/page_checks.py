@@ -29,7 +29,7 @@ def axe_violations(page: Page) -> list[str]:
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;0")
     found = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
+            .map(v => `${v.id} (${v.impact}): ` + v.nodes.map(n => n.target.join(' ')))"""
     )
     return list(found)
 

@@ -128,7 +128,7 @@ def test_staff_do_not_reach_the_supervisors_pages(page: Page, site: str) -> None
     expect(page.get_by_role("link", name="Hồ sơ quy trình")).to_have_count(0)
     response = page.goto(f"{site}/overdue")
     assert response is not None and response.status == 403
-    expect(page.get_by_role("alert")).to_contain_text("supervisor")
+    expect(page.get_by_role("alert")).to_have_text("Chức năng này dành cho vai trò: giám sát.")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

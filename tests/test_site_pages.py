@@ -8,7 +8,6 @@ One live server per database serves the whole module."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import START, fresh_postgres_schema

@@ -33,6 +33,7 @@ from engine.views import InboxCounts, NotificationView
 from web import engine_of, policy
 from web.access import checked_task
 from web.auth import caller, check_password, log_in, log_out
+from web.error_words import error_text
 from web.i18n import LANGUAGES, local_time
 from web.list_filters import TASK_STATUSES, task_filter
 from web.paging import page_links, page_request, url_with
@@ -157,7 +158,7 @@ def _then_task_page(task_id: str, command: Callable[[], object], done: str) -> R
     try:
         command()
     except GovflowError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         flash(done, "success")
     return redirect(url_for("pages.task_page", task_id=task_id))

@@ -39,6 +39,7 @@ from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
 from web.diagram_states import element_states, states_json, tasks_by_element
+from web.error_words import error_text
 from web.history_words import HistoryLine, in_words, is_document, value_text
 from web.i18n import input_problems, local_time
 from web.list_filters import instance_filter
@@ -246,7 +247,7 @@ def instance_action(instance_id: int, action: str) -> ResponseReturnValue:
     try:
         commands[action](instance_id, actor=actor)
     except GovflowError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         flash(str(_DONE[action]), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance_id))
