@@ -1,10 +1,10 @@
 """Walk a live site as one user by following the links its pages offer.
 
 Every link is fetched (with the user's cookies) and must answer neither 404 nor 5xx,
-nor 403: a page must not offer what its reader may not open. Pages are visited in the
-browser once per shape (the path with its ids and the names of its query, so the
-hundredth task page is not checked again), and each visited page is handed to the
-caller's checks.
+nor 403: a page must not offer what its reader may not open. Every page found is opened
+in the browser for its links; the first page of each shape (its path with the ids
+left out, so the hundredth task page is not checked again) is handed to the caller's
+checks.
 """
 
 from __future__ import annotations
@@ -12,20 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
 SKIPPED_PATHS = ("/lang/",)
 """Switching the language is no page, and would change the language of the rest."""
+_PROCESS = re.compile(r"/processes/\w+/")
 _ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
 
 
 def shape(url: str) -> str:
-    """``/instances/{id}/incident?status`` for ``/instances/7/incident?status=running``."""
-    parts = urlsplit(url)
-    names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    return _ID.sub("/{id}", parts.path) + ("?" + "&".join(names) if names else "")
+    """``/instances/{id}/incident`` for ``/instances/7/incident?status=running``: one
+    template, whatever the ids, the process and the filters of the list."""
+    path = _PROCESS.sub("/processes/{key}/", urlsplit(url).path)
+    return _ID.sub("/{id}", path)
 
 
 @dataclass
@@ -55,11 +56,12 @@ def walk(page: Page, site: str, start: str, visit: Callable[[Page, str], None]) 
         answer = page.request.get(site + url, max_redirects=0, fail_on_status_code=False)
         crawl.answers[url] = answer.status
         is_page = answer.ok and answer.headers.get("content-type", "").startswith("text/html")
-        if not is_page or shape(url) in crawl.shapes:
+        if not is_page:
             continue
-        crawl.shapes[shape(url)] = url
         page.goto(site + url)
-        visit(page, url)
+        if shape(url) not in crawl.shapes:
+            crawl.shapes[shape(url)] = url
+            visit(page, url)
         for link in _links(page, site):
             crawl.offered_on.setdefault(link, url)
             queue.append(link)
