@@ -17,12 +17,13 @@ from live_site import log_in, serving, watched_page
 from page_checks import (
     AXE_JS,
     DESKTOP,
+    PHONE,
     axe_violations,
     english_left,
     screenshot,
     wider_than_a_phone,
 )
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from site_crawl import shape, walk
 
 from engine.api import Engine
@@ -80,3 +81,28 @@ def test_every_page_a_role_reaches_opens_reads_and_fits(
         crawl = walk(page, demo_site, "/tasks", check)
     print(f"{role}: {len(crawl.answers)} links, {len(crawl.shapes)} pages")
     assert crawl.failures() + problems == []
+
+
+def test_a_phone_folds_the_menu_and_the_keyboard_skips_to_the_content(
+    browser: Browser, demo_site: str
+) -> None:
+    with watched_page(browser) as page:
+        log_in(page, demo_site, user=ROLES["supervisor"])
+        menu = page.get_by_role("navigation", name="Danh mục chính")
+        expect(menu.get_by_role("link", name="Quá hạn", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Danh mục")).to_be_hidden()
+
+        page.set_viewport_size(PHONE)
+        expect(menu).to_be_hidden()
+        page.get_by_role("button", name="Danh mục").click()
+        expect(page.get_by_role("button", name="Danh mục")).to_have_attribute(
+            "aria-expanded", "true"
+        )
+        menu.get_by_role("link", name="Quá hạn", exact=True).click()
+        expect(page.get_by_role("heading", name="Nhiệm vụ quá hạn theo đơn vị")).to_be_visible()
+
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Chuyển đến nội dung chính")
+        expect(skip).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("main")).to_be_focused()

@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         access,
         api,
         auth,
+        content_names,
         design,
         errors,
         headers,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     access.init_access(app)
     headers.init_headers(app)
     i18n.init_i18n(app)
+    content_names.init_content_names(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
