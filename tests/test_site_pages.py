@@ -106,3 +106,12 @@ def test_a_phone_folds_the_menu_and_the_keyboard_skips_to_the_content(
         expect(skip).to_be_focused()
         page.keyboard.press("Enter")
         expect(page.get_by_role("main")).to_be_focused()
+
+
+def test_the_english_check_sees_english(browser: Browser, demo_site: str) -> None:
+    """The crawl's check for English left on a page finds the English pages' texts."""
+    with watched_page(browser) as page:
+        log_in(page, demo_site, user=ROLES["staff"])
+        assert english_left(page) == []
+        page.get_by_role("link", name="EN").click()
+        assert "Open tasks of my units" in english_left(page)
