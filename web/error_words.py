@@ -52,6 +52,9 @@ _MISSING = {
     "attachment_id": lazy_gettext("There is no document %(id)s, or you may not see it."),
 }
 
+_CONFLICTS = {"no_incident": lazy_gettext("The process instance has no incident to retry.")}
+"""Conflicts by their ``reason`` detail."""
+
 
 def error_page_words(status: int) -> tuple[str, str]:
     """The title and the explanation of an error page for ``status``."""
@@ -77,6 +80,8 @@ def error_text(error: GovflowError) -> str:
 def _conflict_text(error: GovflowError) -> str:
     """A command that no longer applies: a task claimed or done, an instance not running."""
     details = error.details
+    if details.get("reason") in _CONFLICTS:
+        return str(_CONFLICTS[str(details["reason"])])
     if details.get("claimed_by"):
         return gettext("The task is claimed by %(who)s.", who=details["claimed_by"])
     if "state" in details:

@@ -33,6 +33,7 @@ from engine.views import InboxCounts, NotificationView
 from web import engine_of, policy
 from web.access import checked_task
 from web.auth import caller, check_password, log_in, log_out
+from web.content_names import task_name
 from web.error_words import error_text
 from web.i18n import LANGUAGES, local_time
 from web.list_filters import TASK_STATUSES, task_filter
@@ -217,7 +218,7 @@ def _notification_text(notification: NotificationView) -> str:
     task = notification.task
     if task is None:
         return notification.message
-    params = {"name": task.name, "unit": task.unit or "-", "due": local_time(task.due_at)}
+    params = {"name": task_name(task), "unit": task.unit or "-", "due": local_time(task.due_at)}
     if notification.kind == "task_reminder_sent":
         return _("Reminder: “%(name)s” (%(unit)s) is due on %(due)s.", **params)
     if notification.kind == "task_overdue":
