@@ -16,6 +16,7 @@ SCREENSHOTS = ROOT / "screenshots"
 """Where the browser tests write every page's screenshots (git-ignored)."""
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+_NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))"
 _VI_CATALOGUE = ROOT / "web" / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
 
 
@@ -37,6 +38,7 @@ def axe_violations(page: Page) -> list[str]:
 def wider_than_a_phone(page: Page) -> int | None:
     """The page's width at 390 px when it is wider than the screen, else None."""
     page.set_viewport_size(PHONE)
+    page.evaluate(_NEXT_FRAME)  # the page's resize handlers have run
     width = int(page.evaluate("() => document.scrollingElement.scrollWidth"))
     return width if width > PHONE["width"] else None
 
@@ -45,6 +47,12 @@ def screenshot(page: Page, name: str) -> None:
     """The whole page at the current width, as ``screenshots/NAME.png``."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def clear_screenshots() -> None:
+    """Those of an earlier run go: the folder shows the pages as they are now."""
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
 
 
 def english_left(page: Page) -> list[str]:

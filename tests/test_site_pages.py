@@ -19,6 +19,7 @@ from page_checks import (
     DESKTOP,
     PHONE,
     axe_violations,
+    clear_screenshots,
     english_left,
     screenshot,
     wider_than_a_phone,
@@ -37,6 +38,7 @@ def demo_site(
 ) -> Iterator[str]:
     """The demo-like world served over HTTP, once per database for the whole module."""
     if request.param == "sqlite":
+        clear_screenshots()
         yield from _served(f"sqlite:///{tmp_path_factory.mktemp('site') / 'govflow.db'}")
     else:
         request.getfixturevalue("postgres_ready")
@@ -65,12 +67,13 @@ def test_every_page_a_role_reaches_opens_reads_and_fits(
     def check(page: Page, url: str) -> None:
         problems.extend(f"{url}: axe {found}" for found in axe_violations(page))
         problems.extend(f"{url}: English “{text}”" for text in english_left(page))
-        name = f"{role}{shape(url).replace('/', '_').replace('?', '~')}"
+        name = role + shape(url).replace("/", "_").replace("{", "").replace("}", "")
         if database == "sqlite":
             screenshot(page, f"{name}@1366")
         width = wider_than_a_phone(page)
         if width is not None:
             problems.append(f"{url}: {width} px wide on a 390 px phone")
+        problems.extend(f"{url} (phone): axe {found}" for found in axe_violations(page))
         if database == "sqlite":
             screenshot(page, f"{name}@390")
         page.set_viewport_size(DESKTOP)
