@@ -118,3 +118,16 @@ def test_the_english_check_sees_english(browser: Browser, demo_site: str) -> Non
         assert english_left(page) == []
         page.get_by_role("link", name="EN").click()
         assert "Open tasks of my units" in english_left(page)
+
+
+@pytest.mark.parametrize("path", ["/login", "/no-such-page"])
+def test_the_log_in_and_error_pages_pass_axe_and_fit_a_phone(
+    browser: Browser, demo_site: str, path: str
+) -> None:
+    with watched_page(browser) as page:
+        if path != "/login":
+            log_in(page, demo_site, user=ROLES["staff"])
+        page.goto(demo_site + path)
+        assert axe_violations(page) == []
+        assert wider_than_a_phone(page) is None
+        assert axe_violations(page) == []
