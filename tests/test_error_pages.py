@@ -87,6 +87,21 @@ def test_a_claim_taken_meanwhile_is_said_in_vietnamese(app: Flask, plan_engine: 
     assert "Nhiệm vụ đang do itc.head nhận xử lý." in page.get_data(as_text=True)
 
 
+def test_a_task_of_a_suspended_instance_or_done_says_why_in_vietnamese(
+    app: Flask, plan_engine: Engine
+) -> None:
+    client = logged_in(app)
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
+    plan_engine.suspend(task.instance_id, actor="itc.head")
+    page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "Hồ sơ quy trình đang ở trạng thái “tạm dừng”" in page
+
+    plan_engine.resume(task.instance_id, actor="itc.head")
+    plan_engine.complete(task.id, {"score": 5}, actor="itc.staff")
+    page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "Nhiệm vụ không còn mở: đã hoàn thành." in page
+
+
 def test_a_body_over_the_limit_is_a_vietnamese_413(plan_engine: Engine) -> None:
     config = {"TESTING": True, "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 64}
     client = create_app(config, engine=plan_engine).test_client()

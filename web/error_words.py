@@ -87,8 +87,8 @@ def _conflict_text(error: GovflowError) -> str:
     if "state" in details:
         state = status_label(str(details["state"]))
         return gettext("The task is no longer open: %(state)s.", state=state)
-    if "status" in details:
-        status = status_label(str(details["status"]))
+    if "instance_status" in details:
+        status = status_label(str(details["instance_status"]))
         return gettext("The process instance is %(status)s: it takes no command.", status=status)
     return error_page_words(409)[1]
 

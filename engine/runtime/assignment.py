@@ -103,7 +103,7 @@ def check_active(instance: InstanceRecord | ProcessInstance) -> None:
         raise Conflict(
             f"instance {instance.id} is {instance.status}",
             instance_id=instance.id,
-            status=instance.status,
+            instance_status=instance.status,
         )
 
 
