@@ -86,6 +86,18 @@ def test_every_page_a_role_reaches_opens_reads_and_fits(
     assert crawl.failures() + problems == []
 
 
+def test_every_page_opens_in_english_with_the_processes_english_names(
+    browser: Browser, demo_site: str
+) -> None:
+    """The supervisor, who reaches the most pages, in English: every link opens."""
+    with watched_page(browser) as page:
+        log_in(page, demo_site, user=ROLES["supervisor"])
+        page.get_by_role("link", name="EN").click()
+        expect(page.get_by_role("link", name="Plan the training conference").first).to_be_visible()
+        crawl = walk(page, demo_site, "/tasks", lambda _page, _url: None)
+    assert crawl.failures() == []
+
+
 def test_a_phone_folds_the_menu_and_the_keyboard_skips_to_the_content(
     browser: Browser, demo_site: str
 ) -> None:
