@@ -311,10 +311,10 @@ def _wording(deadline: Deadline, task: HumanTask) -> tuple[str, str]:
         vi = f"Nhiệm vụ “{task.name}” ({where}, đơn vị {unit}) đã quá hạn ({due}) mà chưa xong."
         en = f"The task '{task.name}' ({where}, unit {unit}) was due on {due} and is not done."
     else:
-        subject = f"Báo cáo cấp trên (bước {deadline.step}): {task.name} quá hạn"
+        subject = f"Chuyển cấp trên (bước {deadline.step}): {task.name} quá hạn"
         vi = (
             f"Nhiệm vụ “{task.name}” ({where}, đơn vị {unit}) hạn {due} vẫn chưa hoàn thành "
-            f"(báo cáo cấp trên bước {deadline.step})."
+            f"(chuyển cấp trên, bước {deadline.step})."
         )
         en = (
             f"The task '{task.name}' ({where}, unit {unit}) was due on {due} and is still "

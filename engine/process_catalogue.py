@@ -155,6 +155,15 @@ class ProcessCatalogue(AuditTrail):
     def timer_firings(self, kind: str, text: str) -> list[Firing]:
         """The next five firings of a timer as drawn (the modeler's preview)."""
         return next_firings(kind, text, self.clock.now(), self.calendar)
+    def names_in(self, language: str) -> dict[str, dict[str, str]]:
+        """The names the latest version of each process gives in ``language``: the
+        property ``name_<language>`` of the process and of each user task (see
+        processes/README.md). Process key -> {"": the process's, task id: the task's}."""
+        with self.db.reading() as session:
+            return {
+                definition.process_key: _names(definition.meta or {}, f"name_{language}")
+                for definition in queries.latest_definitions(session)
+            }
 
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
@@ -166,3 +175,10 @@ def _started_by_hand(meta: dict[str, Any]) -> bool:
     if "start_by_hand" in meta:
         return bool(meta["start_by_hand"])
     return not meta.get("start_timer") and not meta.get("start_messages")
+
+
+def _names(meta: dict[str, Any], property_name: str) -> dict[str, str]:
+    named = {"": meta.get("properties", {}).get(property_name)}
+    for task_id, task in meta.get("tasks", {}).items():
+        named[task_id] = task.get("properties", {}).get(property_name)
+    return {element_id: name for element_id, name in named.items() if name}

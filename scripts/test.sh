@@ -13,6 +13,9 @@ python3 -m venv .venv
 
 # Browser tests (tests/test_bpmn_js.py): Debian's Chromium, driven by Playwright, and
 # bpmn-js from npm at the version in package-lock.json (with the modeler's bundle).
+# Browser tests (tests/test_bpmn_js.py, tests/test_site_pages.py): Debian's Chromium,
+# driven by Playwright, and bpmn-js and axe-core from npm at the versions in
+# package-lock.json.
 if [ ! -x /usr/bin/chromium ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -13,12 +13,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from demo_world import plan_settings
 from environment import CHROMIUM, require
 from live_site import watched_page
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -81,6 +82,10 @@ def _postgres_database(name: str) -> str:
 def postgres_template(postgres_ready: None) -> Iterator[str]:
     """The name of a PostgreSQL database migrated to the newest schema, once a session."""
     name = f"gf_template_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A URL whose connections work in a fresh schema, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
@@ -112,6 +117,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = tmp_path_factory.mktemp("template") / "govflow.db"
     upgrade_schema(f"sqlite:///{template}")
     return template
+def postgres_url(postgres_ready: None) -> Iterator[str]:
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -151,6 +159,7 @@ def _plan_engine(db_url: str, clock: ManualClock, endpoints: dict[str, str]) -> 
         http_endpoints=endpoints or Settings.from_env().http_endpoints,
     )
     engine = Engine(db_url, clock=clock, settings=settings)
+    engine = Engine(db_url, clock=clock, settings=plan_settings())
     engine.upgrade_schema()
     yield engine
     engine.close()

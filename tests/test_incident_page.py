@@ -118,4 +118,5 @@ def test_an_instance_without_incident_sends_the_supervisor_back(
     answer = supervisor.post(f"/instances/{first.instance_id}/incident", data={})
 
     assert answer.status_code == 302
-    assert "no incident to retry" in supervisor.get(answer.location).get_data(as_text=True)
+    page = supervisor.get(answer.location).get_data(as_text=True)
+    assert "Hồ sơ quy trình không có sự cố nào để chạy lại." in page

@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         api,
         audit_page,
         auth,
+        content_names,
         design,
         errors,
         headers,
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     access.init_access(app)
     headers.init_headers(app)
     i18n.init_i18n(app)
+    content_names.init_content_names(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)

@@ -270,7 +270,11 @@ def _enforce() -> ResponseReturnValue | None:
     if who.via_token and not rule.tokens:
         raise Forbidden("an API token may not do this; log in in person", endpoint=endpoint)
     if rule.roles and not who.has_role(*rule.roles):
-        raise Forbidden(f"this needs the role {' or '.join(rule.roles)}", username=who.username)
+        raise Forbidden(
+            f"this needs the role {' or '.join(rule.roles)}",
+            username=who.username,
+            roles=list(rule.roles),
+        )
     if rule.check is not None:
         g.checked_resource = rule.check(engine_of(current_app), who, request.view_args or {})
     return None

@@ -12,12 +12,14 @@ from engine.errors import InvalidDefinition
 from engine.views import DefinitionView
 from web import engine_of
 from web.auth import caller
+from web.definition_words import problem_words
 from web.paging import page_links, page_request
 from web.supervision import BPMN_VIEWER
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("design", __name__)
+blueprint.add_app_template_filter(problem_words, "problem_words")
 
 
 @blueprint.get("/processes")

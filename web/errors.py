@@ -10,8 +10,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import GovflowError
+from web.error_words import error_page_words, error_text, http_error_text
 
-__all__ = ["STATUS_BY_CODE", "register"]
+__all__ = ["STATUS_BY_CODE", "error_page", "register"]
 
 STATUS_BY_CODE = {
     "unauthenticated": 401,
@@ -30,8 +31,7 @@ def problem(error: GovflowError) -> ResponseReturnValue:
     status = STATUS_BY_CODE.get(error.code, 500)
     headers = _retry_after(error)
     if not _wants_json():
-        page = render_template("error.html", status=status, message=error.message)
-        return page, status, headers
+        return error_page(status, error_text(error)), status, headers
     response, status = _problem_document(status, error.message, error.to_dict())
     return response, status, headers
 
@@ -52,11 +52,20 @@ def _http_problem(error: HTTPException) -> ResponseReturnValue:
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     message = error.description or error.name or "error"
     if not _wants_json():
-        return render_template("error.html", status=status, message=message), status, headers
+        return error_page(status, http_error_text(error)), status, headers
     code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
     response, _ = _problem_document(status, message, {"code": code.replace(" ", "_")})
     response.headers.extend(headers)
     return response, status
+
+
+def error_page(status: int, message: str) -> str:
+    """The error page in the reader's language: what kind of error, then what happened."""
+    title, explanation = error_page_words(status)
+    shown = "" if message == explanation else message
+    return render_template(
+        "error.html", status=status, title=title, explanation=explanation, message=shown
+    )
 
 
 def _problem_document(status: int, title: str, details: dict) -> tuple[Response, int]:

@@ -33,6 +33,8 @@ from engine.views import InboxCounts, NotificationView
 from web import engine_of, policy
 from web.access import checked_task
 from web.auth import caller, check_password, log_in, log_out
+from web.content_names import task_name
+from web.error_words import error_text
 from web.i18n import LANGUAGES, local_time
 from web.list_filters import TASK_STATUSES, task_filter
 from web.paging import page_links, page_request, url_with
@@ -157,7 +159,7 @@ def _then_task_page(task_id: str, command: Callable[[], object], done: str) -> R
     try:
         command()
     except GovflowError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         flash(done, "success")
     return redirect(url_for("pages.task_page", task_id=task_id))
@@ -216,7 +218,7 @@ def _notification_text(notification: NotificationView) -> str:
     task = notification.task
     if task is None:
         return notification.message
-    params = {"name": task.name, "unit": task.unit or "-", "due": local_time(task.due_at)}
+    params = {"name": task_name(task), "unit": task.unit or "-", "due": local_time(task.due_at)}
     if notification.kind == "task_reminder_sent":
         return _("Reminder: “%(name)s” (%(unit)s) is due on %(due)s.", **params)
     if notification.kind == "task_overdue":

@@ -18,6 +18,7 @@ from engine.views import InstanceView
 from web import engine_of
 from web.auth import caller
 from web.diagram_states import element_states, states_json
+from web.error_words import error_text
 from web.i18n import input_problem
 from web.incident_words import VariablesForm, explain, read_variables, variable_text
 from web.supervision import BPMN_VIEWER
@@ -52,7 +53,7 @@ def fix_and_retry(instance_id: int) -> ResponseReturnValue:
         flash(_("The step failed again; the error below is the new one."), "error")
         return _page(engine.instance(instance_id), read), 422
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("supervision.instance_page", instance_id=instance_id))
     names = ", ".join(sorted(read.changes)) or _("none")
     flash(_("The step ran again (variables changed: %(names)s).", names=names), "success")

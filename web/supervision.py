@@ -39,10 +39,12 @@ from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
 from web.diagram_states import element_states, states_json, tasks_by_element
+from web.error_words import error_text
 from web.history_words import HistoryLine, in_words, is_document, value_text
 from web.i18n import input_problems, local_time
 from web.list_filters import instance_filter
 from web.paging import PageLinks, page_links, page_request, url_with
+from web.policy import sees_task
 from web.spreadsheet import XLSX, compliance_csv, compliance_rows, compliance_xlsx
 
 __all__ = ["blueprint"]
@@ -206,11 +208,13 @@ def cycle_label(cycle: InstanceView) -> str:
 
 @blueprint.get("/instances/<int:instance_id>")
 def instance_page(instance_id: int) -> ResponseReturnValue:
-    """The instance, its documents and its history, each list a page at a time."""
+    """The instance, its documents and its history, each list a page at a time; its
+    tasks link to their pages only for a reader who may open them."""
     engine, instance = engine_of(current_app), checked_instance()
     history = engine.history(instance_id)
     shown = engine.history_page(instance_id, page_request("history_"))
     documents = visible_documents(engine, caller(), instance_id, page_request("documents_"))
+    tasks = engine.tasks(instance_id=instance_id, status=None)
     by_element: dict[str, list[HistoryLine]] = defaultdict(list)
     for line in in_words(engine.organisation, history):
         by_element[line.element_id or ""].append(line)
@@ -220,7 +224,8 @@ def instance_page(instance_id: int) -> ResponseReturnValue:
         history=in_words(engine.organisation, shown.items),
         history_links=page_links(shown, "history_"),
         history_of=by_element,
-        tasks_of=tasks_by_element(engine.tasks(instance_id=instance_id, status=None)),
+        tasks_of=tasks_by_element(tasks),
+        openable={task.id for task in tasks if sees_task(caller(), task)},
         documents=documents.items,
         documents_links=page_links(documents, "documents_"),
         linkable={document.id for document in documents.items},
@@ -246,7 +251,7 @@ def instance_action(instance_id: int, action: str) -> ResponseReturnValue:
     try:
         commands[action](instance_id, actor=actor)
     except GovflowError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     else:
         flash(str(_DONE[action]), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance_id))

@@ -22,6 +22,8 @@ from engine.views import EventView, InstanceView, TaskView
 from web import engine_of
 from web.access import TABLE, task_choices
 from web.auth import caller
+from web.error_words import error_text
+from web.errors import error_page
 from web.i18n import file_size, input_problems
 
 __all__ = ["render_task", "submit_task"]
@@ -48,7 +50,7 @@ def submit_task(task: TaskView) -> ResponseReturnValue:
         page = render_task(task, errors=input_problems(exc), values=request.form, held=held_files)
         return page, 422
     except GovflowError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("pages.task_page", task_id=task.id))
     flash(_("Task “%(name)s” completed.", name=task.name), "success")
     return redirect(url_for("pages.inbox"))
@@ -70,7 +72,7 @@ def too_large_page() -> ResponseReturnValue:
             task = None
         if isinstance(task, TaskView):
             return render_task(task, errors={"": text}), 413
-    return render_template("error.html", status=413, message=text), 413
+    return error_page(413, text), 413
 
 
 def _values(fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -34,7 +34,11 @@ class TaskAssignment:
     def claim_task(self, session: Session, task_id: str, actor: str) -> TaskView:
         row, instance = self._lock_task(session, task_id)
         if row.assignee and row.assignee != actor:
-            raise Conflict(f"task is already claimed by {row.assignee}", task_id=task_id)
+            raise Conflict(
+                f"task is already claimed by {row.assignee}",
+                task_id=task_id,
+                claimed_by=row.assignee,
+            )
         return self._set_assignee(session, instance, row, actor, actor, "task_claimed")
 
     def unclaim_task(self, session: Session, task_id: str, claimant: str, actor: str) -> TaskView:
@@ -43,7 +47,11 @@ class TaskAssignment:
         own = claimant == actor
         if row.assignee != claimant and not (own and row.assignee is None):
             claimed_by = row.assignee or "nobody"
-            raise Conflict(f"task is claimed by {claimed_by}, not {claimant}", task_id=task_id)
+            raise Conflict(
+                f"task is claimed by {claimed_by}, not {claimant}",
+                task_id=task_id,
+                claimed_by=row.assignee,
+            )
         kind = "task_unclaimed" if own else "claim_released"
         return self._set_assignee(session, instance, row, None, actor, kind)
 
@@ -92,7 +100,11 @@ class TaskAssignment:
 
 def check_active(instance: InstanceRecord | ProcessInstance) -> None:
     if instance.status not in ACTIVE_STATUSES:
-        raise Conflict(f"instance {instance.id} is {instance.status}", instance_id=instance.id)
+        raise Conflict(
+            f"instance {instance.id} is {instance.status}",
+            instance_id=instance.id,
+            instance_status=instance.status,
+        )
 
 
 def not_open(session: Session, task_id: str) -> Conflict:
@@ -100,10 +112,12 @@ def not_open(session: Session, task_id: str) -> Conflict:
     row = rows.task_row(session, task_id)
     who = f" by {row.completed_by}" if row is not None and row.completed_by else ""
     state = row.status if row is not None else "gone"
-    return Conflict(f"task {task_id} is already {state}{who}", task_id=task_id)
+    return Conflict(f"task {task_id} is already {state}{who}", task_id=task_id, state=state)
 
 
 def check_claimant(row: Any, actor: str) -> None:
     """A claimed task is worked only by whoever claimed it."""
     if row.assignee and row.assignee != actor:
-        raise Conflict(f"task is claimed by {row.assignee}", task_id=row.id)
+        raise Conflict(
+            f"task is claimed by {row.assignee}", task_id=row.id, claimed_by=row.assignee
+        )

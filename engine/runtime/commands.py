@@ -226,7 +226,11 @@ class Runtime(TaskAssignment):
         work = self._restore(session, instance_id, actor)
         incidents = open_incidents(session, instance_id)
         if not incidents:
-            raise Conflict(f"instance {instance_id} has no incident to retry")
+            raise Conflict(
+                f"instance {instance_id} has no incident to retry",
+                instance_id=instance_id,
+                reason="no_incident",
+            )
         fixes, failed = clean_submission([], data), failed_tasks(work.workflow)
         work.record("incident_retried", data={"changes": data_changes(failed, fixes)})
         with spiff_time(work.now):

@@ -19,7 +19,9 @@
     viewer.get("eventBus").on("element.click", (event) => showPanel(event.element.id));
     box.dataset.ready = "true";
   } catch (err) {
-    status.textContent = String(err.message || err);
+    // In the page's language; bpmn-js's own words stay for maintainers, on hover.
+    status.textContent = box.dataset.failed;
+    status.title = String(err.message || err);
   }
 })();
 

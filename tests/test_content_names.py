@@ -1,0 +1,50 @@
+"""The processes' own words in the page's language: the English name a BPMN gives a
+process or a user task (the property ``name_en``) in English, its ``name`` otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from live_site import PASSWORD
+
+from engine.api import Engine, read_files
+from web import create_app
+
+PROCESSES = Path(__file__).parent.parent / "processes"
+DRAFT_VI = "Xây dựng kế hoạch hoàn thiện, nâng cấp, chuẩn hóa dữ liệu"
+DRAFT_EN = "Draft the plan to complete, upgrade and standardise the data"
+
+
+def _nasati_staff(plan_engine: Engine) -> tuple[FlaskClient, str]:
+    plan_engine.set_password("nasati.staff", PASSWORD)
+    plan_engine.deploy(read_files([PROCESSES / "data_upgrade_plan.bpmn"]))
+    instance = plan_engine.start("data_upgrade_plan", {"owner_unit": "NASATI"}, actor="itc.head")
+    client = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine).test_client()
+    client.post("/api/v1/session", json={"username": "nasati.staff", "password": PASSWORD})
+    (task,) = instance.open_tasks
+    return client, task.id
+
+
+def test_a_task_shows_its_english_name_in_english_and_its_name_in_vietnamese(
+    plan_engine: Engine,
+) -> None:
+    client, task_id = _nasati_staff(plan_engine)
+    inbox = client.get("/tasks").get_data(as_text=True)
+    assert DRAFT_VI in inbox and DRAFT_EN not in inbox
+
+    client.get("/lang/en")
+    inbox = client.get("/tasks").get_data(as_text=True)
+    assert DRAFT_EN in inbox and DRAFT_VI not in inbox
+    assert f"<h1>{DRAFT_EN}</h1>" in client.get(f"/tasks/{task_id}").get_data(as_text=True)
+
+
+def test_a_task_without_an_english_name_keeps_its_name(plan_engine: Engine) -> None:
+    plan_engine.deploy(read_files([Path(__file__).parent / "bpmn" / "five_tasks.bpmn"]))
+    _nasati_staff(plan_engine)
+    names = plan_engine.names_in("en")
+    assert names["five_tasks"] == {}
+    assert (
+        names["data_upgrade_plan"][""] == "II.2 Plan to complete, upgrade and standardise the data"
+    )
+    assert names["data_upgrade_plan"]["draft"] == DRAFT_EN

@@ -1,0 +1,61 @@
+"""The designers' pages say the common validation problems in Vietnamese, keeping the
+engine's ids, codes and details; a problem the table does not know stays as written."""
+
+from __future__ import annotations
+
+from bpmn_text import process
+
+from engine.api import Engine
+from web import create_app
+from web.definition_words import problem_words
+
+FILES = {
+    "broken.bpmn": b"<bpmn:definitions xmlns:bpmn='x'>\n  <oops>\n</bpmn:definitions>\n",
+    "unit.bpmn": process(
+        "unit",
+        """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work" camunda:candidateGroups="NOBODY"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+    ),
+    "script.bpmn": process(
+        "script",
+        """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="compute"/>
+    <bpmn:scriptTask id="compute" scriptFormat="python"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="compute" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+    ),
+}
+
+
+def test_the_common_problems_are_said_in_vietnamese(plan_engine: Engine) -> None:
+    problems = plan_engine.validate(FILES)
+    with create_app(
+        {"TESTING": True, "SECRET_KEY": "t"}, engine=plan_engine
+    ).test_request_context():
+        said = {(p.file, problem_words(p.message), problem_words(p.hint)) for p in problems}
+    assert (
+        "unit.bpmn",
+        "nhóm xử lý 'NOBODY' không phải là đơn vị có trong danh sách",
+        "dùng mã đơn vị hoặc tên nhóm đơn vị trong units.yaml, vd. DBO",
+    ) in said
+    assert (
+        "script.bpmn",
+        "tác vụ mã lệnh chưa có mã lệnh",
+        "viết mã lệnh, hoặc dùng một tác vụ thường",
+    ) in said
+    (broken,) = [s for s in said if s[0] == "broken.bpmn"]
+    assert broken[1].startswith("XML sai cú pháp: ") and broken[2] == "sửa cú pháp XML"
+
+
+def test_a_problem_the_table_does_not_know_stays_as_the_engine_wrote_it(
+    plan_engine: Engine,
+) -> None:
+    with create_app(
+        {"TESTING": True, "SECRET_KEY": "t"}, engine=plan_engine
+    ).test_request_context():
+        assert problem_words("complex gateways are not supported") == (
+            "complex gateways are not supported"
+        )

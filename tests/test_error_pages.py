@@ -1,0 +1,129 @@
+"""The error pages speak the reader's language: 403, 404, 413, 429 and 500 in
+Vietnamese by default, in English on request, and the engine's refusals in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from live_site import PASSWORD
+
+from engine.api import Engine, read_files
+from web import create_app
+
+BPMN_DIR = Path(__file__).parent / "bpmn"
+
+
+@pytest.fixture
+def app(plan_engine: Engine) -> Flask:
+    for username in ("itc.staff", "nasati.staff"):
+        plan_engine.set_password(username, PASSWORD)
+    plan_engine.deploy(read_files([BPMN_DIR / "five_tasks.bpmn"]))
+    config = {"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SECRET_KEY": "test"}
+    return create_app(config, engine=plan_engine)
+
+
+def logged_in(app: Flask, username: str = "itc.staff") -> FlaskClient:
+    """A client logged in as ``username``; its forms carry the CSRF token."""
+    client = app.test_client()
+    answer = client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
+    client.environ_base["HTTP_X_CSRFTOKEN"] = answer.json["csrf_token"]
+    return client
+
+
+def _said(page: str) -> tuple[str, str]:
+    """The page's heading and its alert, as the reader sees them."""
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    alert = re.search(r'role="alert">(.*?)</p>', page, re.S)
+    assert heading and alert, page
+    words = (" ".join(re.sub(r"<[^>]+>", " ", m.group(1)).split()) for m in (heading, alert))
+    return next(words), next(words)
+
+
+def test_a_page_of_another_role_is_refused_naming_the_role(app: Flask) -> None:
+    answer = logged_in(app).get("/overdue")
+    assert answer.status_code == 403
+    assert _said(answer.get_data(as_text=True)) == (
+        "Không có quyền truy cập (403)",
+        "Chức năng này dành cho vai trò: giám sát.",
+    )
+
+
+def test_an_unknown_address_and_a_task_of_another_unit_are_not_found(
+    app: Flask, plan_engine: Engine
+) -> None:
+    client = logged_in(app, "nasati.staff")
+    answer = client.get("/no-such-page")
+    assert answer.status_code == 404
+    heading, alert = _said(answer.get_data(as_text=True))
+    assert (heading, alert) == (
+        "Không tìm thấy trang (404)",
+        "Trang này không tồn tại hoặc bạn không có quyền xem.",
+    )
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks  # an ITC task
+    answer = client.get(f"/tasks/{task.id}")
+    assert answer.status_code == 404
+    assert _said(answer.get_data(as_text=True))[1] == (
+        f"Không có nhiệm vụ {task.id}, hoặc bạn không có quyền xem."
+    )
+
+
+def test_english_on_request(app: Flask) -> None:
+    client = logged_in(app)
+    client.get("/lang/en")
+    assert _said(client.get("/overdue").get_data(as_text=True)) == (
+        "Access refused (403)",
+        "This is for the role: supervisor.",
+    )
+
+
+def test_a_claim_taken_meanwhile_is_said_in_vietnamese(app: Flask, plan_engine: Engine) -> None:
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
+    plan_engine.claim(task.id, actor="itc.head")
+    page = logged_in(app).post(f"/tasks/{task.id}/claim", follow_redirects=True)
+    assert "Nhiệm vụ đang do itc.head nhận xử lý." in page.get_data(as_text=True)
+
+
+def test_a_task_of_a_suspended_instance_or_done_says_why_in_vietnamese(
+    app: Flask, plan_engine: Engine
+) -> None:
+    client = logged_in(app)
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
+    plan_engine.suspend(task.instance_id, actor="itc.head")
+    page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "Hồ sơ quy trình đang ở trạng thái “tạm dừng”" in page
+
+    plan_engine.resume(task.instance_id, actor="itc.head")
+    plan_engine.complete(task.id, {"score": 5}, actor="itc.staff")
+    page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
+    assert "Nhiệm vụ không còn mở: đã hoàn thành." in page
+
+
+def test_a_body_over_the_limit_is_a_vietnamese_413(plan_engine: Engine) -> None:
+    config = {"TESTING": True, "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 64}
+    client = create_app(config, engine=plan_engine).test_client()
+    answer = client.post("/login", data={"username": "x" * 200, "password": "y"})
+    assert answer.status_code == 413
+    assert _said(answer.get_data(as_text=True))[0] == "Dung lượng quá lớn (413)"
+
+
+def test_a_failure_of_the_server_is_a_vietnamese_500(
+    app: Flask, plan_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the disk is on fire")
+
+    client = logged_in(app)
+    monkeypatch.setattr(plan_engine, "notifications", broken)
+    answer = client.get("/notifications")
+    assert answer.status_code == 500
+    page = answer.get_data(as_text=True)
+    assert _said(page) == (
+        "Đã xảy ra lỗi (500)",
+        "Máy chủ gặp lỗi và đã ghi nhận lại. Hãy thử lại sau hoặc báo cho "
+        "Trung tâm Công nghệ thông tin.",
+    )
+    assert "disk is on fire" not in page

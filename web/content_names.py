@@ -1,0 +1,37 @@
+"""The processes' own words in the page's language: a process or a task shows the name
+its BPMN gives in that language (the property ``name_en`` of the process or the user
+task, see processes/README.md), else the BPMN's ``name``, Vietnamese in the shipped
+processes. Read once per request, and only for a language other than Vietnamese."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from engine.views import DefinitionView, TaskView
+from web import engine_of
+from web.i18n import DEFAULT_LANGUAGE, chosen_language
+
+__all__ = ["init_content_names", "process_name", "task_name"]
+
+
+def task_name(task: TaskView) -> str:
+    return _names().get(task.process_key, {}).get(task.element_id, task.name)
+
+
+def process_name(definition: DefinitionView) -> str:
+    return _names().get(definition.process_key, {}).get("", definition.name)
+
+
+def _names() -> dict[str, dict[str, str]]:
+    language = chosen_language()
+    if language == DEFAULT_LANGUAGE:
+        return {}
+    if "content_names" not in g:
+        g.content_names = engine_of(current_app).names_in(language)
+    names: dict[str, dict[str, str]] = g.content_names
+    return names
+
+
+def init_content_names(app: Flask) -> None:
+    app.jinja_env.filters["task_name"] = task_name
+    app.jinja_env.filters["process_name"] = process_name
