@@ -7,7 +7,7 @@ from bpmn_text import process
 
 from engine.api import Engine
 from web import create_app
-from web.definition_words import problem_words
+from web.problem_words import problem_words
 
 FILES = {
     "broken.bpmn": b"<bpmn:definitions xmlns:bpmn='x'>\n  <oops>\n</bpmn:definitions>\n",

@@ -12,7 +12,7 @@ from engine.errors import InvalidDefinition
 from engine.views import DefinitionView
 from web import engine_of
 from web.auth import caller
-from web.definition_words import problem_words
+from web.problem_words import problem_words
 from web.paging import page_links, page_request
 from web.supervision import BPMN_VIEWER
 
