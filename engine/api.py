@@ -55,7 +55,6 @@ class Engine(
     UserAccounts,
     UserAdministration,
     ProcessCatalogue,
-    ProcessCatalogue,
     Drafts,
     Listings,
     Inbox,

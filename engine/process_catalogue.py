@@ -13,21 +13,17 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import queries
 from engine.audit import AuditTrail
-from engine.clock import Clock
-from engine.definitions import validate_files
-from engine.definitions.version_diff import VersionDiff, diff_versions
 from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import validate_files
 from engine.definitions.references import called_processes, event_names
+from engine.definitions.version_diff import VersionDiff, diff_versions
 from engine.deployment import DeploymentResult, deploy_files
-from engine.errors import Conflict, DefinitionProblem, InvalidInput
 from engine.directory import UserDirectory
-
+from engine.errors import Conflict, DefinitionProblem, InvalidInput
 from engine.forms import with_choices
 from engine.store import Database
 from engine.timer_preview import Firing, next_firings
-from engine.units import Organisation
 from engine.views import DefinitionView
 
 __all__ = ["ProcessCatalogue"]
@@ -40,34 +36,24 @@ class ProcessCatalogue(AuditTrail):
     clock: Clock
     directory: UserDirectory
     calendar: WorkCalendar
-    organisation: Organisation
 
     def validate(self, files: Mapping[str, bytes]) -> list[DefinitionProblem]:
         return validate_files(files, self._known_units())
 
-    def deploy(self, files: Mapping[str, bytes], actor: str = "system") -> DeploymentResult:
+    def deploy(
+        self, files: Mapping[str, bytes], actor: str = "system", note: str | None = None
+    ) -> DeploymentResult:
         known_units, now = self._known_units(), self.clock.now()
         try:
             with self.db.writing() as session:
-                result = deploy_files(session, files, actor, now, known_units=known_units)
+                result = deploy_files(
+                    session, files, actor, now, known_units=known_units, note=note
+                )
                 if result.created:  # a deployment that changed nothing is no change
                     target = ", ".join(f"{key} v{version}" for key, version in result.created)
                     detail = {"created": result.created, "unchanged": result.unchanged}
                     self._audit(session, actor, "deployed", target, detail)
                 return result
-    def deploy(
-        self, files: Mapping[str, bytes], actor: str = "system", note: str | None = None
-    ) -> DeploymentResult:
-        try:
-            with self.db.writing() as session:
-                return deploy_files(
-                    session,
-                    files,
-                    actor,
-                    self.clock.now(),
-                    known_units=self._known_units(),
-                    note=note,
-                )
         except IntegrityError as exc:
             raise Conflict("another deployment of the same process ran at the same time") from exc
 
@@ -93,6 +79,7 @@ class ProcessCatalogue(AuditTrail):
             old = queries.definition_source(session, process_key, old_version)
             new = queries.definition_source(session, process_key, new_version)
         return diff_versions(old, new)
+
     def definition(self, process_key: str, version: int) -> DefinitionView:
         """One version, with who deployed it and their change note."""
         with self.db.reading() as session:
@@ -155,6 +142,7 @@ class ProcessCatalogue(AuditTrail):
     def timer_firings(self, kind: str, text: str) -> list[Firing]:
         """The next five firings of a timer as drawn (the modeler's preview)."""
         return next_firings(kind, text, self.clock.now(), self.calendar)
+
     def names_in(self, language: str) -> dict[str, dict[str, str]]:
         """The names the latest version of each process gives in ``language``: the
         property ``name_<language>`` of the process and of each user task (see

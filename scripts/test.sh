@@ -11,11 +11,9 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet -e '.[test]'
 .venv/bin/pybabel -q compile -d web/translations   # the pages' Vietnamese texts
 
-# Browser tests (tests/test_bpmn_js.py): Debian's Chromium, driven by Playwright, and
-# bpmn-js from npm at the version in package-lock.json (with the modeler's bundle).
-# Browser tests (tests/test_bpmn_js.py, tests/test_site_pages.py): Debian's Chromium,
-# driven by Playwright, and bpmn-js and axe-core from npm at the versions in
-# package-lock.json.
+# Browser tests (tests/test_bpmn_js.py, tests/test_site_pages.py, ...): Debian's Chromium,
+# driven by Playwright, and bpmn-js, the modeler's bundle and axe-core from npm at the
+# versions in package-lock.json.
 if [ ! -x /usr/bin/chromium ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

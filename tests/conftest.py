@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,7 +28,6 @@ from sqlalchemy import create_engine, make_url, text
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
-from engine.settings import Settings
 from engine.store import upgrade_schema
 from web.receiver import Receiver, start_receiver
 
@@ -78,37 +78,36 @@ def _postgres_database(name: str) -> str:
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
+@contextmanager
+def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """The URL of a new PostgreSQL database (a copy of ``template`` if given), dropped
+    afterwards."""
+    name = f"gf_{uuid.uuid4().hex[:12]}"
+    copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}{copy}"))
+    try:
+        yield _postgres_database(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_template(postgres_ready: None) -> Iterator[str]:
     """The name of a PostgreSQL database migrated to the newest schema, once a session."""
-    name = f"gf_template_{uuid.uuid4().hex[:12]}"
-@contextmanager
-def fresh_postgres_schema() -> Iterator[str]:
-    """A URL whose connections work in a fresh schema, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    upgrade_schema(_postgres_database(name))
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+    with fresh_postgres_database() as url:
+        upgrade_schema(url)
+        yield make_url(url).database or ""
 
 
 @pytest.fixture
 def postgres_url(postgres_template: str) -> Iterator[str]:
-    """The URL of a database of the test's own, at the newest schema, dropped afterwards."""
-    name = f"gf_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(
-            text(f"CREATE DATABASE {name} TEMPLATE {postgres_template} STRATEGY FILE_COPY")
-        )
-    yield _postgres_database(name)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+    """The URL of a database of the test's own, at the newest schema."""
+    with fresh_postgres_database(postgres_template) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -117,9 +116,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = tmp_path_factory.mktemp("template") / "govflow.db"
     upgrade_schema(f"sqlite:///{template}")
     return template
-def postgres_url(postgres_ready: None) -> Iterator[str]:
-    with fresh_postgres_schema() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -151,15 +147,10 @@ def plan_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
 
 
 def _plan_engine(db_url: str, clock: ManualClock, endpoints: dict[str, str]) -> Iterator[Engine]:
-    processes = Path(__file__).parent.parent / "processes"
-    settings = replace(
-        Settings.from_env(),
-        units_file=processes / "units.yaml",
-        calendar_file=processes / "calendar.yaml",
-        http_endpoints=endpoints or Settings.from_env().http_endpoints,
-    )
+    settings = plan_settings()
+    if endpoints:
+        settings = replace(settings, http_endpoints=endpoints)
     engine = Engine(db_url, clock=clock, settings=settings)
-    engine = Engine(db_url, clock=clock, settings=plan_settings())
     engine.upgrade_schema()
     yield engine
     engine.close()

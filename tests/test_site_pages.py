@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import START, fresh_postgres_schema
+from conftest import START, fresh_postgres_database
 from demo_world import ROLES, build_demo_world, plan_settings
 from environment import require
 from live_site import log_in, serving, watched_page
@@ -42,7 +42,7 @@ def demo_site(
         yield from _served(f"sqlite:///{tmp_path_factory.mktemp('site') / 'govflow.db'}")
     else:
         request.getfixturevalue("postgres_ready")
-        with fresh_postgres_schema() as url:
+        with fresh_postgres_database() as url:
             yield from _served(url)
 
 

@@ -12,8 +12,8 @@ from engine.errors import InvalidDefinition
 from engine.views import DefinitionView
 from web import engine_of
 from web.auth import caller
-from web.problem_words import problem_words
 from web.paging import page_links, page_request
+from web.problem_words import problem_words
 from web.supervision import BPMN_VIEWER
 
 __all__ = ["blueprint"]
