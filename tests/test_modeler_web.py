@@ -14,8 +14,8 @@ from flask_babel import gettext
 
 from engine.api import Engine, read_files
 from web import create_app
-from web.definition_words import MESSAGES, PATTERNS
 from web.modeler_words import WORDS
+from web.problem_words import PROBLEM_WORDS
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 UPGRADE = (PROCESSES / "data_upgrade_plan.bpmn").read_text()
@@ -154,7 +154,7 @@ def test_every_modeler_word_and_problem_has_its_vietnamese(app: Flask) -> None:
     with app.test_request_context():  # Vietnamese, the default
         untranslated = [
             text
-            for text in (*WORDS, *MESSAGES, *(template for _, template in PATTERNS))
+            for text in (*WORDS, *(words for _, words in PROBLEM_WORDS))
             if gettext(text) == text and text not in same_in_both
         ]
     assert untranslated == []

@@ -20,10 +20,10 @@ from flask_wtf.csrf import generate_csrf
 from engine.errors import InvalidDefinition, InvalidInput
 from web import engine_of
 from web.auth import caller
-from web.definition_words import problem_json
 from web.i18n import local_time
 from web.inputs import json_body
 from web.modeler_words import catalogue
+from web.problem_words import problem_json
 
 __all__ = ["MODELER_BUNDLE", "blueprint"]
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-__all__ = ["N_", "WORDS", "catalogue"]
+from web.i18n import N_
 
-
-def N_(text: str) -> str:
-    """Marks ``text`` for the catalogue (pybabel extracts ``N_``); translated when shown."""
-    return text
+__all__ = ["WORDS", "catalogue"]
 
 
 WORDS = (

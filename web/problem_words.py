@@ -1,4 +1,5 @@
-"""A BPMN file's validation problems in the reader's language, on the designers' pages.
+"""A BPMN file's validation problems in the reader's language, on the designers' pages
+and in the modeler.
 
 The engine words each problem in English, as ``govflow validate`` prints it; this
 table says the common ones again through the catalogue. Each entry is the engine's
@@ -11,37 +12,82 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
+from flask_babel import gettext
 
-__all__ = ["problem_words"]
+from engine.errors import DefinitionProblem
+from web.i18n import N_
 
-_WORDS = (
-    ("not well-formed XML: {detail}", _l("not well-formed XML: %(detail)s")),
-    ("fix the XML syntax", _l("fix the XML syntax")),
+__all__ = ["PROBLEM_WORDS", "problem_json", "problem_words"]
+
+PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
+    ("not well-formed XML: {detail}", N_("not well-formed XML: %(detail)s")),
+    ("fix the XML syntax", N_("fix the XML syntax")),
+    ("not valid BPMN 2.0: {detail}", N_("not valid BPMN 2.0: %(detail)s")),
+    ("the file has no executable process", N_("the file has no executable process")),
+    (
+        "id '{id}' is already used on line {line}",
+        N_("id '%(id)s' is already used on line %(line)s"),
+    ),
+    ("give every element its own id", N_("give every element its own id")),
+    ("no start event", N_("no start event")),
+    ("add a start event", N_("add a start event")),
+    (
+        "no outgoing sequence flow, and not an end event",
+        N_("no outgoing sequence flow, and not an end event"),
+    ),
+    (
+        "connect it to the next step or to an end event",
+        N_("connect it to the next step or to an end event"),
+    ),
+    ("not reachable from a start event", N_("not reachable from a start event")),
+    ("connect it, or delete it", N_("connect it, or delete it")),
+    (
+        "a start event cannot have incoming sequence flows",
+        N_("a start event cannot have incoming sequence flows"),
+    ),
+    (
+        "an end event cannot have outgoing sequence flows",
+        N_("an end event cannot have outgoing sequence flows"),
+    ),
+    ("remove them", N_("remove them")),
+    (
+        "cannot reach an end event (a loop with no way out)",
+        N_("cannot reach an end event (a loop with no way out)"),
+    ),
+    (
+        "add a gateway with a flow that leaves the loop",
+        N_("add a gateway with a flow that leaves the loop"),
+    ),
+    ("call activity names no process to call", N_("call activity names no process to call")),
+    (
+        "call activity calls '{called}', which is not a process of this deployment",
+        N_("call activity calls '%(called)s', which is not a deployed process"),
+    ),
     (
         "candidate group '{code}' is not a known unit",
-        _l("candidate group '%(code)s' is not a known unit"),
+        N_("candidate group '%(code)s' is not a known unit"),
     ),
-    ("lane unit '{code}' is not a known unit", _l("lane unit '%(code)s' is not a known unit")),
+    ("lane unit '{code}' is not a known unit", N_("lane unit '%(code)s' is not a known unit")),
     (
         "use a unit code or set name from processes/units.yaml, e.g. DBO",
-        _l("use a unit code or a set name from units.yaml, e.g. DBO"),
+        N_("use a unit code or a set name from units.yaml, e.g. DBO"),
     ),
-    ("script task has no script", _l("the script task has no script")),
-    ("write the script, or use a plain task", _l("write the script, or use a plain task")),
-    ("script does not compile: {detail}", _l("the script does not compile: %(detail)s")),
-    ("form field '{field}' appears twice", _l("form field '%(field)s' appears twice")),
-    ("rename one", _l("rename one of them")),
-    ("enum form field '{field}' has no values", _l("enum form field '%(field)s' has no values")),
-    ("add the choices as values (id and name)", _l("add the choices as values (id and name)")),
+    ("script task has no script", N_("the script task has no script")),
+    ("write the script, or use a plain task", N_("write the script, or use a plain task")),
+    ("script does not compile: {detail}", N_("the script does not compile: %(detail)s")),
+    ("form field '{field}' appears twice", N_("form field '%(field)s' appears twice")),
+    ("rename one", N_("rename one of them")),
+    ("enum form field '{field}' has no values", N_("enum form field '%(field)s' has no values")),
+    ("add the choices as values (id and name)", N_("add the choices as values (id and name)")),
     (
         "timer has no time: set a date, a duration or a cycle",
-        _l("the timer has no time: set a date, a duration or a cycle"),
+        N_("the timer has no time: set a date, a duration or a cycle"),
     ),
-    ("the condition is empty", _l("the condition is empty")),
+    ("the condition is empty", N_("the condition is empty")),
 )
+"""The engine's wording (variable parts in braces) and the catalogue's."""
 
 
 def problem_words(text: str) -> str:
@@ -49,13 +95,25 @@ def problem_words(text: str) -> str:
     for pattern, words in _patterns():
         found = pattern.fullmatch(text)
         if found:
-            return str(words) % found.groupdict() if found.groupdict() else str(words)
+            return gettext(words, **found.groupdict())
     return text
 
 
+def problem_json(problem: DefinitionProblem) -> dict[str, Any]:
+    """A problem as the modeler's list and overlays show it."""
+    return {
+        "line": problem.line,
+        "element_id": problem.element_id,
+        "element_name": problem.element_name,
+        "message": problem_words(problem.message),
+        "hint": problem_words(problem.hint),
+        "is_error": problem.is_error,
+    }
+
+
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], LazyString], ...]:
-    return tuple((_pattern(english), words) for english, words in _WORDS)
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((_pattern(english), words) for english, words in PROBLEM_WORDS)
 
 
 def _pattern(english: str) -> re.Pattern[str]:
