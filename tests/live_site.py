@@ -11,6 +11,9 @@ from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from werkzeug.serving import make_server
 
+from engine.api import Engine
+from web import create_app
+
 PASSWORD = "correct horse battery"
 
 
@@ -25,6 +28,15 @@ def serving(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+@contextmanager
+def serving_engine(engine: Engine, *usernames: str) -> Iterator[str]:
+    """The engine's pages on a free port; ``usernames`` log in with :data:`PASSWORD`."""
+    for username in usernames:
+        engine.set_password(username, PASSWORD)
+    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=engine)) as url:
+        yield url
 
 
 @contextmanager

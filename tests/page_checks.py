@@ -50,8 +50,9 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def clear_screenshots() -> None:
-    """Those of an earlier run go: the folder shows the pages as they are now."""
-    for old in SCREENSHOTS.glob("*.png"):
+    """The crawl's screenshots of an earlier run go (``ROLE_PAGE@WIDTH.png``): the folder
+    shows the pages as they are now. Other tests' own screenshots stay."""
+    for old in SCREENSHOTS.glob("*@*.png"):
         old.unlink()
 
 

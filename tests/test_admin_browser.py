@@ -8,20 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from live_site import PASSWORD, log_in, serving, watched_page
+from live_site import log_in, serving_engine, watched_page
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from engine.api import Engine
-from web import create_app
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
 def site(plan_engine: Engine) -> Iterator[str]:
-    for username in ("admin", "itc.staff"):
-        plan_engine.set_password(username, PASSWORD)
-    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+    with serving_engine(plan_engine, "admin", "itc.staff") as url:
         yield url
 
 

@@ -10,26 +10,24 @@ from pathlib import Path
 
 import pytest
 from environment import require
-from live_site import PASSWORD, log_in, serving
+from live_site import log_in, serving_engine
 from playwright.sync_api import Locator, Page, expect
 
 from engine.api import Engine, read_files
 from engine.drafts import process_key_of
-from web import create_app
 from web.modeler import MODELER_BUNDLE
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
-SCREENSHOT = ROOT / "build" / "screenshots" / "modeler.png"
-"""Written by the designer's test; the README shows it (build/ is git-ignored)."""
+SCREENSHOT = ROOT / "screenshots" / "designer_modeler_path.png"
+"""Written by the designer's test; the README shows it (screenshots/ is git-ignored)."""
 
 
 @pytest.fixture
 def site(plan_engine: Engine) -> Iterator[str]:
     require(None if MODELER_BUNDLE.exists() else "the modeler is not built: npm run build")
-    plan_engine.set_password("itc.designer", PASSWORD)
     plan_engine.deploy(read_files([PROCESSES]), actor="test")
-    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+    with serving_engine(plan_engine, "itc.designer") as url:
         yield url
 
 

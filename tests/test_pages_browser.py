@@ -7,13 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from live_site import PASSWORD, log_in, serving
+from live_site import log_in, serving_engine
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
-from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 
@@ -21,14 +20,11 @@ BPMN_DIR = Path(__file__).parent / "bpmn"
 @pytest.fixture
 def site(tmp_path: Path, plan_engine: Engine) -> Iterator[str]:
     """govflow served over real HTTP on a free port, with two tasks waiting for ITC."""
-    plan_engine.set_password("itc.staff", PASSWORD)
-    plan_engine.set_password("itc.head", PASSWORD)
-    plan_engine.set_password("itc.designer", PASSWORD)
     plan_engine.deploy(
         read_files([BPMN_DIR / n for n in ("five_tasks.bpmn", "report_upload.bpmn")])
     )
     plan_engine.start("five_tasks", actor="test")
-    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+    with serving_engine(plan_engine, "itc.staff", "itc.head", "itc.designer") as url:
         yield url
 
 

@@ -9,22 +9,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from live_site import PASSWORD, log_in, serving
+from live_site import log_in, serving_engine
 from playwright.sync_api import Dialog, Page, expect
 
 from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from engine.views import InstanceView
-from web import create_app
 
 BPMN = Path(__file__).parent / "bpmn" / "incident_overdue.bpmn"
 
 
 @pytest.fixture
 def site(plan_engine: Engine) -> Iterator[str]:
-    plan_engine.set_password("itc.head", PASSWORD)
     plan_engine.deploy(read_files([BPMN]))
-    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+    with serving_engine(plan_engine, "itc.head") as url:
         yield url
 
 

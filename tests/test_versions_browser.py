@@ -8,19 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from live_site import PASSWORD, log_in, serving, watched_page
+from live_site import log_in, serving_engine, watched_page
 from playwright.sync_api import Browser, Dialog, Page, expect
 from version_models import deploy_v1_with_two_instances
 
 from engine.api import Engine
-from web import create_app
 
 
 @pytest.fixture
 def site(plan_engine: Engine) -> Iterator[str]:
-    for username in ("itc.designer", "nasati.staff"):
-        plan_engine.set_password(username, PASSWORD)
-    with serving(create_app({"SECRET_KEY": "browser-test"}, engine=plan_engine)) as url:
+    with serving_engine(plan_engine, "itc.designer", "nasati.staff") as url:
         yield url
 
 
