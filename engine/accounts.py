@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from engine.account_models import Account, ApiToken
 from engine.bounds import check_fits
 from engine.errors import InvalidInput
-from engine.models import Account, ApiToken
 
 __all__ = [
     "MIN_LENGTH",

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from engine.account_models import AuditEntry
 from engine.clock import Clock
-from engine.models import AuditEntry
 from engine.paging import Keyset, Page, PageRequest, fetch_page
 
 __all__ = ["ACTIONS", "AuditEntryView", "AuditTrail", "audit_page", "record"]

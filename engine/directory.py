@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.account_models import UserProfile
 from engine.errors import InvalidInput
-from engine.models import UserProfile
 from engine.store import Database
 from engine.units import ROLES, Organisation, User
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, CursorResult, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine.account_models import LoginSession
 from engine.accounts import digest
 from engine.clock import Clock
-from engine.models import LoginSession
 from engine.settings import Settings
 from engine.store import Database
 

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
+from engine.account_models import LoginAttempt
 from engine.accounts import digest
 from engine.clock import Clock
 from engine.errors import TooManyAttempts
-from engine.models import LoginAttempt
 from engine.settings import Settings
 from engine.store import Database
 

@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.account_models import LoginSession
 from engine.api import Engine
 from engine.clock import ManualClock
-from engine.models import LoginSession
 from web import create_app
 
 PASSWORD = "correct horse battery"

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import engine.account_models  # noqa: F401  (its tables join Base.metadata)
 from engine.models import Base
 from engine.store import migration_engine
 

@@ -51,12 +51,10 @@ from engine.runtime.spiff_steps import (
     cannot_start,
     complete_user_task,
     ready_task,
-    send_event,
     send_message,
 )
-from engine.runtime.start_events import fire_start_timers, skip_unevented_starts
+from engine.runtime.start_events import take_start
 from engine.runtime.task_attributes import human_task_row
-from engine.runtime.thrown import bpmn_event
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
@@ -118,15 +116,14 @@ class Runtime(TaskAssignment):
         variables = clean_submission(form, variables, extra=True, rules=rules)
         with cannot_start(compiled):
             workflow = new_workflow(compiled, self.script_engine)
-            trigger = _start_trigger(message, signal)
-            if trigger is None:
-                fire_start_timers(workflow)
-            else:
-                skip_unevented_starts(workflow, trigger[1])
-                with spiff_time(now):
-                    workflow.do_engine_steps()  # up to the event's start event, which waits
-                event = bpmn_event(*trigger, variables)
-                send_event(workflow, event, f"process '{process_key}'", now)
+            take_start(
+                workflow,
+                message=message,
+                signal=signal,
+                payload=variables,
+                now=now,
+                process_label=f"process '{process_key}'",
+            )
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(variables)
         values = {
@@ -397,10 +394,3 @@ def _latest_definition(session: Session, process_key: str) -> Any:
     if definition is None:
         raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
     return definition
-
-
-def _start_trigger(message: str | None, signal: str | None) -> tuple[str, str] | None:
-    """(kind, name) of the event a new instance's start event catches, if any."""
-    if message is not None:
-        return ("message", message)
-    return ("signal", signal) if signal is not None else None

@@ -14,6 +14,7 @@ by an event, its none and timer start events are skipped.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -25,7 +26,33 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["fire_start_timers", "skip_unevented_starts"]
+from engine.runtime.spiff import spiff_time
+from engine.runtime.spiff_steps import send_event
+from engine.runtime.thrown import bpmn_event
+
+__all__ = ["fire_start_timers", "skip_unevented_starts", "take_start"]
+
+
+def take_start(
+    workflow: BpmnWorkflow,
+    *,
+    message: str | None,
+    signal: str | None,
+    payload: dict[str, Any],
+    now: datetime,
+    process_label: str,
+) -> None:
+    """Begin a new workflow at the start event that fits: its timer starts when no
+    message or signal started it; else only the start event catching that event,
+    which gets ``payload``."""
+    if message is None and signal is None:
+        fire_start_timers(workflow)
+        return
+    kind, name = ("message", message) if message is not None else ("signal", str(signal))
+    skip_unevented_starts(workflow, name)
+    with spiff_time(now):
+        workflow.do_engine_steps()  # up to the event's start event, which waits
+    send_event(workflow, bpmn_event(kind, name, payload), process_label, now)
 
 
 def fire_start_timers(workflow: BpmnWorkflow) -> None:
