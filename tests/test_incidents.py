@@ -140,7 +140,7 @@ def test_spiff_failing_to_build_an_instance_is_an_invalid_definition(
     def broken(workflow: object) -> None:
         raise WorkflowException("No output task connected")
 
-    monkeypatch.setattr("engine.runtime.commands.fire_start_timers", broken)
+    monkeypatch.setattr("engine.runtime.start_events.fire_start_timers", broken)
     with pytest.raises(InvalidDefinition) as refused:
         engine.start("split", actor="an")
     assert "No output task connected" in refused.value.problems[0].message
