@@ -131,10 +131,10 @@ def _named(assignee: str | None) -> str | None:
 
 
 def _text(name: str) -> str | None:
-    value = request.args.get(name, "").strip()
-    if len(value) > MAX_TEXT:
+    value = request.args.get(name, "")
+    if len(value) > MAX_TEXT:  # as sent: the document's maxLength counts every character
         raise InvalidInput(f"{name} is too long", field=name)
-    return value or None
+    return value.strip() or None
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
