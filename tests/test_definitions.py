@@ -727,3 +727,18 @@ def test_validate_command_prints_each_problem_with_its_hint(
     assert "(hint: give the flow a condition" in line
     result = CliRunner().invoke(cli, ["deploy", str(path)], catch_exceptions=False)
     assert result.exit_code == 1 and f"{path}:{bad.line}: n:" in result.output
+
+
+def test_a_message_path_as_bpmn_js_saves_it_is_read_as_the_standard_one(
+    plan_engine: Engine,
+) -> None:
+    """bpmn-js writes a correlation property's ``messagePath`` as ``formalExpression``:
+    that file, saved unchanged in the modeler, is the same definition and correlates."""
+    shipped = Path(__file__).parent.parent / "processes" / "open_data_catalogue.bpmn"
+    standard = shipped.read_bytes()
+    assert b"<bpmn:messagePath>feedback_for_period</bpmn:messagePath>" in standard
+    as_bpmn_js = standard.replace(b"bpmn:messagePath>", b"bpmn:formalExpression>")
+    assert plan_engine.validate({"catalogue.bpmn": as_bpmn_js}) == []
+    assert plan_engine.deploy({"catalogue.bpmn": standard}).created == [("open_data_catalogue", 1)]
+    again = plan_engine.deploy({"catalogue.bpmn": as_bpmn_js})
+    assert again.created == [] and again.unchanged == [("open_data_catalogue", 1)]

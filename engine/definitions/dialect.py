@@ -33,6 +33,7 @@ __all__ = [
     "parameter_expression",
     "read_process_meta",
     "service_call_of",
+    "standard_message_paths",
     "unit_from_lane",
 ]
 
@@ -56,6 +57,20 @@ def expression_of(raw: str | None) -> str | None:
 
 def _camunda(element: etree._Element, name: str) -> str | None:
     return element.get(f"{{{CAMUNDA_NS}}}{name}")
+
+
+def standard_message_paths(root: etree._Element) -> None:
+    """Rename bpmn-js's ``<bpmn:formalExpression>`` in a correlation property's retrieval
+    expression to the standard ``<bpmn:messagePath>``.
+
+    bpmn-moddle, which bpmn-js and Camunda Modeler save through, writes the element by
+    its type's name: a file with a correlation key, opened and saved unchanged in the
+    modeler, would otherwise break the BPMN 2.0 schema and lose its message path.
+    """
+    retrieval = f"{{{BPMN_NS}}}correlationPropertyRetrievalExpression"
+    for expression in root.iter(retrieval):
+        for child in expression.findall("bpmn:formalExpression", NSMAP):
+            child.tag = f"{{{BPMN_NS}}}messagePath"
 
 
 def normalize_for_spiff(root: etree._Element) -> None:

@@ -11,6 +11,7 @@ import re
 
 from lxml import etree
 
+from engine.definitions.dialect import standard_message_paths
 from engine.errors import DefinitionProblem
 
 __all__ = ["MAX_FILE_BYTES", "XmlRefused", "parse_xml"]
@@ -38,7 +39,9 @@ class XmlRefused(Exception):
 
 
 def parse_xml(file_name: str, content: bytes) -> etree._ElementTree:
-    """Parse ``content`` or raise :class:`XmlRefused` with file and line."""
+    """Parse ``content`` or raise :class:`XmlRefused` with file and line; bpmn-js's
+    spelling of a message path is read as the standard one (see
+    :func:`~engine.definitions.dialect.standard_message_paths`)."""
     if len(content) > MAX_FILE_BYTES:
         _refuse(
             file_name,
@@ -56,6 +59,7 @@ def parse_xml(file_name: str, content: bytes) -> etree._ElementTree:
     if tree.docinfo.doctype:  # e.g. a UTF-16 file, which the byte scan cannot read
         _refuse_doctype(file_name, content)
     _require_utf8(file_name, content)
+    standard_message_paths(tree.getroot())
     return tree
 
 
