@@ -34,4 +34,6 @@ echo "== import contracts"
 echo "== types"
 .venv/bin/mypy
 echo "== tests"
-.venv/bin/pytest "$@"
+# Parallel workers: each test has its own database, and most wait on PostgreSQL or the
+# browser rather than on the CPU, so three workers pay even on two cores.
+.venv/bin/pytest -n "${GOVFLOW_TEST_WORKERS:-3}" "$@"
