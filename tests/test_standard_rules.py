@@ -368,6 +368,11 @@ def test_the_rules_are_distinct() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
 def test_each_broken_rule_is_refused_with_file_line_element_and_hint(rule: Rule) -> None:
+    assert_refused_at_mark(rule)
+
+
+def assert_refused_at_mark(rule: Rule) -> None:
+    """The rule's file is refused at its marked line, naming an element, with a hint."""
     problems = validate_files({f"{rule.name}.bpmn": rule.text.encode()})
     described = "\n".join(f"{p} ({p.severity})" for p in problems)
     matching = [p for p in problems if rule.fragment in p.message]

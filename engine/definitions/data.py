@@ -13,7 +13,7 @@ from engine.definitions.dialect import BPMN_NS, NSMAP
 from engine.definitions.events import definitions_of
 from engine.definitions.findings import Findings
 
-__all__ = ["check_data"]
+__all__ = ["check_data", "check_io_bindings"]
 
 _PAYLOAD = {
     "message": ("messageRef", "itemRef"),
@@ -36,6 +36,35 @@ def check_data(process: etree._Element, findings: Findings) -> None:
     for tag in ("endEvent", "intermediateThrowEvent"):
         for event in process.iter(f"{{{BPMN_NS}}}{tag}"):
             _check_event(event, "dataInput", findings)
+
+
+def check_io_bindings(owner: etree._Element, findings: Findings) -> None:
+    """§10.4.1 (InputOutputBinding): a process or global task bound to an operation takes
+    the operation's in-message as its bound data input and gives its out-message as
+    the bound data output, so each carries the item definition of its message."""
+    root = owner.getroottree().getroot()
+    for binding in owner.iterfind("bpmn:ioBinding", NSMAP):
+        operations = root.xpath(
+            "//bpmn:operation[@id=$id]", namespaces=NSMAP, id=binding.get("operationRef", "")
+        )
+        if not operations:
+            continue
+        for data_ref, message_tag in (
+            ("inputDataRef", "inMessageRef"),
+            ("outputDataRef", "outMessageRef"),
+        ):
+            data = owner.xpath(
+                "./bpmn:ioSpecification/*[@id=$id]", namespaces=NSMAP, id=binding.get(data_ref, "")
+            )
+            message = (operations[0].findtext(f"bpmn:{message_tag}", "", NSMAP) or "").strip()
+            if data and message:
+                payload = _item_of(owner, message, "itemRef")
+                _check_item(
+                    data[0],
+                    payload,
+                    f"the {message_tag} of operation '{binding.get('operationRef')}'",
+                    findings,
+                )
 
 
 def _check_task(

@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from lxml import etree
 
 from engine.definitions.collaboration import check_collaboration, check_imports
-from engine.definitions.data import check_data
+from engine.definitions.data import check_data, check_io_bindings
 from engine.definitions.dialect import NSMAP
 from engine.definitions.events import check_events
 from engine.definitions.findings import Findings
 from engine.definitions.flows import check_flows
 from engine.definitions.graph import FLOW_NODES, local_name
+from engine.definitions.literal_values import check_literal_values
+from engine.definitions.reference_kinds import check_reference_kinds
 
 __all__ = ["check_standard"]
 
@@ -28,11 +30,14 @@ def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping
     """Report what ``root``'s executable processes break of the standard's static rules."""
     check_imports(root, findings, namespaces)
     check_collaboration(root, findings)
+    check_reference_kinds(root, findings)
+    check_literal_values(root, findings)
     for process in root.iterfind("bpmn:process", NSMAP):
         if process.get("isExecutable", "true") != "false":
             check_events(process, findings)
             check_flows(process, findings)
             check_data(process, findings)
+            check_io_bindings(process, findings)
             check_ad_hoc(process, findings)
             check_loop_counts(process, findings)
 
