@@ -59,3 +59,23 @@ def test_a_problem_the_table_does_not_know_stays_as_the_engine_wrote_it(
         assert problem_words("complex gateways are not supported") == (
             "complex gateways are not supported"
         )
+
+
+def test_a_reference_of_the_wrong_kind_is_said_in_vietnamese_after_its_part(
+    plan_engine: Engine,
+) -> None:
+    """The ``<bpmn:targetRef>: `` that names an element without id stays as written."""
+    message = (
+        "<bpmn:targetRef>: targetRef 'start' names a startEvent, "
+        "where BPMN 2.0 §10.4.1 asks for a data element"
+    )
+    with create_app(
+        {"TESTING": True, "SECRET_KEY": "t"}, engine=plan_engine
+    ).test_request_context():
+        said = problem_words(message)
+        hint = problem_words("point targetRef at a data element of this file")
+    assert said == (
+        "<bpmn:targetRef>: targetRef 'start' trỏ tới a startEvent, "
+        "trong khi BPMN 2.0 §10.4.1 yêu cầu a data element"
+    )
+    assert hint == "cho targetRef trỏ tới a data element có trong tệp này"

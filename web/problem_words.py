@@ -86,16 +86,76 @@ PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
         N_("the timer has no time: set a date, a duration or a cycle"),
     ),
     ("the condition is empty", N_("the condition is empty")),
+    (
+        "{reference} '{target}' names {found}, where BPMN 2.0 {section} asks for {wanted}",
+        N_(
+            "%(reference)s '%(target)s' names %(found)s, "
+            "where BPMN 2.0 %(section)s asks for %(wanted)s"
+        ),
+    ),
+    (
+        "point {reference} at {wanted} of this file",
+        N_("point %(reference)s at %(wanted)s of this file"),
+    ),
+    (
+        "eventDefinitionRef '{target}' names the event definition inside '{owner}', where "
+        "BPMN 2.0 §10.5.1 asks for one defined at the top of the file",
+        N_(
+            "eventDefinitionRef '%(target)s' names the event definition inside '%(owner)s', "
+            "where BPMN 2.0 §10.5.1 asks for one defined at the top of the file"
+        ),
+    ),
+    (
+        "move the event definition to the top of the file, or define it inline here",
+        N_("move the event definition to the top of the file, or define it inline here"),
+    ),
+    (
+        "the condition is the constant {value}, not a true/false expression "
+        "(BPMN 2.0 §8.3.6: a condition evaluates to a boolean)",
+        N_(
+            "the condition is the constant %(value)s, not a true/false expression "
+            "(BPMN 2.0 §8.3.6: a condition evaluates to a boolean)"
+        ),
+    ),
+    (
+        "write a comparison such as ${count > 23}, or True / False",
+        N_("write a comparison such as ${count > 23}, or True / False"),
+    ),
+    (
+        "loopCardinality is the constant {value}, not a whole number "
+        "(BPMN 2.0 §10.3.6: it counts the instances)",
+        N_(
+            "loopCardinality is the constant %(value)s, not a whole number "
+            "(BPMN 2.0 §10.3.6: it counts the instances)"
+        ),
+    ),
+    (
+        "give the number of instances, 0 or more, or an expression",
+        N_("give the number of instances, 0 or more, or an expression"),
+    ),
+    (
+        "textFormat '{format}' is not a MIME type (BPMN 2.0 §8.2.3)",
+        N_("textFormat '%(format)s' is not a MIME type (BPMN 2.0 §8.2.3)"),
+    ),
+    (
+        "write a MIME type such as text/plain or text/html",
+        N_("write a MIME type such as text/plain or text/html"),
+    ),
 )
 """The engine's wording (variable parts in braces) and the catalogue's."""
 
 
 def problem_words(text: str) -> str:
-    """A message or hint of a validation problem in the reader's language."""
-    for pattern, words in _patterns():
-        found = pattern.fullmatch(text)
+    """A message or hint of a validation problem in the reader's language.
+
+    The ``<bpmn:condition>: `` an element without id is named by is kept as it is."""
+    part = _PART.match(text)
+    prefix = part.group(0) if part else ""
+    words = text[len(prefix) :]
+    for pattern, catalogued in _patterns():
+        found = pattern.fullmatch(words)
         if found:
-            return gettext(words, **found.groupdict())
+            return prefix + gettext(catalogued, **found.groupdict())
     return text
 
 
@@ -109,6 +169,9 @@ def problem_json(problem: DefinitionProblem) -> dict[str, Any]:
         "hint": problem_words(problem.hint),
         "is_error": problem.is_error,
     }
+
+
+_PART = re.compile(r"<bpmn:\w+>: ")
 
 
 @cache
