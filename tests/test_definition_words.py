@@ -3,9 +3,14 @@ engine's ids, codes and details; a problem the table does not know stays as writ
 
 from __future__ import annotations
 
+import pytest
 from bpmn_text import process
+from test_io_specification_rules import RULES as DATA_RULES
+from test_reference_rules import RULES as REFERENCE_RULES
+from test_standard_rules import Rule
 
 from engine.api import Engine
+from engine.definitions import validate_files
 from web import create_app
 from web.problem_words import problem_words
 
@@ -79,3 +84,17 @@ def test_a_reference_of_the_wrong_kind_is_said_in_vietnamese_after_its_part(
         "trong khi BPMN 2.0 §10.4.1 yêu cầu a data element"
     )
     assert hint == "cho targetRef trỏ tới a data element có trong tệp này"
+
+
+@pytest.mark.parametrize("rule", [*REFERENCE_RULES, *DATA_RULES], ids=lambda rule: rule.name)
+def test_each_reference_and_data_refusal_is_said_in_vietnamese(
+    plan_engine: Engine, rule: Rule
+) -> None:
+    """The table knows the wording of every refusal of these rules, message and hint."""
+    problems = validate_files({f"{rule.name}.bpmn": rule.text.encode()})
+    (problem,) = [p for p in problems if rule.fragment in p.message][:1]
+    with create_app(
+        {"TESTING": True, "SECRET_KEY": "t"}, engine=plan_engine
+    ).test_request_context():
+        said = (problem_words(problem.message), problem_words(problem.hint))
+    assert said[0] != problem.message and said[1] != problem.hint, said

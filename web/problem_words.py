@@ -141,6 +141,65 @@ PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
         "write a MIME type such as text/plain or text/html",
         N_("write a MIME type such as text/plain or text/html"),
     ),
+    (
+        "{data} '{name}' is in no {group} (BPMN 2.0 §10.4.1)",
+        N_("%(data)s '%(name)s' is in no %(group)s (BPMN 2.0 §10.4.1)"),
+    ),
+    (
+        "list it in the {members} of an {group}, or remove it",
+        N_("list it in the %(members)s of an %(group)s, or remove it"),
+    ),
+    (
+        "{subset} names '{name}', which is not among the {members} of this set (BPMN 2.0 §10.4.1)",
+        N_(
+            "%(subset)s names '%(name)s', which is not among the %(members)s of this set "
+            "(BPMN 2.0 §10.4.1)"
+        ),
+    ),
+    (
+        "add '{name}' to the {members} of this set, or remove it here",
+        N_("add '%(name)s' to the %(members)s of this set, or remove it here"),
+    ),
+    (
+        "{forward} names '{other}', whose {backward} do not name '{name}' back (BPMN 2.0 §10.4.1)",
+        N_(
+            "%(forward)s names '%(other)s', whose %(backward)s do not name '%(name)s' back "
+            "(BPMN 2.0 §10.4.1)"
+        ),
+    ),
+    (
+        "add '{name}' to the {backward} of '{other}'",
+        N_("add '%(name)s' to the %(backward)s of '%(other)s'"),
+    ),
+    (
+        "{end} '{name}' is a dataInput of the process itself, which the process only reads "
+        "(BPMN 2.0 §10.4.1)",
+        N_(
+            "%(end)s '%(name)s' is a dataInput of the process itself, which the process only "
+            "reads (BPMN 2.0 §10.4.1)"
+        ),
+    ),
+    (
+        "{end} '{name}' is a dataOutput of the process itself, which the process only writes "
+        "(BPMN 2.0 §10.4.1)",
+        N_(
+            "%(end)s '%(name)s' is a dataOutput of the process itself, which the process only "
+            "writes (BPMN 2.0 §10.4.1)"
+        ),
+    ),
+    (
+        "use a data object for what the process computes",
+        N_("use a data object for what the process computes"),
+    ),
+    (
+        "'{data}' has item definition '{mine}', not '{payload}' of {what} "
+        "(BPMN 2.0 §10.3.3, §10.5.1)",
+        N_(
+            "'%(data)s' has item definition '%(mine)s', not '%(payload)s' of %(what)s "
+            "(BPMN 2.0 §10.3.3, §10.5.1)"
+        ),
+    ),
+    ('set itemSubjectRef="{payload}"', N_('set itemSubjectRef="%(payload)s"')),
 )
 """The engine's wording (variable parts in braces) and the catalogue's."""
 

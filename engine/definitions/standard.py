@@ -18,6 +18,7 @@ from engine.definitions.events import check_events
 from engine.definitions.findings import Findings
 from engine.definitions.flows import check_flows
 from engine.definitions.graph import FLOW_NODES, local_name
+from engine.definitions.io_specification import check_io_specifications
 from engine.definitions.literal_values import check_literal_values
 from engine.definitions.reference_kinds import check_reference_kinds
 
@@ -32,6 +33,7 @@ def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping
     check_collaboration(root, findings)
     check_reference_kinds(root, findings)
     check_literal_values(root, findings)
+    check_io_specifications(root, findings)
     for process in root.iterfind("bpmn:process", NSMAP):
         if process.get("isExecutable", "true") != "false":
             check_events(process, findings)

@@ -1,0 +1,117 @@
+"""An ioSpecification's data, its input and output sets, and a process's own data
+(BPMN 2.0.2 §10.4.1, InputOutputSpecification, InputSet, OutputSet).
+
+Each case breaks one rule and is refused at the marked line (``<!--!-->``) with the
+element and a hint; the valid twins deploy. The cases follow the betsy constraint
+groups EXT.080, EXT.082 and EXT.084 to EXT.090.
+"""
+
+# ruff: noqa: E501 -- each XML case keeps its marked line visible
+from __future__ import annotations
+
+import pytest
+from test_definitions import MARK, around, document
+from test_standard_rules import END, START, Rule, assert_refused_at_mark, flow
+
+from engine.definitions import validate_files
+
+
+def process_io(specification: str, body: str = "") -> str:
+    """A process with its own ``specification`` (inputs and outputs), start → ``body`` → end."""
+    steps = around(body) if body else START + flow("f", "start", "end") + END
+    return document(f"<bpmn:ioSpecification>\n{specification}\n</bpmn:ioSpecification>\n{steps}")
+
+
+def task_io(specification: str) -> str:
+    return document(
+        around(
+            f'<bpmn:task id="t"><bpmn:ioSpecification>\n{specification}\n</bpmn:ioSpecification></bpmn:task>'
+        )
+    )
+
+
+WRITES_PROCESS_INPUT = (
+    '<bpmn:task id="t"><bpmn:ioSpecification><bpmn:dataOutput id="result"/><bpmn:inputSet/>'
+    "<bpmn:outputSet><bpmn:dataOutputRefs>result</bpmn:dataOutputRefs></bpmn:outputSet></bpmn:ioSpecification>\n"
+    '<bpmn:dataOutputAssociation id="a"><bpmn:sourceRef>result</bpmn:sourceRef>\n'
+    f"<bpmn:targetRef>{{target}}</bpmn:targetRef>{MARK}\n"
+    "</bpmn:dataOutputAssociation></bpmn:task>"
+)
+PROCESS_INPUT = (
+    '<bpmn:dataInput id="given"/><bpmn:inputSet><bpmn:dataInputRefs>given</bpmn:dataInputRefs></bpmn:inputSet>'
+    "<bpmn:outputSet/>"
+)
+
+RULES = [
+    Rule(
+        "10.4.1_data_input_belongs_to_an_input_set",
+        task_io(f'<bpmn:dataInput id="in"/>{MARK}\n<bpmn:inputSet/><bpmn:outputSet/>'),
+        "dataInput 'in' is in no inputSet",
+    ),
+    Rule(
+        "10.4.1_optional_input_is_an_input_of_the_set",
+        process_io(
+            '<bpmn:dataInput id="a"/><bpmn:dataInput id="b"/>\n'
+            f"<bpmn:inputSet><bpmn:dataInputRefs>a</bpmn:dataInputRefs><bpmn:optionalInputRefs>b</bpmn:optionalInputRefs>{MARK}</bpmn:inputSet>\n"
+            "<bpmn:inputSet><bpmn:dataInputRefs>b</bpmn:dataInputRefs></bpmn:inputSet><bpmn:outputSet/>"
+        ),
+        "optionalInputRefs names 'b', which is not among the dataInputRefs of this set",
+    ),
+    Rule(
+        "10.4.1_while_executing_output_is_an_output_of_the_set",
+        process_io(
+            '<bpmn:dataOutput id="a"/><bpmn:dataOutput id="b"/><bpmn:inputSet/>\n'
+            f"<bpmn:outputSet><bpmn:dataOutputRefs>a</bpmn:dataOutputRefs><bpmn:whileExecutingOutputRefs>b</bpmn:whileExecutingOutputRefs>{MARK}</bpmn:outputSet>\n"
+            "<bpmn:outputSet><bpmn:dataOutputRefs>b</bpmn:dataOutputRefs></bpmn:outputSet>"
+        ),
+        "whileExecutingOutputRefs names 'b', which is not among the dataOutputRefs of this set",
+    ),
+    Rule(
+        "10.4.1_paired_sets_name_each_other",
+        process_io(
+            '<bpmn:dataInput id="a"/><bpmn:dataOutput id="b"/>\n'
+            '<bpmn:inputSet id="ins"><bpmn:dataInputRefs>a</bpmn:dataInputRefs>\n'
+            f"<bpmn:outputSetRefs>outs</bpmn:outputSetRefs>{MARK}</bpmn:inputSet>\n"
+            '<bpmn:outputSet id="outs"><bpmn:dataOutputRefs>b</bpmn:dataOutputRefs></bpmn:outputSet>'
+        ),
+        "outputSetRefs names 'outs', whose inputSetRefs do not name 'ins' back",
+    ),
+    Rule(
+        "10.4.1_process_input_is_only_read",
+        process_io(PROCESS_INPUT, WRITES_PROCESS_INPUT.format(target="given")),
+        "targetRef 'given' is a dataInput of the process itself, which the process only reads",
+    ),
+]
+VALID = {
+    "task_data_in_its_sets": task_io(
+        '<bpmn:dataInput id="in"/><bpmn:dataOutput id="out"/>'
+        "<bpmn:inputSet><bpmn:dataInputRefs>in</bpmn:dataInputRefs></bpmn:inputSet>"
+        "<bpmn:outputSet><bpmn:dataOutputRefs>out</bpmn:dataOutputRefs></bpmn:outputSet>"
+    ),
+    "optional_input_of_its_set_and_paired_sets": process_io(
+        '<bpmn:dataInput id="a"/><bpmn:dataInput id="b"/><bpmn:dataOutput id="c"/>\n'
+        '<bpmn:inputSet id="ins"><bpmn:dataInputRefs>a</bpmn:dataInputRefs><bpmn:dataInputRefs>b</bpmn:dataInputRefs>'
+        "<bpmn:optionalInputRefs>b</bpmn:optionalInputRefs><bpmn:outputSetRefs>outs</bpmn:outputSetRefs></bpmn:inputSet>\n"
+        '<bpmn:outputSet id="outs"><bpmn:dataOutputRefs>c</bpmn:dataOutputRefs><bpmn:inputSetRefs>ins</bpmn:inputSetRefs></bpmn:outputSet>'
+    ),
+    "task_writes_a_data_object_not_the_process_input": process_io(
+        PROCESS_INPUT,
+        WRITES_PROCESS_INPUT.format(target="ref").replace(MARK, "")
+        + '\n<bpmn:dataObject id="store"/><bpmn:dataObjectReference id="ref" dataObjectRef="store"/>',
+    ),
+}
+
+
+def test_the_rules_are_distinct() -> None:
+    assert len({rule.name for rule in RULES}) == len(RULES) == 5
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_each_broken_data_rule_is_refused_where_it_is(rule: Rule) -> None:
+    assert_refused_at_mark(rule)
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_the_valid_twin_has_no_error(name: str) -> None:
+    problems = validate_files({f"{name}.bpmn": VALID[name].encode()})
+    assert [p for p in problems if p.is_error] == [], problems
