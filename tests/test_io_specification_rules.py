@@ -1,9 +1,10 @@
-"""An ioSpecification's data, its input and output sets, and a process's own data
-(BPMN 2.0.2 §10.4.1, InputOutputSpecification, InputSet, OutputSet).
+"""An ioSpecification's data, its input and output sets, a process's own data, and
+data associations (BPMN 2.0.2 §10.4.1, InputOutputSpecification, InputSet, OutputSet,
+DataAssociation).
 
 Each case breaks one rule and is refused at the marked line (``<!--!-->``) with the
 element and a hint; the valid twins deploy. The cases follow the betsy constraint
-groups EXT.080, EXT.082 and EXT.084 to EXT.090.
+groups EXT.080, EXT.082, EXT.084 to EXT.092.
 """
 
 # ruff: noqa: E501 -- each XML case keeps its marked line visible
@@ -40,6 +41,34 @@ WRITES_PROCESS_INPUT = (
 PROCESS_INPUT = (
     '<bpmn:dataInput id="given"/><bpmn:inputSet><bpmn:dataInputRefs>given</bpmn:dataInputRefs></bpmn:inputSet>'
     "<bpmn:outputSet/>"
+)
+
+
+def read_by_task(sources: str, data: str) -> str:
+    """A task whose data input (item ``text``) reads ``sources`` without transformation."""
+    return with_items(
+        around(
+            '<bpmn:task id="t"><bpmn:ioSpecification><bpmn:dataInput id="in" itemSubjectRef="text"/>'
+            "<bpmn:inputSet><bpmn:dataInputRefs>in</bpmn:dataInputRefs></bpmn:inputSet><bpmn:outputSet/>"
+            "</bpmn:ioSpecification>\n"
+            f'<bpmn:dataInputAssociation id="a">{MARK}\n{sources}\n'
+            "<bpmn:targetRef>in</bpmn:targetRef></bpmn:dataInputAssociation></bpmn:task>\n" + data
+        )
+    )
+
+
+def with_items(body: str) -> str:
+    return document(body).replace(
+        "<bpmn:process ",
+        '<bpmn:itemDefinition id="text" structureRef="String"/>'
+        '<bpmn:itemDefinition id="number" structureRef="Integer"/>\n<bpmn:process ',
+        1,
+    )
+
+
+DATA_OBJECTS = (
+    '<bpmn:dataObject id="d1" itemSubjectRef="{item}"/><bpmn:dataObjectReference id="r1" dataObjectRef="d1"/>'
+    '<bpmn:dataObject id="d2" itemSubjectRef="text"/><bpmn:dataObjectReference id="r2" dataObjectRef="d2"/>'
 )
 
 RULES = [
@@ -81,8 +110,26 @@ RULES = [
         process_io(PROCESS_INPUT, WRITES_PROCESS_INPUT.format(target="given")),
         "targetRef 'given' is a dataInput of the process itself, which the process only reads",
     ),
+    Rule(
+        "10.4.1_one_source_without_transformation",
+        read_by_task(
+            "<bpmn:sourceRef>r1</bpmn:sourceRef>\n<bpmn:sourceRef>r2</bpmn:sourceRef>",
+            DATA_OBJECTS.format(item="text"),
+        )
+        .replace(MARK, "")
+        .replace("<bpmn:sourceRef>r2", f"{MARK}<bpmn:sourceRef>r2"),
+        "a dataInputAssociation with 2 sources needs a transformation",
+    ),
+    Rule(
+        "10.4.1_same_structure_without_transformation",
+        read_by_task("<bpmn:sourceRef>r1</bpmn:sourceRef>", DATA_OBJECTS.format(item="number")),
+        "'r1' is of item definition 'number' and 'in' of 'text': without a transformation",
+    ),
 ]
 VALID = {
+    "same_item_without_transformation": read_by_task(
+        "<bpmn:sourceRef>r1</bpmn:sourceRef>", DATA_OBJECTS.format(item="text")
+    ).replace(MARK, ""),
     "task_data_in_its_sets": task_io(
         '<bpmn:dataInput id="in"/><bpmn:dataOutput id="out"/>'
         "<bpmn:inputSet><bpmn:dataInputRefs>in</bpmn:dataInputRefs></bpmn:inputSet>"
@@ -103,7 +150,7 @@ VALID = {
 
 
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) == 5
+    assert len({rule.name for rule in RULES}) == len(RULES) == 7
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

@@ -4,7 +4,7 @@ The XML Schema lets a reference name any id; the element tables of the specifica
 say what it must name. Each case breaks one such rule and must be refused at the
 marked line (``<!--!-->``), with the element and a hint; its valid twin deploys.
 The cases follow the constraint groups of the betsy BPMN test suite (REF, EXT.004,
-EXT.065, EXT.071, EXT.072, EXT.095).
+EXT.036, EXT.056, EXT.065, EXT.071, EXT.072, EXT.095).
 """
 
 # ruff: noqa: E501 -- each XML case keeps its marked line visible
@@ -151,6 +151,11 @@ RULES = [
         document(multi_instance(f"<bpmn:loopCardinality>2.5</bpmn:loopCardinality>{MARK}")),
         "loopCardinality is the constant 2.5, not a whole number",
     ),
+    Rule(
+        "11.4_no_choreography_task_in_a_process",
+        document(around(f'<bpmn:choreographyTask id="t" initiatingParticipantRef="x"/>{MARK}')),
+        "a process cannot hold a choreographyTask: it belongs to a choreography",
+    ),
 ]
 VALID = {
     "message_item": with_root(
@@ -187,7 +192,7 @@ VALID = {
 
 
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) == 10
+    assert len({rule.name for rule in RULES}) == len(RULES) == 11
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

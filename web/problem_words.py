@@ -200,6 +200,35 @@ PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
         ),
     ),
     ('set itemSubjectRef="{payload}"', N_('set itemSubjectRef="%(payload)s"')),
+    (
+        "a {association} with {count} sources needs a transformation (BPMN 2.0 §10.4.1)",
+        N_("a %(association)s with %(count)s sources needs a transformation (BPMN 2.0 §10.4.1)"),
+    ),
+    (
+        "keep one sourceRef, or add the transformation that combines them",
+        N_("keep one sourceRef, or add the transformation that combines them"),
+    ),
+    (
+        "'{source}' is of item definition '{source_item}' and '{target}' of '{target_item}': "
+        "without a transformation both ends have the same structure (BPMN 2.0 §10.4.1)",
+        N_(
+            "'%(source)s' is of item definition '%(source_item)s' and '%(target)s' of "
+            "'%(target_item)s': without a transformation both ends have the same structure "
+            "(BPMN 2.0 §10.4.1)"
+        ),
+    ),
+    (
+        "give both ends the same item definition, or add a transformation",
+        N_("give both ends the same item definition, or add a transformation"),
+    ),
+    (
+        "a process cannot hold a {kind}: it belongs to a choreography (BPMN 2.0 §11.4)",
+        N_("a process cannot hold a %(kind)s: it belongs to a choreography (BPMN 2.0 §11.4)"),
+    ),
+    (
+        "model the exchange with send and receive tasks, or move it to a choreography",
+        N_("model the exchange with send and receive tasks, or move it to a choreography"),
+    ),
 )
 """The engine's wording (variable parts in braces) and the catalogue's."""
 

@@ -13,6 +13,7 @@ from lxml import etree
 
 from engine.definitions.collaboration import check_collaboration, check_imports
 from engine.definitions.data import check_data, check_io_bindings
+from engine.definitions.data_associations import check_data_associations
 from engine.definitions.dialect import NSMAP
 from engine.definitions.events import check_events
 from engine.definitions.findings import Findings
@@ -20,6 +21,7 @@ from engine.definitions.flows import check_flows
 from engine.definitions.graph import FLOW_NODES, local_name
 from engine.definitions.io_specification import check_io_specifications
 from engine.definitions.literal_values import check_literal_values
+from engine.definitions.process_elements import check_process_elements
 from engine.definitions.reference_kinds import check_reference_kinds
 
 __all__ = ["check_standard"]
@@ -34,6 +36,8 @@ def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping
     check_reference_kinds(root, findings)
     check_literal_values(root, findings)
     check_io_specifications(root, findings)
+    check_data_associations(root, findings)
+    check_process_elements(root, findings)
     for process in root.iterfind("bpmn:process", NSMAP):
         if process.get("isExecutable", "true") != "false":
             check_events(process, findings)
