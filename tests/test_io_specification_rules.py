@@ -4,7 +4,7 @@ DataAssociation).
 
 Each case breaks one rule and is refused at the marked line (``<!--!-->``) with the
 element and a hint; the valid twins deploy. The cases follow the betsy constraint
-groups EXT.080, EXT.082, EXT.084 to EXT.092.
+groups EXT.042, EXT.044, EXT.080, EXT.082, EXT.084 to EXT.092.
 """
 
 # ruff: noqa: E501 -- each XML case keeps its marked line visible
@@ -71,6 +71,29 @@ DATA_OBJECTS = (
     '<bpmn:dataObject id="d2" itemSubjectRef="text"/><bpmn:dataObjectReference id="r2" dataObjectRef="d2"/>'
 )
 
+
+def service_task(specification: str, items: str = "") -> str:
+    """A service task that invokes operation ``op`` (in-message ``m`` of item ``text``)."""
+    return document(
+        around(f'<bpmn:serviceTask id="t" operationRef="op">{specification}</bpmn:serviceTask>')
+    ).replace(
+        "<bpmn:process ",
+        (items or '<bpmn:itemDefinition id="text" structureRef="String"/>')
+        + '<bpmn:message id="m" name="M" itemRef="text"/>\n'
+        '<bpmn:interface id="if" name="I"><bpmn:operation id="op" name="O">'
+        "<bpmn:inMessageRef>m</bpmn:inMessageRef></bpmn:operation></bpmn:interface>\n<bpmn:process ",
+        1,
+    )
+
+
+def service_input(item: str) -> str:
+    return (
+        f'<bpmn:ioSpecification><bpmn:dataInput id="in" itemSubjectRef="{item}"/>{MARK}\n'
+        "<bpmn:inputSet><bpmn:dataInputRefs>in</bpmn:dataInputRefs></bpmn:inputSet><bpmn:outputSet/>"
+        "</bpmn:ioSpecification>"
+    )
+
+
 RULES = [
     Rule(
         "10.4.1_data_input_belongs_to_an_input_set",
@@ -125,6 +148,19 @@ RULES = [
         read_by_task("<bpmn:sourceRef>r1</bpmn:sourceRef>", DATA_OBJECTS.format(item="number")),
         "'r1' is of item definition 'number' and 'in' of 'text': without a transformation",
     ),
+    Rule(
+        "10.3.3_service_task_takes_the_in_message",
+        service_task("").replace('<bpmn:serviceTask id="t"', f'{MARK}<bpmn:serviceTask id="t"'),
+        "the operation's inMessageRef 'm' needs a dataInput of this service task",
+    ),
+    Rule(
+        "10.3.3_service_task_input_of_the_message_item",
+        service_task(
+            service_input("other"),
+            '<bpmn:itemDefinition id="text"/><bpmn:itemDefinition id="other"/>',
+        ),
+        "'in' has item definition 'other', not 'text' of the inMessageRef of operation 'op'",
+    ),
 ]
 VALID = {
     "same_item_without_transformation": read_by_task(
@@ -150,7 +186,7 @@ VALID = {
 
 
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) == 7
+    assert len({rule.name for rule in RULES}) == len(RULES) == 9
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
@@ -162,3 +198,10 @@ def test_each_broken_data_rule_is_refused_where_it_is(rule: Rule) -> None:
 def test_the_valid_twin_has_no_error(name: str) -> None:
     problems = validate_files({f"{name}.bpmn": VALID[name].encode()})
     assert [p for p in problems if p.is_error] == [], problems
+
+
+def test_a_service_task_with_the_message_item_breaks_no_data_rule() -> None:
+    """Its one refusal is govflow's own: a service task runs a connector, not an operation."""
+    text = service_task(service_input("text").replace(MARK, ""))
+    problems = validate_files({"service.bpmn": text.encode()})
+    assert [p.message for p in problems] == ["this service task names no connector"]

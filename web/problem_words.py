@@ -222,6 +222,17 @@ PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
         N_("give both ends the same item definition, or add a transformation"),
     ),
     (
+        "the operation's {message} '{name}' needs a {data} of this service task (BPMN 2.0 §10.3.3)",
+        N_(
+            "the operation's %(message)s '%(name)s' needs a %(data)s of this service task "
+            "(BPMN 2.0 §10.3.3)"
+        ),
+    ),
+    (
+        "add one {data} of the message's item definition to the ioSpecification",
+        N_("add one %(data)s of the message's item definition to the ioSpecification"),
+    ),
+    (
         "a process cannot hold a {kind}: it belongs to a choreography (BPMN 2.0 §11.4)",
         N_("a process cannot hold a %(kind)s: it belongs to a choreography (BPMN 2.0 §11.4)"),
     ),

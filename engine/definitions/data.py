@@ -13,7 +13,7 @@ from engine.definitions.dialect import BPMN_NS, NSMAP
 from engine.definitions.events import definitions_of
 from engine.definitions.findings import Findings
 
-__all__ = ["check_data", "check_io_bindings"]
+__all__ = ["check_data", "check_io_bindings", "same_structure"]
 
 _PAYLOAD = {
     "message": ("messageRef", "itemRef"),
@@ -29,7 +29,10 @@ def check_data(process: etree._Element, findings: Findings) -> None:
     for kind, (data_tag, set_tag) in _TASK_DATA.items():
         for task in process.iter(f"{{{BPMN_NS}}}{kind}"):
             if task.get("messageRef"):
-                _check_task(task, kind, data_tag, set_tag, findings)
+                payload = _item_of(task, task.get("messageRef", ""), "itemRef")
+                _check_task(task, kind, data_tag, set_tag, payload, "its message", findings)
+    for task in process.iter(f"{{{BPMN_NS}}}serviceTask"):
+        _check_service_task(task, findings)
     for tag in ("startEvent", "intermediateCatchEvent", "boundaryEvent"):
         for event in process.iter(f"{{{BPMN_NS}}}{tag}"):
             _check_event(event, "dataOutput", findings)
@@ -67,8 +70,47 @@ def check_io_bindings(owner: etree._Element, findings: Findings) -> None:
                 )
 
 
+def _operation(task: etree._Element) -> etree._Element | None:
+    root = task.getroottree().getroot()
+    found = root.xpath("//bpmn:operation[@id=$id]", namespaces=NSMAP, id=task.get("operationRef"))
+    return found[0] if found else None
+
+
+def _check_service_task(task: etree._Element, findings: Findings) -> None:
+    """§10.3.3 (Service Task): a service task that invokes an operation has one data
+    input for the operation's in-message and, if it has one, one data output for
+    its out-message, each of the message's item definition."""
+    operation = _operation(task) if task.get("operationRef") else None
+    if operation is None:
+        return
+    for data_tag, set_tag, message_tag in (
+        ("dataInput", "inputSet", "inMessageRef"),
+        ("dataOutput", "outputSet", "outMessageRef"),
+    ):
+        message = (operation.findtext(f"bpmn:{message_tag}", "", NSMAP) or "").strip()
+        if not message:
+            continue
+        if task.find(f"bpmn:ioSpecification/bpmn:{data_tag}", NSMAP) is None:
+            findings.add(
+                task,
+                f"the operation's {message_tag} '{message}' needs a {data_tag} of this "
+                "service task (BPMN 2.0 §10.3.3)",
+                f"add one {data_tag} of the message's item definition to the ioSpecification",
+            )
+            continue
+        payload = _item_of(task, message, "itemRef")
+        what = f"the {message_tag} of operation '{operation.get('id')}'"
+        _check_task(task, "serviceTask", data_tag, set_tag, payload, what, findings)
+
+
 def _check_task(
-    task: etree._Element, kind: str, data_tag: str, set_tag: str, findings: Findings
+    task: etree._Element,
+    kind: str,
+    data_tag: str,
+    set_tag: str,
+    payload: etree._Element | None,
+    what: str,
+    findings: Findings,
 ) -> None:
     specification = task.find("bpmn:ioSpecification", NSMAP)
     if specification is None:
@@ -81,9 +123,8 @@ def _check_task(
                 f"a {kind} with a message has at most one {tag} (BPMN 2.0 §10.3.3)",
                 f"keep one {tag}: it carries the message",
             )
-    payload = _item_of(task, task.get("messageRef", ""), "itemRef")
     for data in specification.findall(f"bpmn:{data_tag}", NSMAP)[:1]:
-        _check_item(data, payload, "its message", findings)
+        _check_item(data, payload, what, findings)
 
 
 def _check_event(event: etree._Element, data_tag: str, findings: Findings) -> None:
@@ -104,6 +145,12 @@ def _item_of(element: etree._Element, reference: str, attribute: str) -> etree._
     return items[0] if item_id and items else None
 
 
+def same_structure(one: etree._Element, other: etree._Element) -> bool:
+    """Two item definitions of one declared structure are equivalent; two that declare
+    none say nothing of being alike."""
+    return bool(one.get("structureRef")) and one.get("structureRef") == other.get("structureRef")
+
+
 def _check_item(
     data: etree._Element, payload: etree._Element | None, what: str, findings: Findings
 ) -> None:
@@ -114,8 +161,8 @@ def _check_item(
         return
     root = data.getroottree().getroot()
     items = root.xpath("//bpmn:itemDefinition[@id=$id]", namespaces=NSMAP, id=mine or "")
-    if mine and items and items[0].get("structureRef") == payload.get("structureRef"):
-        return  # two item definitions of one structure are equivalent
+    if mine and items and same_structure(items[0], payload):
+        return
     findings.add(
         data,
         f"'{data.get('id')}' has item definition '{mine or 'none'}', not "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from engine.definitions.data import same_structure
 from engine.definitions.dialect import BPMN_NS, NSMAP
 from engine.definitions.findings import Findings
 
@@ -61,8 +62,8 @@ def _check_same_item(
     target_item = _item(target.text or "", ids)
     if source_item is None or target_item is None or source_item is target_item:
         return
-    if source_item.get("structureRef") == target_item.get("structureRef"):
-        return  # two item definitions of one structure are equivalent
+    if same_structure(source_item, target_item):
+        return
     findings.add(
         association,
         f"'{(source.text or '').strip()}' is of item definition '{source_item.get('id')}' and "
