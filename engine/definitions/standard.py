@@ -26,7 +26,8 @@ from engine.definitions.reference_kinds import check_reference_kinds
 
 __all__ = ["check_standard"]
 
-_NEVER_AD_HOC = {"endEvent", "choreographyTask", "callChoreography", "subChoreography"}
+_NEVER_AD_HOC = {"endEvent"}
+"""Choreography activities never stand in any process: :mod:`.process_elements`."""
 
 
 def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping[str, str]) -> None:
