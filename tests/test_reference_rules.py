@@ -4,7 +4,7 @@ The XML Schema lets a reference name any id; the element tables of the specifica
 say what it must name. Each case breaks one such rule and must be refused at the
 marked line (``<!--!-->``), with the element and a hint; its valid twin deploys.
 The cases follow the constraint groups of the betsy BPMN test suite (REF, EXT.004,
-EXT.036, EXT.056, EXT.065, EXT.071, EXT.072, EXT.095).
+EXT.036, EXT.056, EXT.065, EXT.071, EXT.072, EXT.095, EXT.099).
 """
 
 # ruff: noqa: E501 -- each XML case keeps its marked line visible
@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import pytest
 from test_definitions import MARK, around, document, user_task
-from test_standard_rules import END, START, Rule, assert_refused_at_mark, flow, with_definitions
+from test_standard_rules import (
+    END,
+    MESSAGE,
+    START,
+    Rule,
+    assert_refused_at_mark,
+    flow,
+    with_definitions,
+)
 
 from engine.api import Engine
 from engine.definitions import validate_files
@@ -67,6 +75,16 @@ def bound_process(item: str) -> str:
         + flow("f", "start", "end")
         + END,
     )
+
+
+def calling(start_event: str) -> str:
+    """Process ``p`` calls process ``q`` of the same file, whose start is ``start_event``."""
+    called = (
+        '<bpmn:process id="q" isExecutable="true">\n'
+        f"{start_event}\n" + flow("qf", "qs", "qe") + '<bpmn:endEvent id="qe"/></bpmn:process>\n'
+    )
+    text = with_definitions(around(f'<bpmn:callActivity id="t" calledElement="q"/>{MARK}'))
+    return text.replace("</bpmn:definitions>", called + "</bpmn:definitions>")
 
 
 NESTED_DEFINITION = (
@@ -152,12 +170,18 @@ RULES = [
         "loopCardinality is the constant 2.5, not a whole number",
     ),
     Rule(
+        "10.5.2_called_process_has_a_none_start",
+        calling(f'<bpmn:startEvent id="qs">{MESSAGE}</bpmn:startEvent>'),
+        "'q' has no none start event, so a call activity cannot start it",
+    ),
+    Rule(
         "11.4_no_choreography_task_in_a_process",
         document(around(f'<bpmn:choreographyTask id="t" initiatingParticipantRef="x"/>{MARK}')),
         "a process cannot hold a choreographyTask: it belongs to a choreography",
     ),
 ]
 VALID = {
+    "called_process_with_a_none_start": calling('<bpmn:startEvent id="qs"/>').replace(MARK, ""),
     "message_item": with_root(
         f'{ITEM}<bpmn:message id="m" name="M" itemRef="text"/>',
         START + flow("f", "start", "end") + END,
@@ -192,7 +216,7 @@ VALID = {
 
 
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) == 11
+    assert len({rule.name for rule in RULES}) == len(RULES) == 12
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

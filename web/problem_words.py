@@ -233,6 +233,17 @@ PROBLEM_WORDS: tuple[tuple[str, str], ...] = (
         N_("add one %(data)s of the message's item definition to the ioSpecification"),
     ),
     (
+        "'{called}' has no none start event, so a call activity cannot start it (BPMN 2.0 §10.5.2)",
+        N_(
+            "'%(called)s' has no none start event, so a call activity cannot start it "
+            "(BPMN 2.0 §10.5.2)"
+        ),
+    ),
+    (
+        "add a start event without trigger to the called process",
+        N_("add a start event without trigger to the called process"),
+    ),
+    (
         "a process cannot hold a {kind}: it belongs to a choreography (BPMN 2.0 §11.4)",
         N_("a process cannot hold a %(kind)s: it belongs to a choreography (BPMN 2.0 §11.4)"),
     ),

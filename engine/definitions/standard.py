@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from engine.definitions.call_activities import check_call_activities
 from engine.definitions.collaboration import check_collaboration, check_imports
 from engine.definitions.data import check_data, check_io_bindings
 from engine.definitions.data_associations import check_data_associations
@@ -39,6 +40,7 @@ def check_standard(root: etree._Element, findings: Findings, namespaces: Mapping
     check_io_specifications(root, findings)
     check_data_associations(root, findings)
     check_process_elements(root, findings)
+    check_call_activities(root, findings)
     for process in root.iterfind("bpmn:process", NSMAP):
         if process.get("isExecutable", "true") != "false":
             check_events(process, findings)
