@@ -170,6 +170,14 @@ RULES = [
         "loopCardinality is the constant 2.5, not a whole number",
     ),
     Rule(
+        "10.2_definitional_collaboration_is_a_collaboration",
+        with_definitions(START + flow("f", "start", "end") + END).replace(
+            '<bpmn:process id="p" name="P" isExecutable="true">',
+            f'<bpmn:process id="p" name="P" isExecutable="true" definitionalCollaborationRef="m">{MARK}',
+        ),
+        "definitionalCollaborationRef 'm' names a message, where BPMN 2.0 §10.2 asks for a collaboration",
+    ),
+    Rule(
         "10.5.2_called_process_has_a_none_start",
         calling(f'<bpmn:startEvent id="qs">{MESSAGE}</bpmn:startEvent>'),
         "'q' has no none start event, so a call activity cannot start it",
@@ -216,7 +224,7 @@ VALID = {
 
 
 def test_the_rules_are_distinct() -> None:
-    assert len({rule.name for rule in RULES}) == len(RULES) == 12
+    assert len({rule.name for rule in RULES}) == len(RULES) == 13
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

@@ -98,6 +98,9 @@ _REFERENCES = _table(
     messageFlow | @messageRef | message | §9.4
     messageFlow | @sourceRef @targetRef | interactionNode | §9.4
     participant | @processRef | process | §9.2
+    process | @definitionalCollaborationRef | collaboration | §10.2
+    group | @categoryValueRef | categoryValue | §8.3.1
+    performer humanPerformer potentialOwner resourceRole | resourceRef | resource | §10.2
     participant process | interfaceRef | interface | §8.4
     process | supportedInterfaceRef | interface | §8.4
     partnerEntity partnerRole | participantRef | participant | §9.2
