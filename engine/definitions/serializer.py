@@ -28,6 +28,7 @@ from engine.definitions.compensation import (
     CompensationThrowConverter,
     connect_handlers,
 )
+from engine.definitions.conditional_entry import fire_on_entry
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 from engine.definitions.event_scopes import (
     catch_in_scope,
@@ -114,6 +115,7 @@ class BroadcastingWorkflow(BpmnWorkflow):
 
     def _run_ready(self, workflow: BpmnWorkflow) -> int:
         ran = 0
+        self.interrupting += fire_on_entry(self)
         for task in workflow.get_tasks(state=TaskState.READY):
             run_interrupting(self.interrupting)
             if task.state == TaskState.READY and not task.task_spec.manual:
