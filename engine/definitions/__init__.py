@@ -29,6 +29,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.connectors import connector_names
 from engine.definitions.compensation import prepare_compensation
+from engine.definitions.complex_gateway import prepare_complex_gateways
 from engine.definitions.definition_refs import inline_event_definitions
 from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_meta
 from engine.definitions.expressions import check_expressions
@@ -112,6 +113,7 @@ def _load(
     parser = GovflowParser()
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
+        prepare_complex_gateways(item.tree.getroot())
         join_links(item.tree.getroot())
         inline_event_definitions(item.tree.getroot())
         split_implicitly(item.tree.getroot())

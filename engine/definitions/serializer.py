@@ -28,6 +28,7 @@ from engine.definitions.compensation import (
     CompensationThrowConverter,
     connect_handlers,
 )
+from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinConverter
 from engine.definitions.conditional_entry import fire_on_entry
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 from engine.definitions.event_scopes import (
@@ -129,6 +130,7 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         **DEFAULT_CONFIG,
         BpmnWorkflow: _StateConverter,
         ConnectorTask: ConnectorTaskConverter,
+        ComplexJoin: ComplexJoinConverter,
         EventStart: EventStartConverter,
         ParallelInstances: MultiInstanceTaskConverter,
         SequentialInstances: MultiInstanceTaskConverter,
