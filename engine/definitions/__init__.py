@@ -39,6 +39,7 @@ from engine.definitions.graph import check_graph
 from engine.definitions.identifiers import check_identifiers
 from engine.definitions.implicit_splits import split_implicitly
 from engine.definitions.links import join_links
+from engine.definitions.mi_behaviour import non_interrupting_behaviour_catchers
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
@@ -114,6 +115,7 @@ def _load(
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
         prepare_complex_gateways(item.tree.getroot())
+        non_interrupting_behaviour_catchers(item.tree.getroot())
         join_links(item.tree.getroot())
         inline_event_definitions(item.tree.getroot())
         split_implicitly(item.tree.getroot())

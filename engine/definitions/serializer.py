@@ -16,7 +16,6 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
-from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -40,6 +39,7 @@ from engine.definitions.event_scopes import (
     start_scoped_handlers,
 )
 from engine.definitions.event_subprocess import EventStart, EventStartConverter
+from engine.definitions.mi_behaviour import BehaviourConverter
 from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
 __all__ = [
@@ -132,8 +132,8 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         ConnectorTask: ConnectorTaskConverter,
         ComplexJoin: ComplexJoinConverter,
         EventStart: EventStartConverter,
-        ParallelInstances: MultiInstanceTaskConverter,
-        SequentialInstances: MultiInstanceTaskConverter,
+        ParallelInstances: BehaviourConverter,
+        SequentialInstances: BehaviourConverter,
         CompensationThrow: CompensationThrowConverter,
         CompensationEnd: CompensationThrowConverter,
     }
