@@ -28,6 +28,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.connectors import connector_names
+from engine.definitions.ad_hoc import prepare_ad_hoc
 from engine.definitions.compensation import prepare_compensation
 from engine.definitions.complex_gateway import prepare_complex_gateways
 from engine.definitions.definition_refs import inline_event_definitions
@@ -115,6 +116,7 @@ def _load(
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
         prepare_complex_gateways(item.tree.getroot())
+        prepare_ad_hoc(item.tree.getroot())
         non_interrupting_behaviour_catchers(item.tree.getroot())
         join_links(item.tree.getroot())
         inline_event_definitions(item.tree.getroot())
