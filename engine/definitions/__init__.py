@@ -45,6 +45,7 @@ from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
 from engine.definitions.standard import check_standard
+from engine.definitions.token_quantities import prepare_token_quantities
 from engine.definitions.variables import check_variables
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
@@ -117,6 +118,7 @@ def _load(
         normalize_for_spiff(item.tree.getroot())
         prepare_complex_gateways(item.tree.getroot())
         prepare_ad_hoc(item.tree.getroot())
+        prepare_token_quantities(item.tree.getroot())
         non_interrupting_behaviour_catchers(item.tree.getroot())
         join_links(item.tree.getroot())
         inline_event_definitions(item.tree.getroot())
