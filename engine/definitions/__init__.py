@@ -41,6 +41,7 @@ from engine.definitions.identifiers import check_identifiers
 from engine.definitions.implicit_splits import split_implicitly
 from engine.definitions.links import join_links
 from engine.definitions.mi_behaviour import non_interrupting_behaviour_catchers
+from engine.definitions.receive_start import instantiating_receives_as_starts
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
@@ -135,7 +136,9 @@ def _parse_all(files: Mapping[str, bytes], problems: list[DefinitionProblem]) ->
     parsed = []
     for name, content in files.items():
         try:
-            parsed.append(_File(name, content, parse_xml(name, content)))
+            tree = parse_xml(name, content)
+            instantiating_receives_as_starts(tree.getroot())
+            parsed.append(_File(name, content, tree))
         except XmlRefused as refused:
             problems.append(refused.problem)
     return parsed
