@@ -615,9 +615,18 @@ CASES = [
     ),
     case(
         "complex_gateway",
-        around(f'<bpmn:complexGateway id="t"/>{MARK}'),
-        "complex gateways are not supported",
-        2,  # and: a gateway that neither merges nor splits (§10.6)
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="split"/>\n'
+        '<bpmn:parallelGateway id="split"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="split" targetRef="t"/>\n'
+        '<bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="t"/>\n'
+        f'<bpmn:complexGateway id="t"/>{MARK}\n'
+        '<bpmn:sequenceFlow id="f3" sourceRef="t" targetRef="end"><bpmn:conditionExpression>'
+        "${a}</bpmn:conditionExpression></bpmn:sequenceFlow>\n"
+        '<bpmn:sequenceFlow id="f4" sourceRef="t" targetRef="end"><bpmn:conditionExpression>'
+        "${b}</bpmn:conditionExpression></bpmn:sequenceFlow>\n"
+        '<bpmn:endEvent id="end"/>',
+        "a complex gateway that both joins and splits is not supported",
     ),
     case(
         "cycle_start_in_subprocess",

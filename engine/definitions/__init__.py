@@ -28,7 +28,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.connectors import connector_names
+from engine.definitions.ad_hoc import prepare_ad_hoc
 from engine.definitions.compensation import prepare_compensation
+from engine.definitions.complex_gateway import prepare_complex_gateways
 from engine.definitions.definition_refs import inline_event_definitions
 from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_meta
 from engine.definitions.expressions import check_expressions
@@ -38,10 +40,13 @@ from engine.definitions.graph import check_graph
 from engine.definitions.identifiers import check_identifiers
 from engine.definitions.implicit_splits import split_implicitly
 from engine.definitions.links import join_links
+from engine.definitions.mi_behaviour import non_interrupting_behaviour_catchers
+from engine.definitions.receive_start import instantiating_receives_as_starts
 from engine.definitions.schema import check_schema
 from engine.definitions.serializer import dump_spec, unstorable_specs
 from engine.definitions.services import GovflowParser, check_service_tasks
 from engine.definitions.standard import check_standard
+from engine.definitions.token_quantities import prepare_token_quantities
 from engine.definitions.variables import check_variables
 from engine.definitions.xmlsafe import XmlRefused, parse_xml
 from engine.errors import DefinitionProblem, InvalidDefinition
@@ -112,6 +117,10 @@ def _load(
     parser = GovflowParser()
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
+        prepare_complex_gateways(item.tree.getroot())
+        prepare_ad_hoc(item.tree.getroot())
+        prepare_token_quantities(item.tree.getroot())
+        non_interrupting_behaviour_catchers(item.tree.getroot())
         join_links(item.tree.getroot())
         inline_event_definitions(item.tree.getroot())
         split_implicitly(item.tree.getroot())
@@ -127,7 +136,9 @@ def _parse_all(files: Mapping[str, bytes], problems: list[DefinitionProblem]) ->
     parsed = []
     for name, content in files.items():
         try:
-            parsed.append(_File(name, content, parse_xml(name, content)))
+            tree = parse_xml(name, content)
+            instantiating_receives_as_starts(tree.getroot())
+            parsed.append(_File(name, content, tree))
         except XmlRefused as refused:
             problems.append(refused.problem)
     return parsed

@@ -75,7 +75,7 @@ def standard_message_paths(root: etree._Element) -> None:
 
 def normalize_for_spiff(root: etree._Element) -> None:
     """Rewrite the dialect in place into what SpiffWorkflow's plain parser runs."""
-    for tag in ("conditionExpression", "condition"):  # a flow's, a conditional event's
+    for tag in ("conditionExpression", "condition", "loopCondition"):
         for condition in root.iter(f"{{{BPMN_NS}}}{tag}"):
             condition.text = expression_of(condition.text) or (condition.text or "").strip()
     for tag in _TIMER_TAGS:

@@ -36,6 +36,7 @@ __all__ = [
     "interrupting_starts",
     "raise_if_uncaught",
     "run_interrupting",
+    "start_handler",
     "start_scoped_handlers",
 ]
 
@@ -56,7 +57,7 @@ def catch_in_scope(top: Any, event: Any) -> bool:
     while scope is not None and scope is not top:
         if any(_catches(task, event) for task in _waiting_in(top, scope)):
             return False
-        started = _start_handler(top, scope, event)
+        started = start_handler(top, scope, event)
         if started is not None:
             started.task_spec.catch(started, event)
             started.task_spec._update(started)
@@ -70,7 +71,7 @@ def start_scoped_handlers(top: Any, event: Any) -> None:
     catches this broadcast event; Spiff's catch then hands the event to it."""
     for scope in list(top.get_active_subprocesses()):
         if not any(_catches(task, event) for task in _waiting_in(top, scope, nested=True)):
-            _start_handler(top, scope, event)
+            start_handler(top, scope, event)
 
 
 def raise_if_uncaught(top: Any, event: Any) -> None:
@@ -125,7 +126,7 @@ def _catches(task: Any, event: Any) -> bool:
     return bool(task.task_spec.catches(task, event))
 
 
-def _start_handler(top: Any, scope: Any, event: Any) -> Any:
+def start_handler(top: Any, scope: Any, event: Any) -> Any:
     """Start the event subprocess of ``scope`` whose start event catches ``event``;
     its start task, waiting for the event, or None when no event subprocess of the
     scope catches it."""

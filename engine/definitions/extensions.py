@@ -14,6 +14,7 @@ from datetime import date
 from lxml import etree
 
 from engine import sandbox
+from engine.definitions.complex_gateway import joins_and_splits
 from engine.definitions.dialect import (
     CAMUNDA_NS,
     NSMAP,
@@ -270,11 +271,11 @@ def _tasks_without_group(lane: etree._Element) -> list[str]:
 def _check_unsupported(root: etree._Element, findings: Findings) -> None:
     for element in root.iter():
         kind = local_name(element)
-        if kind == "complexGateway":
+        if kind == "complexGateway" and joins_and_splits(element):
             findings.add(
                 element,
-                "complex gateways are not supported",
-                "use an inclusive gateway with conditions",
+                "a complex gateway that both joins and splits is not supported",
+                "join with one complex gateway and split with another",
             )
         if kind:
             _check_camunda_delegates(element, kind, findings)

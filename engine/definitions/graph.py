@@ -45,7 +45,7 @@ _EVENTS = {
     "boundaryEvent",
 }
 FLOW_NODES = frozenset(_GATEWAYS | _ACTIVITIES | _EVENTS)
-_CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
+_CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
 _NOT_NODES = {
     "sequenceFlow",
     "laneSet",

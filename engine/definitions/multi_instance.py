@@ -33,6 +33,8 @@ from SpiffWorkflow.bpmn.specs.defaults import (
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definitions.mi_behaviour import behaviour_signal, throw_behaviour_event
+
 __all__ = ["ParallelInstances", "SequentialInstances", "with_standard_loops"]
 
 _LOOP_COUNTER = "loopCounter"
@@ -49,6 +51,8 @@ class _StandardInstances:
     task_spec: str
     merge_child: Any
     raise_data_exception: Any
+    behaviour: str = "All"
+    behaviour_signal: str | None = None
 
     def create_child(self, my_task: Any, item: Any, key_or_index: Any = None) -> None:
         """Spiff's instance, which also sees its ``loopCounter`` (0, 1, …) in its data."""
@@ -121,6 +125,8 @@ class _StandardInstances:
         """Store ``child``'s output; True when the completion condition holds after it."""
         self._store_output(my_task, child)
         my_task.internal_data["merged"].append(str(child.id))
+        completed = [c for c in self._instance_tasks(my_task) if c.state == TaskState.COMPLETED]
+        throw_behaviour_event(self, my_task, len(completed))
         if self.condition is None:
             return False
         attributes = self._instance_attributes(my_task, child)
@@ -188,6 +194,17 @@ class SequentialInstances(_StandardInstances, SequentialMultiInstanceTask):
             self.add_next_child(my_task)
 
 
+class _BehaviourParser:
+    """Reads the activity's ``behavior`` and its signal (:mod:`.mi_behaviour`)."""
+
+    task: Any
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
+        self.task.behaviour = loop_characteristics.get("behavior", "All")
+        self.task.behaviour_signal = behaviour_signal(loop_characteristics)
+
+
 def with_standard_loops(
     parser_classes: dict[str, tuple[type, type]],
 ) -> dict[str, tuple[type, type]]:
@@ -196,7 +213,7 @@ def with_standard_loops(
         tag: (
             type(
                 parser.__name__,
-                (parser,),
+                (_BehaviourParser, parser),
                 {
                     "PARALLEL_MI_CLASS": ParallelInstances,
                     "SEQUENTIAL_MI_CLASS": SequentialInstances,

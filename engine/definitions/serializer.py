@@ -16,7 +16,6 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
-from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -28,6 +27,8 @@ from engine.definitions.compensation import (
     CompensationThrowConverter,
     connect_handlers,
 )
+from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinConverter
+from engine.definitions.conditional_entry import fire_on_entry
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
 from engine.definitions.event_scopes import (
     catch_in_scope,
@@ -38,6 +39,7 @@ from engine.definitions.event_scopes import (
     start_scoped_handlers,
 )
 from engine.definitions.event_subprocess import EventStart, EventStartConverter
+from engine.definitions.mi_behaviour import BehaviourConverter
 from engine.definitions.multi_instance import ParallelInstances, SequentialInstances
 
 __all__ = [
@@ -114,6 +116,7 @@ class BroadcastingWorkflow(BpmnWorkflow):
 
     def _run_ready(self, workflow: BpmnWorkflow) -> int:
         ran = 0
+        self.interrupting += fire_on_entry(self)
         for task in workflow.get_tasks(state=TaskState.READY):
             run_interrupting(self.interrupting)
             if task.state == TaskState.READY and not task.task_spec.manual:
@@ -127,9 +130,10 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         **DEFAULT_CONFIG,
         BpmnWorkflow: _StateConverter,
         ConnectorTask: ConnectorTaskConverter,
+        ComplexJoin: ComplexJoinConverter,
         EventStart: EventStartConverter,
-        ParallelInstances: MultiInstanceTaskConverter,
-        SequentialInstances: MultiInstanceTaskConverter,
+        ParallelInstances: BehaviourConverter,
+        SequentialInstances: BehaviourConverter,
         CompensationThrow: CompensationThrowConverter,
         CompensationEnd: CompensationThrowConverter,
     }

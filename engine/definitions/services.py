@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.defaults import EndEvent, IntermediateThrowEvent
 
 from engine import sandbox
 from engine.definitions.compensation import CompensationEndParser, CompensationThrowParser
+from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinParser
 from engine.definitions.connector_task import ConnectorTask
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
 from engine.definitions.event_subprocess import EventStart, EventStartParser
@@ -107,5 +108,6 @@ class GovflowParser(BpmnParser):
             full_tag("startEvent"): (EventStartParser, EventStart),
             full_tag("intermediateThrowEvent"): (CompensationThrowParser, IntermediateThrowEvent),
             full_tag("endEvent"): (CompensationEndParser, EndEvent),
+            full_tag("complexGateway"): (ComplexJoinParser, ComplexJoin),
         }
     )

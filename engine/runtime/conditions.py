@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
 from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions.conditional_entry import condition_holds
 
 __all__ = ["fire_conditions"]
 
@@ -55,10 +56,4 @@ def _latest_data(task: Any) -> dict[str, Any]:
 
 def _holds(task: Any) -> bool:
     expression = task.task_spec.event_definition.expression
-    names = {**task.data, **_latest_data(task)}
-    try:
-        return bool(task.workflow.script_engine.environment.evaluate(expression, names))
-    except Exception as exc:
-        raise WorkflowTaskException(
-            f"the condition {expression!r} failed", task=task, exception=exc
-        ) from exc
+    return condition_holds(task, expression, {**task.data, **_latest_data(task)})
