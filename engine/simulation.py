@@ -205,7 +205,7 @@ class _Run:
             try:
                 task = self.engine.task(task_id)
                 if task.status == "open":
-                    actor = f"{task.unit or 'unit'}.staff"
+                    actor = task.assignee or f"{task.unit or 'unit'}.staff"
                     data = {**answers(task), **self._upload_documents(task, actor)}
                     self.engine.complete(task_id, data, actor=actor)
             except Conflict:
