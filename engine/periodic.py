@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,6 +66,9 @@ class Schedule:
     every: relativedelta | None = None
     repetitions: int | None = None
     """How many periods in all; None for an unbounded ``R/…`` cycle."""
+    _starts: dict[int, datetime] = field(default_factory=dict, compare=False, repr=False)
+    """Period starts computed so far: the scheduler asks for them every tick, and
+    adding a multiple of a ``relativedelta`` is the slow part of the question."""
 
     def period(self, index: int) -> Period:
         """The ``index``-th period. A cycle's period lasts one step even when it is the
@@ -95,7 +98,11 @@ class Schedule:
         return self._start_of(index) if self._exists(index) else None
 
     def _start_of(self, index: int) -> datetime:
-        return self.start if self.every is None else self.start + self.every * index
+        if self.every is None:
+            return self.start
+        if index not in self._starts:
+            self._starts[index] = self.start + self.every * index
+        return self._starts[index]
 
     def _exists(self, index: int) -> bool:
         limit = 1 if self.every is None else self.repetitions
