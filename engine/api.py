@@ -22,6 +22,7 @@ from engine.deployment import read_files
 from engine.directory import UserDirectory
 from engine.drafts import Drafts
 from engine.errors import Conflict
+from engine.focal_persons import FocalPersons
 from engine.form_submission import FormSubmissions
 from engine.inbox import Inbox
 from engine.listing import Listings
@@ -100,6 +101,7 @@ class Engine(
             self.db, self.runtime, self.clock, self.settings, self.calendar, recipients
         )
         self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
+        self.runtime.first_in_line = FocalPersons(self.directory.read_in).first_in_line
         self.logins = LoginSessions(self.db, self.clock, self.settings)
         """Log-in sessions: open one, find whose a session id is, end one."""
         self.login_throttle = LoginThrottle(self.db, self.clock, self.settings)

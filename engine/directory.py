@@ -48,10 +48,15 @@ class UserDirectory:
     def current(self) -> Organisation:
         """The organisation as the database holds it now (one small query)."""
         with self.db.reading() as session:
-            stamp = _stamp(session)
-            if stamp == self._known[0]:
-                return self._known[1]
-            organisation = self._organisation(session) if stamp[0] else self.seed
+            return self.read_in(session)
+
+    def read_in(self, session: Session) -> Organisation:
+        """:meth:`current`, read in ``session``: for code inside a command's transaction
+        (who is first in line for a task as it opens)."""
+        stamp = _stamp(session)
+        if stamp == self._known[0]:
+            return self._known[1]
+        organisation = self._organisation(session) if stamp[0] else self.seed
         with self._lock:
             self._known = (stamp, organisation)
         return organisation

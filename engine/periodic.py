@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,6 +66,9 @@ class Schedule:
     every: relativedelta | None = None
     repetitions: int | None = None
     """How many periods in all; None for an unbounded ``R/…`` cycle."""
+    _starts: dict[int, datetime] = field(default_factory=dict, compare=False, repr=False)
+    """Period starts computed so far: the scheduler asks for them every tick, and
+    adding a multiple of a ``relativedelta`` is the slow part of the question."""
 
     def period(self, index: int) -> Period:
         """The ``index``-th period. A cycle's period lasts one step even when it is the
@@ -95,7 +98,11 @@ class Schedule:
         return self._start_of(index) if self._exists(index) else None
 
     def _start_of(self, index: int) -> datetime:
-        return self.start if self.every is None else self.start + self.every * index
+        if self.every is None:
+            return self.start
+        if index not in self._starts:
+            self._starts[index] = self.start + self.every * index
+        return self._starts[index]
 
     def _exists(self, index: int) -> bool:
         limit = 1 if self.every is None else self.repetitions
@@ -179,24 +186,38 @@ class PeriodStarter:
     def start_due(self, now: datetime) -> int:
         """Start every due period's instance (by the catch-up policy); the count started."""
         started = 0
-        for periodic in self._periodic_processes():
-            since = periodic.first_deployed_at
-            due = list(periodic.schedule.periods(since, now))
-            done = self._recorded_starts(periodic.process_key, since)
-            for period, action in self._plan([p for p in due if p.start not in done], now):
+        for periodic, unstarted in self._unstarted(now):
+            for period, action in self._plan(unstarted, now):
                 started += self._start_one(periodic, period, action, now)
         return started
 
     def next_due_at(self, now: datetime) -> datetime | None:
         """The start of the earliest period that has no instance yet."""
         candidates = []
-        for periodic in self._periodic_processes():
-            since = periodic.first_deployed_at
-            done = self._recorded_starts(periodic.process_key, since)
-            due = [p.start for p in periodic.schedule.periods(since, now) if p.start not in done]
-            upcoming = periodic.schedule.next_start(max(since, now + timedelta(microseconds=1)))
-            candidates += due[:1] + ([upcoming] if upcoming else [])
+        for periodic, unstarted in self._unstarted(now):
+            since = max(periodic.first_deployed_at, now + timedelta(microseconds=1))
+            upcoming = periodic.schedule.next_start(since)
+            candidates += [p.start for p in unstarted[:1]] + ([upcoming] if upcoming else [])
         return min(candidates, default=None)
+
+    def _unstarted(self, now: datetime) -> list[tuple[_Periodic, list[Period]]]:
+        """Each periodic process with its periods begun by ``now`` (since its first
+        deployment) that no instance was started or skipped for, oldest first. One read
+        transaction: the scheduler asks twice a tick (a simulated year has hundreds)."""
+        with self.db.reading() as session:
+            periodics = self._periodic_in(session)
+            recorded = _recorded_starts(session, [p.process_key for p in periodics])
+        return [
+            (
+                periodic,
+                [
+                    period
+                    for period in periodic.schedule.periods(periodic.first_deployed_at, now)
+                    if period.start not in recorded.get(periodic.process_key, set())
+                ],
+            )
+            for periodic in periodics
+        ]
 
     def _plan(self, missing: list[Period], now: datetime) -> Iterator[tuple[Period, str]]:
         """``start`` or ``skip`` for each period without an instance, oldest first."""
@@ -293,21 +314,24 @@ class PeriodStarter:
         return [(p.process_key, p.schedule.period_at(now)) for p in self._periodic_processes()]
 
     def _periodic_processes(self) -> list[_Periodic]:
-        """The latest version of each process, with its first deployment, if it has a schedule."""
         with self.db.reading() as session:
-            rows = session.execute(
-                select(
-                    ProcessDefinition.process_key,
-                    func.max(ProcessDefinition.id),
-                    func.min(ProcessDefinition.deployed_at),
-                ).group_by(ProcessDefinition.process_key)
-            ).all()
-            found = []
-            for key, definition_id, first_deployed_at in rows:
-                schedule = self._schedule(session, definition_id, first_deployed_at)
-                if schedule is not None:
-                    found.append(_Periodic(key, definition_id, first_deployed_at, schedule))
-            return found
+            return self._periodic_in(session)
+
+    def _periodic_in(self, session: Session) -> list[_Periodic]:
+        """The latest version of each process, with its first deployment, if it has a schedule."""
+        rows = session.execute(
+            select(
+                ProcessDefinition.process_key,
+                func.max(ProcessDefinition.id),
+                func.min(ProcessDefinition.deployed_at),
+            ).group_by(ProcessDefinition.process_key)
+        ).all()
+        found = []
+        for key, definition_id, first_deployed_at in rows:
+            schedule = self._schedule(session, definition_id, first_deployed_at)
+            if schedule is not None:
+                found.append(_Periodic(key, definition_id, first_deployed_at, schedule))
+        return found
 
     def _schedule(
         self, session: Session, definition_id: int, deployed_at: datetime
@@ -328,13 +352,17 @@ class PeriodStarter:
             log.error("start timer %s ignored: %s", start_timer.get("element_id"), exc)
             return None
 
-    def _recorded_starts(self, process_key: str, since: datetime) -> set[datetime]:
-        with self.db.reading() as session:
-            return set(
-                session.scalars(
-                    select(StartedPeriod.period_start).where(
-                        StartedPeriod.process_key == process_key,
-                        StartedPeriod.period_start >= since,
-                    )
-                )
-            )
+
+def _recorded_starts(session: Session, process_keys: list[str]) -> dict[str, set[datetime]]:
+    """The period starts recorded (started or skipped) for each of ``process_keys``."""
+    recorded: dict[str, set[datetime]] = {}
+    if not process_keys:
+        return recorded
+    rows = session.execute(
+        select(StartedPeriod.process_key, StartedPeriod.period_start).where(
+            StartedPeriod.process_key.in_(process_keys)
+        )
+    )
+    for process_key, period_start in rows:
+        recorded.setdefault(process_key, set()).add(period_start)
+    return recorded

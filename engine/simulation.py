@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ import yaml
 from sqlalchemy import select
 
 from engine.api import Engine, read_files
-from engine.calendar import TIMEZONE, WorkCalendar, load_calendar
+from engine.calendar import TIMEZONE, WorkCalendar, load_calendar, to_local
 from engine.clock import ManualClock
 from engine.compliance import was_cut_off
 from engine.errors import Conflict
@@ -87,6 +88,29 @@ class SimulationReport:
     escalations: int = 0
     escalated_to: Counter[str] = field(default_factory=Counter)
     """Escalation steps fired, by recipient (``head:ITC``, ``LEAD`` …)."""
+
+    def lines(self) -> Iterator[str]:
+        """The report as ``govflow simulate`` prints it: products with their Hà Nội
+        dates, instances per process, escalations, and each unit's lateness."""
+        yield "\nproduced (Asia/Ho_Chi_Minh):"
+        for product in self.products:
+            when = to_local(product.at).strftime("%d/%m/%Y %H:%M")
+            yield f"  {when}  {product.process_key} #{product.instance_id}  {product.describe()}"
+        yield "\ninstances per process:"
+        for process_key, count in sorted(self.instances.items()):
+            yield f"  {process_key}: {count}"
+        yield (
+            f"\ntasks completed: {self.tasks_completed}; "
+            f"reminders and escalations: {self.escalations}"
+        )
+        reached = ", ".join(f"{who} {count}" for who, count in sorted(self.escalated_to.items()))
+        yield f"escalations reached: {reached or 'nobody'}"
+        yield "\nlateness per unit (tasks, late, worst days late, missing at a cut-off):"
+        for unit, late in self.lateness.items():
+            yield (
+                f"  {unit:<24} {late.tasks:>4} {late.late:>4} {late.worst_days_late:>7.1f}"
+                f" {late.missing:>4}"
+            )
 
 
 def simulate(
@@ -205,7 +229,7 @@ class _Run:
             try:
                 task = self.engine.task(task_id)
                 if task.status == "open":
-                    actor = f"{task.unit or 'unit'}.staff"
+                    actor = task.assignee or f"{task.unit or 'unit'}.staff"
                     data = {**answers(task), **self._upload_documents(task, actor)}
                     self.engine.complete(task_id, data, actor=actor)
             except Conflict:

@@ -149,6 +149,13 @@ class Organisation:
         }
         return tuple(people.values())
 
+    def member_with_email(self, unit: str, email: str) -> User | None:
+        """The active member of ``unit`` whose e-mail is ``email`` (case ignored)."""
+        if unit not in self.units:
+            return None
+        wanted = email.casefold()
+        return next((u for u in self.members_of(unit) if u.email.casefold() == wanted), None)
+
     def check_assignee(self, username: str, unit: str | None) -> None:
         """A task of ``unit`` may be given only to a user of the organisation who works
         for that unit (any user for a task without a unit, or of a unit not declared

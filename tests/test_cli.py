@@ -145,3 +145,18 @@ def test_demo_seed_starts_this_years_cycles_once(run) -> None:
     assert run("demo", "seed").startswith("started 0 demo cycle(s)")
     listing = run("instances")
     assert "incident" not in listing and "running" in listing
+
+
+def test_simulate_runs_the_plan_on_the_database_it_is_given(run, db_url: str) -> None:
+    processes = Path(__file__).parent.parent / "processes"
+    out = run(
+        "simulate", "--from", "2021-01-01", "--to", "2021-02-28",
+        "--database", db_url, "--processes", str(processes),
+    )  # fmt: skip
+    assert out.startswith("simulated 2021-01-01 .. 2021-02-28 in ")
+    assert "task=I.3; kind=Minister's decision" in out
+    assert "escalations reached: nobody" in out
+    engine = Engine(db_url)
+    (catalogue,) = engine.instances(process_key="open_data_catalogue")
+    engine.close()
+    assert catalogue.status == "completed"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 from live_site import PASSWORD
+from lxml import etree
 
 from engine.api import Engine, read_files
 from web import create_app
@@ -14,6 +15,10 @@ from web import create_app
 PROCESSES = Path(__file__).parent.parent / "processes"
 DRAFT_VI = "Xây dựng kế hoạch hoàn thiện, nâng cấp, chuẩn hóa dữ liệu"
 DRAFT_EN = "Draft the plan to complete, upgrade and standardise the data"
+_NAMESPACES = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "camunda": "http://camunda.org/schema/1.0/bpmn",
+}
 
 
 def _nasati_staff(plan_engine: Engine) -> tuple[FlaskClient, str]:
@@ -48,3 +53,24 @@ def test_a_task_without_an_english_name_keeps_its_name(plan_engine: Engine) -> N
         names["data_upgrade_plan"][""] == "II.2 Plan to complete, upgrade and standardise the data"
     )
     assert names["data_upgrade_plan"]["draft"] == DRAFT_EN
+
+
+def _english_names(element: etree._Element) -> list[str]:
+    return element.xpath(
+        "bpmn:extensionElements/camunda:properties/camunda:property[@name='name_en']/@value",
+        namespaces=_NAMESPACES,
+    )
+
+
+def test_every_shipped_process_and_user_task_has_an_english_name() -> None:
+    """processes/README.md, "Names in English": no shipped process or user task shows
+    its Vietnamese name on an English page."""
+    unnamed = [
+        f"{path.name}: {element.get('id')}"
+        for path in sorted(PROCESSES.glob("*.bpmn"))
+        for element in etree.parse(str(path)).xpath(
+            "//bpmn:process | //bpmn:userTask", namespaces=_NAMESPACES
+        )
+        if not _english_names(element)
+    ]
+    assert unnamed == []

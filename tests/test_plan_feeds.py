@@ -72,28 +72,36 @@ def test_i5_waits_for_the_national_data_strategy(plan_engine: Engine) -> None:
     assert product["task"] == "I.5" and product["kind"] == "Minister's decision"
 
 
-def test_ii8_consolidation_feeds_the_next_i3_review(
-    plan_engine: Engine, clock: ManualClock
-) -> None:
-    deploy_processes(plan_engine, "public_feedback", "open_data_catalogue")
-    first_half = {
-        "year": 2021,
-        "period_start": "2021-01-01T00:00:00+07:00",
-        "period_end": "2021-07-01T00:00:00+07:00",
-    }
-    consolidation = plan_engine.start("public_feedback_consolidation", first_half, actor="periodic")
+FIRST_HALF_2021 = {
+    "year": 2021,
+    "period_start": "2021-01-01T00:00:00+07:00",
+    "period_end": "2021-07-01T00:00:00+07:00",
+}
+
+
+def _consolidate_first_half(engine: Engine, clock: ManualClock, done_at: datetime) -> None:
+    """II.8's consolidation of H1 2021: the units' summaries on 9/6, ITC's at ``done_at``."""
+    consolidation = engine.start("public_feedback_consolidation", FIRST_HALF_2021, actor="periodic")
     clock.set(datetime(2021, 6, 9, 17, tzinfo=HANOI))
-    plan_engine.fire_due_timers()
+    engine.fire_due_timers()
     complete_each(
-        plan_engine,
+        engine,
         consolidation.id,
         "summarise",
         lambda unit: {"items_received": 2, "items_answered": 2, "datasets_published": 1},
     )
+    clock.set(done_at)
     done = {"report_number": "7/BC-CNTT", "report_summary": "ok", "catalogue_changes": "Thêm X"}
-    complete_one(plan_engine, consolidation.id, "consolidate", done, "ITC")
-    plan_engine.tick()  # the relay keeps it until the next half-year
-    assert plan_engine.instance(consolidation.id).status == "completed"
+    complete_one(engine, consolidation.id, "consolidate", done, "ITC")
+    engine.tick()  # the relay keeps it until the next half-year
+    assert engine.instance(consolidation.id).status == "completed"
+
+
+def test_ii8_consolidation_feeds_the_next_i3_review(
+    plan_engine: Engine, clock: ManualClock
+) -> None:
+    deploy_processes(plan_engine, "public_feedback", "open_data_catalogue")
+    _consolidate_first_half(plan_engine, clock, datetime(2021, 6, 25, 17, tzinfo=HANOI))
 
     clock.set(datetime(2021, 7, 1, tzinfo=HANOI))
     for _ in range(3):  # the periodic starter opens the review, the relay hands it over
@@ -116,6 +124,20 @@ def test_ii8_consolidation_feeds_the_next_i3_review(
     shown = [f["id"] for f in consolidate.form["fields"] if f.get("readonly")]
     assert shown == ["feedback_number", "feedback_changes"]
     assert (fed.data["feedback_number"], fed.data["feedback_changes"]) == ("7/BC-CNTT", "Thêm X")
+
+
+def test_a_consolidation_too_late_for_the_next_review_goes_to_the_one_after(
+    plan_engine: Engine, clock: ManualClock
+) -> None:
+    """H2 2021's review stopped waiting on 5/7 (two working days); a consolidation of
+    H1 done on 12/7 is kept for the review of H1 2022 instead of being dropped."""
+    deploy_processes(plan_engine, "public_feedback", "open_data_catalogue")
+    _consolidate_first_half(plan_engine, clock, datetime(2021, 7, 12, 17, tzinfo=HANOI))
+
+    (relay,) = plan_engine.instances(process_key="catalogue_feedback_relay")
+    assert relay.status == "running"
+    assert relay.data["feedback_for_period"] == "2022-01-01T00:00:00+07:00"
+    assert relay.data["catalogue_feedback"]["number"] == "7/BC-CNTT"
 
 
 def test_i3_without_feedback_goes_on_after_two_working_days(

@@ -84,3 +84,19 @@ def test_the_start_form_offers_the_organisation_and_refuses_anything_else(
     with pytest.raises(InvalidInput) as missing:
         plan.start(process_key, {}, actor="tester")
     assert missing.value.details["rule"] == "required"
+
+
+def test_the_processes_an_event_starts_by_hand_start_cleanly_with_no_data(plan: Engine) -> None:
+    """I.5 (the signal a supervisor sends when the national data strategy is issued),
+    III.4.đ (a report requested) and III.1 on MIC's request: each event may come with
+    no data at all (processes/README.md, the 21 tasks)."""
+    plan.signal("national_data_strategy_issued", {}, actor="itc.head")
+    plan.deliver_message("report_requested", {}, actor="itc.head")
+    plan.deliver_message("mic_infrastructure_request", {}, actor="itc.head")
+    plan.tick()  # the signal is delivered by the outbox
+
+    for key in ("ministry_data_strategy", "report_on_request", "yearly_infrastructure_report"):
+        (started,) = plan.instances(process_key=key)
+        instance = plan.instance(started.id)
+        assert instance.status == "running" and instance.incidents == [], key
+        assert instance.open_tasks, key

@@ -52,3 +52,28 @@ def test_every_human_task_of_the_plan_has_a_due_date() -> None:
         if not task.get("due_date")
     ]
     assert undated == []
+
+
+def _readme_rows() -> dict[str, list[str]]:
+    """The rows of the table "The 21 tasks" in processes/README.md, by task code."""
+    text = (PROCESSES / "README.md").read_text(encoding="utf-8")
+    table = text.split("## The 21 tasks", 1)[1].split("\n\n| task |", 1)[1]
+    rows = [line for line in table.splitlines()[2:] if line.startswith("| ")]
+    return {
+        cells[0]: cells for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows)
+    }
+
+
+def test_the_readme_table_names_each_task_its_process_and_its_lead() -> None:
+    """processes/README.md's table of the 21 tasks (lead, cooperating, cadence, deadline,
+    product, process, feeds) has one row per appendix task, naming the process that
+    plan_tasks.yaml runs and, for the shared one-off process, the lead it is given."""
+    rows = _readme_rows()
+    assert sorted(rows) == sorted(APPENDIX)
+    for code, task in plan_tasks().items():
+        cells = rows[code]
+        assert len(cells) == 8, code
+        assert f"`{task['process']}`" in cells[6], code
+        lead = task.get("variables", {}).get("lead_unit")
+        if lead:
+            assert cells[1] == lead, code

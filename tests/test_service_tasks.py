@@ -192,6 +192,33 @@ def test_exhausted_retries_become_an_incident_that_a_retry_sends_again(
     assert service_engine.instance(instance.id).data["portal_receipt"] == "R-4"
 
 
+def test_the_back_off_doubles_up_to_its_cap_and_stays_there(
+    db_url: str, clock: ManualClock, portal: Receiver
+) -> None:
+    """engine/outbox.py: each failure doubles the wait up to an hour; past 41 doublings
+    an uncapped 2 ** n would overflow a timedelta, so the doubling stops too."""
+    attempts = 45
+    settings = replace(settings_for(portal.url), outbox_attempts=attempts + 1)
+    engine = Engine(db_url, clock=clock, settings=settings)
+    engine.upgrade_schema()
+    engine.deploy(read_files([BPMN_DIR / "service_call.bpmn"]), actor="tester")
+    portal.always = 503
+    engine.start("portal_report", REPORT, actor="itc.staff")
+    waits = []
+    for _ in range(attempts):
+        assert engine.tick().calls_failed == 1
+        due = engine.next_due_at()
+        assert due is not None
+        waits.append(due - clock.now())
+        clock.set(due)
+    engine.close()
+
+    cap = timedelta(hours=1)
+    doubled = [BACKOFF * 2**n for n in range(7)]  # 30 s * 2**7 would be past the hour
+    assert waits == doubled + [cap] * (attempts - len(doubled))
+    assert len(portal.requests) == attempts  # one request per attempt, none skipped
+
+
 def test_a_permanent_error_is_an_incident_at_once(service_engine: Engine, portal: Receiver) -> None:
     portal.statuses = [422]
     instance = service_engine.start("portal_report", REPORT, actor="itc.staff")

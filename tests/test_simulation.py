@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from plan_driving import HANOI, organisation_set
 
 from engine.api import Engine
 from engine.simulation import simulate
@@ -99,6 +100,18 @@ def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
     assert report.escalations > 0
 
 
+def test_no_step_waits_for_the_late_unit_beyond_its_deadline(year_2021) -> None:
+    """Every other unit, ITC and the leadership included, finishes every task by its due
+    time although NOIP is late: each step went on at its cut-off without NOIP."""
+    report, _, _ = year_2021
+    late_elsewhere = {
+        unit: lateness.late
+        for unit, lateness in report.lateness.items()
+        if unit != "DBO:NOIP" and lateness.late
+    }
+    assert late_elsewhere == {}
+
+
 def test_the_late_unit_is_cut_off_where_the_step_would_wait_past_its_cut_off(year_2021) -> None:
     """Five working days late is at or past every step's cut-off: the unit is recorded
     missing there, and the step's product does not wait for it."""
@@ -141,12 +154,16 @@ def test_five_years_run_to_the_end_without_incident_in_under_a_minute(five_years
     }
 
 
-@pytest.mark.parametrize("catalogue", ["open_data_catalogue", "default_sharing_catalogue"])
+SIX_MONTHLY = ["open_data_catalogue", "default_sharing_catalogue", "public_feedback_consolidation"]
+
+
+@pytest.mark.parametrize("catalogue", SIX_MONTHLY)
 def test_each_half_year_decides_its_catalogue_within_that_half_year(
     five_years, catalogue: str
 ) -> None:
     """I.3 and I.7: the Minister's decision of a half-year comes out in that half-year,
-    because the simulated leadership approves as soon as the approval opens."""
+    because the simulated leadership approves as soon as the approval opens; II.8's
+    consolidation too, by the half-year's last working day."""
     report, engine, _ = five_years
     instances = {i.id: i for i in engine.instances(process_key=catalogue)}
     halves = []
@@ -172,3 +189,35 @@ def test_itc_late_is_escalated_to_its_head_and_the_leadership_never_to_itself(
     assert report.escalated_to["LEAD"] > 0
     assert report.escalated_to["head:ITC"] > 0
     assert report.escalated_to["ITC"] == 0
+
+
+@pytest.mark.parametrize("process_key", YEARLY)
+def test_each_yearly_product_comes_out_in_its_year(five_years, process_key: str) -> None:
+    """I.6, II.3, II.4, III.1, III.2, IV.1 and IV.2: one product a year, 2021-2025, each
+    in the year it is for (Hà Nội time)."""
+    report, engine, _ = five_years
+    years = {i.id: i.data["year"] for i in engine.instances(process_key=process_key)}
+    produced = [
+        (years[p.instance_id], p.at.astimezone(HANOI).year)
+        for p in report.products
+        if p.process_key == process_key
+    ]
+    assert sorted(produced) == [(year, year) for year in range(2021, 2026)]
+
+
+def test_ii4_reports_come_before_25_and_31_december_every_year(five_years) -> None:
+    """II.4: the units' reports before 25/12, the ministry's report before 31/12."""
+    _, engine, _ = five_years
+    inspections = engine.instances(process_key="data_quality_inspection")
+    assert sorted(i.data["year"] for i in inspections) == list(range(2021, 2026))
+    for inspection in inspections:
+        year = inspection.data["year"]
+        done = [
+            (t.element_id, t.completed_at)
+            for t in engine.tasks(instance_id=inspection.id, status="completed")
+        ]
+        unit_reports = [at for element, at in done if element == "inspect"]
+        (ministry_report,) = [at for element, at in done if element == "report_to_ministry"]
+        assert len(unit_reports) == len(organisation_set("DBO")), year
+        assert max(unit_reports) < datetime(year, 12, 25, tzinfo=HANOI), year
+        assert ministry_report < datetime(year, 12, 31, tzinfo=HANOI), year

@@ -16,7 +16,6 @@ from flask.cli import FlaskGroup
 from sqlalchemy.exc import DBAPIError
 
 from engine.api import Engine, read_files
-from engine.calendar import to_local
 from engine.demo import seed_demo_cycles
 from engine.errors import GovflowError, InvalidDefinition, Misconfigured
 from engine.settings import SECRET_KEY_MISSING, Settings
@@ -345,32 +344,24 @@ def _log_to_stderr() -> None:
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--late", multiple=True, help="a unit that finishes its tasks late, repeatable")
 @click.option("--processes", type=click.Path(exists=True, file_okay=False), default="processes")
-def simulate(start: Any, end: Any, late: tuple[str, ...], processes: str) -> None:
+@click.option("--database", help="an empty database to run on (default: a throwaway SQLite file)")
+def simulate(
+    start: Any, end: Any, late: tuple[str, ...], processes: str, database: str | None
+) -> None:
     """Run the deployed plan on a throwaway database with a simulated clock."""
     from engine.simulation import simulate as run_simulation
 
     began = time.perf_counter()
-    report = run_simulation(Path(processes), start.date(), end.date(), late_units=frozenset(late))
-    click.echo(f"simulated {report.start} .. {report.end} in {time.perf_counter() - began:.1f} s")
-    click.echo("\nproduced (Asia/Ho_Chi_Minh):")
-    for product in report.products:
-        when = to_local(product.at).strftime("%d/%m/%Y %H:%M")
-        click.echo(f"  {when}  {product.process_key} #{product.instance_id}  {product.describe()}")
-    click.echo("\ninstances per process:")
-    for process_key, count in sorted(report.instances.items()):
-        click.echo(f"  {process_key}: {count}")
-    click.echo(
-        f"\ntasks completed: {report.tasks_completed}; reminders and escalations: "
-        f"{report.escalations}"
+    report = run_simulation(
+        Path(processes),
+        start.date(),
+        end.date(),
+        late_units=frozenset(late),
+        database_url=database,
     )
-    reached = ", ".join(f"{who} {count}" for who, count in sorted(report.escalated_to.items()))
-    click.echo(f"escalations reached: {reached or 'nobody'}")
-    click.echo("\nlateness per unit (tasks, late, worst days late, missing at a cut-off):")
-    for unit, lateness in report.lateness.items():
-        click.echo(
-            f"  {unit:<24} {lateness.tasks:>4} {lateness.late:>4} {lateness.worst_days_late:>7.1f}"
-            f" {lateness.missing:>4}"
-        )
+    click.echo(f"simulated {report.start} .. {report.end} in {time.perf_counter() - began:.1f} s")
+    for line in report.lines():
+        click.echo(line)
 
 
 @cli.command(with_appcontext=False)

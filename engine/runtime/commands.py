@@ -54,7 +54,7 @@ from engine.runtime.spiff_steps import (
     send_message,
 )
 from engine.runtime.start_events import take_start
-from engine.runtime.task_attributes import human_task_row
+from engine.runtime.task_attributes import FirstInLine, human_task_row, nobody_first
 from engine.runtime.unit_of_work import InstanceRecord, TaskChanges, UnitOfWork, history_row
 from engine.statuses import ACTIVE_STATUSES
 from engine.store import Database
@@ -90,6 +90,9 @@ class Runtime(TaskAssignment):
         """Hooks run in the command's transaction when tasks opened or closed (escalation)."""
         self.on_calls_queued: list[Callable[[], None]] = []
         """Hooks run after the commit of a command that queued calls (to send them now)."""
+        self.first_in_line: FirstInLine = nobody_first
+        """Who a unit's task opens assigned to, when the BPMN names no assignee
+        (the engine sets the unit's focal person, :mod:`engine.focal_persons`)."""
 
     # -- commands that run the workflow ---------------------------------------------
 
@@ -359,7 +362,7 @@ class Runtime(TaskAssignment):
                 fire_conditions(work.workflow)
             except Exception as exc:  # a failing step is an incident, not a crash
                 raise_incident(work, exc)
-            work.write_back(lambda ready: human_task_row(work, ready))
+            work.write_back(lambda ready: human_task_row(work, ready, self.first_in_line))
         self._update_status(work)
         work.save()
         if work.changes:

@@ -9,12 +9,14 @@ expression returning either or a datetime. Evaluated once, then stored on the ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy.orm import Session
 
 from engine.bounds import check_fits
 from engine.definitions.dialect import expression_of, unit_from_lane
@@ -23,9 +25,25 @@ from engine.runtime.incidents import raise_incident
 from engine.runtime.projection import ReadyTask
 from engine.runtime.unit_of_work import UnitOfWork
 
-__all__ = ["TaskAttributes", "human_task_row", "parse_moment", "resolve_task_attributes"]
+__all__ = [
+    "FirstInLine",
+    "TaskAttributes",
+    "human_task_row",
+    "nobody_first",
+    "parse_moment",
+    "resolve_task_attributes",
+]
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+FirstInLine = Callable[[Session, str | None], str | None]
+"""Who a task of a unit (or of no unit) opens assigned to, if anyone, read in the
+command's session."""
+
+
+def nobody_first(session: Session, unit: str | None) -> str | None:
+    """No one is first in line: every task opens for its whole unit."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -84,10 +102,14 @@ def parse_moment(value: Any, now: datetime) -> datetime | None:
     return parse_moment(datetime.fromisoformat(text), now)
 
 
-def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
+def human_task_row(
+    work: UnitOfWork, ready: ReadyTask, first_in_line: FirstInLine = nobody_first
+) -> dict[str, Any]:
     """The row of a human task that became ready; an assignee, unit or due-date
     expression that fails opens it anyway, without what failed, and raises an incident
-    at it. The unit is kept if it can be: without one, the task is in no unit's inbox."""
+    at it. The unit is kept if it can be: without one, the task is in no unit's inbox.
+    A task the BPMN assigns to no one opens assigned to whoever is ``first_in_line``
+    for its unit (its focal person), if anyone."""
     meta = work.compiled.task_meta(ready.element_id)
     try:
         attributes = _checked_attributes(meta, ready, work.now)
@@ -105,7 +127,7 @@ def human_task_row(work: UnitOfWork, ready: ReadyTask) -> dict[str, Any]:
         "element_id": ready.element_id,
         "name": ready.name,
         "unit": attributes.unit,
-        "assignee": attributes.assignee,
+        "assignee": attributes.assignee or first_in_line(work.session, attributes.unit),
         "status": "open",
         "form": {
             "fields": meta.get("form", []),
