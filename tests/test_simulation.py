@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +28,6 @@ YEARLY = [
 def year_2021(tmp_path_factory: pytest.TempPathFactory):
     """The year 2021 with the Intellectual Property Office reporting late."""
     url = f"sqlite:///{tmp_path_factory.mktemp('sim') / 'year.db'}"
-    began = time.perf_counter()
     report = simulate(
         PROCESSES,
         date(2021, 1, 1),
@@ -37,19 +35,13 @@ def year_2021(tmp_path_factory: pytest.TempPathFactory):
         late_units=frozenset({"DBO:NOIP"}),
         database_url=url,
     )
-    elapsed = time.perf_counter() - began
     engine = Engine(url)
-    yield report, engine, elapsed
+    yield report, engine
     engine.close()
 
 
-def test_a_year_runs_in_under_a_minute(year_2021) -> None:
-    _, _, elapsed = year_2021
-    assert elapsed < 60
-
-
 def test_six_monthly_and_yearly_cycles(year_2021) -> None:
-    report, _, _ = year_2021
+    report, _ = year_2021
     for six_monthly in ["open_data_catalogue", "default_sharing_catalogue"]:
         assert report.instances[six_monthly] == 2, six_monthly
     assert report.instances["public_feedback_consolidation"] == 2  # II.8
@@ -58,7 +50,7 @@ def test_six_monthly_and_yearly_cycles(year_2021) -> None:
 
 
 def test_every_cycle_produced_its_product(year_2021) -> None:
-    report, _, _ = year_2021
+    report, _ = year_2021
     produced = Counter(product.process_key for product in report.products)
     assert produced["open_data_catalogue"] == 2
     assert produced["default_sharing_catalogue"] == 2
@@ -68,7 +60,7 @@ def test_every_cycle_produced_its_product(year_2021) -> None:
 
 
 def test_inspection_deadlines_are_25_and_31_december_in_hanoi_time(year_2021) -> None:
-    _, engine, _ = year_2021
+    _, engine = year_2021
     (inspection,) = engine.instances(process_key="data_quality_inspection")
     tasks = engine.tasks(instance_id=inspection.id, status=None)
     unit_reports = {t.due_at for t in tasks if t.element_id == "inspect"}
@@ -78,7 +70,7 @@ def test_inspection_deadlines_are_25_and_31_december_in_hanoi_time(year_2021) ->
 
 
 def test_unit_reports_come_with_their_documents(year_2021) -> None:
-    _, engine, _ = year_2021
+    _, engine = year_2021
     (inspection,) = engine.instances(process_key="data_quality_inspection")
     reports = engine.tasks(instance_id=inspection.id, status=None)
     uploaded = {(a.task_id, a.filename) for a in engine.attachments(inspection.id)}
@@ -91,7 +83,7 @@ def test_unit_reports_come_with_their_documents(year_2021) -> None:
 
 
 def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
-    report, _, _ = year_2021
+    report, _ = year_2021
     late = report.lateness["DBO:NOIP"]
     assert late.late == late.tasks  # whatever it completed, it completed late
     assert late.missing > 0
@@ -103,7 +95,7 @@ def test_the_late_unit_is_late_and_the_others_are_not(year_2021) -> None:
 def test_no_step_waits_for_the_late_unit_beyond_its_deadline(year_2021) -> None:
     """Every other unit, ITC and the leadership included, finishes every task by its due
     time although NOIP is late: each step went on at its cut-off without NOIP."""
-    report, _, _ = year_2021
+    report, _ = year_2021
     late_elsewhere = {
         unit: lateness.late
         for unit, lateness in report.lateness.items()
@@ -115,7 +107,7 @@ def test_no_step_waits_for_the_late_unit_beyond_its_deadline(year_2021) -> None:
 def test_the_late_unit_is_cut_off_where_the_step_would_wait_past_its_cut_off(year_2021) -> None:
     """Five working days late is at or past every step's cut-off: the unit is recorded
     missing there, and the step's product does not wait for it."""
-    report, _, _ = year_2021
+    report, _ = year_2021
     assert report.lateness["DBO:NOIP"].missing >= 10
     assert report.lateness["DBO:NOIP"].tasks == 0  # cut off at every step that waits for it
     by_process = {p.process_key: p.summary for p in report.products}
@@ -133,17 +125,15 @@ def test_the_late_unit_is_cut_off_where_the_step_would_wait_past_its_cut_off(yea
 def five_years(tmp_path_factory: pytest.TempPathFactory):
     """The whole plan, 2021-2025, every unit on time."""
     url = f"sqlite:///{tmp_path_factory.mktemp('sim') / 'plan.db'}"
-    began = time.perf_counter()
     report = simulate(PROCESSES, date(2021, 1, 1), date(2025, 12, 31), database_url=url)
-    elapsed = time.perf_counter() - began
     engine = Engine(url)
-    yield report, engine, elapsed
+    yield report, engine
     engine.close()
 
 
-def test_five_years_run_to_the_end_without_incident_in_under_a_minute(five_years) -> None:
-    _, engine, elapsed = five_years
-    assert elapsed < 60
+def test_five_years_run_to_the_end_without_incident(five_years) -> None:
+    """Its wall time (target: under a minute) is measured by bench/simulation.py."""
+    _, engine = five_years
     assert [i.id for i in engine.instances() if i.status == "incident"] == []
     last_halves = [
         i for i in engine.instances(process_key="open_data_catalogue") if i.data["year"] == 2025
@@ -164,7 +154,7 @@ def test_each_half_year_decides_its_catalogue_within_that_half_year(
     """I.3 and I.7: the Minister's decision of a half-year comes out in that half-year,
     because the simulated leadership approves as soon as the approval opens; II.8's
     consolidation too, by the half-year's last working day."""
-    report, engine, _ = five_years
+    report, engine = five_years
     instances = {i.id: i for i in engine.instances(process_key=catalogue)}
     halves = []
     for product in (p for p in report.products if p.process_key == catalogue):
@@ -195,7 +185,7 @@ def test_itc_late_is_escalated_to_its_head_and_the_leadership_never_to_itself(
 def test_each_yearly_product_comes_out_in_its_year(five_years, process_key: str) -> None:
     """I.6, II.3, II.4, III.1, III.2, IV.1 and IV.2: one product a year, 2021-2025, each
     in the year it is for (Hà Nội time)."""
-    report, engine, _ = five_years
+    report, engine = five_years
     years = {i.id: i.data["year"] for i in engine.instances(process_key=process_key)}
     produced = [
         (years[p.instance_id], p.at.astimezone(HANOI).year)
@@ -207,7 +197,7 @@ def test_each_yearly_product_comes_out_in_its_year(five_years, process_key: str)
 
 def test_ii4_reports_come_before_25_and_31_december_every_year(five_years) -> None:
     """II.4: the units' reports before 25/12, the ministry's report before 31/12."""
-    _, engine, _ = five_years
+    _, engine = five_years
     inspections = engine.instances(process_key="data_quality_inspection")
     assert sorted(i.data["year"] for i in inspections) == list(range(2021, 2026))
     for inspection in inspections:
