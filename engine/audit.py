@@ -1,9 +1,9 @@
 """The audit log: every administrative change, who made it, when and to what.
 
 A command that changes something an administrator answers for (users, passwords,
-tokens, sessions, deployments, migrations, an instance's status, a retried incident,
-a task given to someone) calls :func:`record` with its own session, so the entry is
-committed with the change or not at all: the log cannot claim a change that was
+tokens, sessions, designers' drafts, deployments, migrations, an instance's status, a
+retried incident, a task given to someone) calls :func:`record` with its own session,
+so the entry is committed with the change or not at all: the log cannot claim a change that was
 rolled back, nor miss one that was committed. The log is only appended to.
 """
 
@@ -31,6 +31,8 @@ ACTIONS = (
     "sessions_ended",
     "token_created",
     "token_revoked",
+    "draft_saved",
+    "draft_discarded",
     "deployed",
     "instances_migrated",
     "instance_suspended",

@@ -2,7 +2,8 @@
 
 A draft is text kept for its designer only. It is never compiled nor deployed, so it
 may be invalid (half drawn); it is read back when its designer opens the process in
-the modeler again, and it stays after a deployment until saved over.
+the modeler again, and it stays after a deployment until saved over or discarded.
+Saving and discarding are designers' changes, so each goes to the audit log.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.audit import AuditTrail
 from engine.bounds import check_fits
 from engine.clock import Clock
 from engine.definitions.dialect import NSMAP
@@ -32,7 +34,7 @@ class DraftView:
     saved_at: datetime
 
 
-class Drafts:
+class Drafts(AuditTrail):
     """The drafts side of :class:`engine.api.Engine`."""
 
     db: Database
@@ -49,8 +51,19 @@ class Drafts:
                 draft = ProcessDraft(process_key=key, designer=designer)
                 session.add(draft)
             draft.xml, draft.saved_at = xml, self.clock.now()
+            self._audit(session, designer, "draft_saved", key)
             session.flush()
             return _view(draft)
+
+    def discard_draft(self, process_key: str, designer: str) -> bool:
+        """Forget ``designer``'s draft of the process; False if they had none."""
+        with self.db.writing() as session:
+            draft = _draft_row(session, process_key, designer)
+            if draft is None:
+                return False
+            session.delete(draft)
+            self._audit(session, designer, "draft_discarded", process_key)
+            return True
 
     def draft(self, process_key: str, designer: str) -> DraftView | None:
         with self.db.reading() as session:

@@ -74,3 +74,28 @@ def test_every_shipped_process_and_user_task_has_an_english_name() -> None:
         if not _english_names(element)
     ]
     assert unnamed == []
+
+
+def test_a_form_field_and_its_choices_show_their_english_labels_in_english(
+    plan_engine: Engine,
+) -> None:
+    client, task_id = _nasati_staff(plan_engine)
+    form = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Số tập dữ liệu cần chuẩn hóa *" in form and "Datasets to standardise" not in form
+
+    client.get("/lang/en")
+    form = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Datasets to standardise *" in form and "Số tập dữ liệu cần chuẩn hóa" not in form
+
+
+def test_a_choice_gives_its_english_label_beside_its_label(plan_engine: Engine) -> None:
+    _, task_id = _nasati_staff(plan_engine)
+    plan = {"plan_summary": "x", "datasets_to_standardise": 3, "completion_on": "2026-12-31"}
+    plan_engine.complete(task_id, plan, actor="nasati.staff")
+    (approve,) = plan_engine.tasks(process_key="data_upgrade_plan", unit="ITC")
+    (decision,) = [f for f in approve.form["fields"] if f["id"] == "decision"]
+    assert decision["label_en"] == "Appraisal"
+    assert [(o["label"], o["label_en"]) for o in decision["options"]] == [
+        ("Thống nhất", "Agreed"),
+        ("Yêu cầu chỉnh sửa", "Revise it"),
+    ]

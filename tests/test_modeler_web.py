@@ -118,6 +118,43 @@ def test_a_draft_is_read_back_by_its_designer_only(
     assert designer.get("/processes/no_such_process/edit").status_code == 404
 
 
+def test_a_designer_discards_their_draft_and_the_latest_version_opens_again(
+    designer: Client,
+) -> None:
+    designer.post("/modeler/draft", {"xml": UPGRADE.replace("II.2 ", "II.2 (draft) ", 1)})
+    discarded = designer.post("/processes/data_upgrade_plan/draft/discard")
+    assert discarded.json == {"discarded": True, "message": "Đã bỏ bản nháp."}
+    assert "(draft)" not in designer.get("/processes/data_upgrade_plan/edit.bpmn").get_data(
+        as_text=True
+    )
+    again = designer.post("/processes/data_upgrade_plan/draft/discard")
+    assert again.json["discarded"] is False
+
+
+def test_every_designer_change_is_on_the_audit_page(
+    app: Flask, plan_engine: Engine, designer: Client
+) -> None:
+    """Issue 14: drafts saved and discarded, deployments and migrations are audited."""
+    renamed = UPGRADE.replace("II.2 ", "II.2 - ", 1)
+    designer.post("/modeler/draft", {"xml": renamed})
+    designer.post("/processes/data_upgrade_plan/draft/discard")
+    designer.post("/modeler/deploy", {"xml": renamed, "note": "a clearer name"})
+    plan_engine.migrate("data_upgrade_plan", 1, actor="itc.designer")
+
+    page = client_as(app, plan_engine, "admin").get("/admin/audit").get_data(as_text=True)
+    rows = re.findall(
+        r"<tr>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S
+    )
+    assert [(what, target) for who, what, target in rows[:4]] == [
+        ("đã chuyển các phiên bản chạy sang phiên bản quy trình khác", "data_upgrade_plan v1 → v2"),
+        ("đã triển khai quy trình", "data_upgrade_plan v2"),
+        ("đã bỏ bản nháp quy trình của mình", "data_upgrade_plan"),
+        ("đã lưu bản nháp quy trình", "data_upgrade_plan"),
+    ]
+    designer_name = plan_engine.organisation.users["itc.designer"].full_name
+    assert {who for who, _, _ in rows[:4]} == {f"{designer_name} (ITC)"}
+
+
 def test_deploy_makes_the_next_version_with_note_and_author(
     plan_engine: Engine, designer: Client
 ) -> None:
@@ -154,7 +191,7 @@ def test_every_modeler_word_and_problem_has_its_vietnamese(app: Flask) -> None:
     with app.test_request_context():  # Vietnamese, the default
         untranslated = [
             text
-            for text in (*WORDS, *(words for _, words in PROBLEM_WORDS))
+            for text in (*WORDS, *PROBLEM_WORDS)
             if gettext(text) == text and text not in same_in_both
         ]
     assert untranslated == []

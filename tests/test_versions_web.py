@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from access_world import PASSWORD, ROLES, Client, client_as
 from flask import Flask
-from version_models import deploy_v1_with_two_instances
+from version_models import V1, deploy_v1_with_two_instances
 
 from engine.api import Engine
+from engine.paging import PageRequest
 from web import create_app
 
 
@@ -139,7 +140,8 @@ def test_migrating_moves_the_chosen_instance_and_its_history_says_who_and_which_
         ({"to": "2", "action": "migrate"}, "instance"),
         ({"to": "2", "instance": "abc", "action": "migrate"}, "instance"),
         ({"to": "2", "instance": "987654", "action": "migrate"}, "instance"),
-        ({"to": "1", "instance": "1", "action": "migrate"}, "to"),
+        ({"to": "9", "instance": "1", "action": "migrate"}, "to"),
+        ({"to": "two", "instance": "1", "action": "migrate"}, "to"),
     ],
 )
 def test_a_bad_migration_form_names_its_field(
@@ -149,3 +151,35 @@ def test_a_bad_migration_form_names_its_field(
     assert answer.status_code == 422
     assert f'role="alert" data-field="{field}"' in answer.get_data(as_text=True)
     assert {plan_engine.instance(i).version for i in instances} == {1}
+
+
+def test_the_designer_chooses_the_target_version_the_newest_by_default(
+    app: Flask, plan_engine: Engine, instances: tuple[int, int]
+) -> None:
+    at_draft, at_sign = instances
+    third = V1.replace(b'name="Approval"', b'name="Approval, signed again"')
+    plan_engine.deploy({"approval.bpmn": third}, actor="itc.designer")
+    designer = _as(app, plan_engine, "designer")
+    newest = designer.get("/processes/approval/migration").get_data(as_text=True)
+    assert '<option value="3" selected>v3 (mới nhất)</option>' in newest
+    second = designer.get("/processes/approval/migration?to=2").get_data(as_text=True)
+    assert '<option value="2" selected>v2</option>' in second
+    assert '<input type="hidden" name="to" value="2">' in second
+
+    form = {"to": "2", "instance": [str(at_draft)], "action": "migrate"}
+    answer = designer.post("/processes/approval/migration", data=form)
+
+    assert answer.status_code == 302 and answer.location.endswith("?to=2")
+    assert (plan_engine.instance(at_draft).version, plan_engine.instance(at_sign).version) == (2, 1)
+    (entry,) = [
+        e for e in plan_engine.audit_log(PageRequest()).items if e.action == "instances_migrated"
+    ]
+    assert (entry.actor, entry.target) == ("itc.designer", "approval v1 → v2")
+
+
+def test_a_target_version_that_is_not_deployed_is_named(
+    app: Flask, plan_engine: Engine, instances: tuple[int, int]
+) -> None:
+    answer = _as(app, plan_engine, "designer").get("/processes/approval/migration?to=9")
+    assert answer.status_code == 404
+    assert "Phiên bản 9 của quy trình này chưa được triển khai." in answer.get_data(as_text=True)

@@ -241,6 +241,7 @@ TABLE: dict[str, Rule] = {
     "modeler.edit_source": DESIGNER,
     "modeler.validate": DESIGNER,
     "modeler.save_draft": DESIGNER,
+    "modeler.discard_draft": DESIGNER,
     "modeler.deploy": DESIGNER,
     "modeler.timer_preview": DESIGNER,
     "static": PUBLIC,

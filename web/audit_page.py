@@ -31,6 +31,8 @@ _PHRASES = {
     "sessions_ended": lazy_gettext("ended the log-in sessions"),
     "token_created": lazy_gettext("created an API token"),
     "token_revoked": lazy_gettext("revoked an API token"),
+    "draft_saved": lazy_gettext("saved a draft of the process"),
+    "draft_discarded": lazy_gettext("discarded their draft of the process"),
     "deployed": lazy_gettext("deployed processes"),
     "instances_migrated": lazy_gettext("moved instances to another version"),
     "instance_suspended": lazy_gettext("suspended the process"),

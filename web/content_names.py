@@ -1,9 +1,14 @@
 """The processes' own words in the page's language: a process or a task shows the name
 its BPMN gives in that language (the property ``name_en`` of the process or the user
 task, see processes/README.md), else the BPMN's ``name``, Vietnamese in the shipped
-processes. Read once per request, and only for a language other than Vietnamese."""
+processes. Read once per request, and only for a language other than Vietnamese.
+A form field or a choice of it shows its ``label_en`` (a property of the field) in
+English, else its ``label``."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, current_app, g
 
@@ -11,7 +16,7 @@ from engine.views import DefinitionView, TaskView
 from web import engine_of
 from web.i18n import DEFAULT_LANGUAGE, chosen_language
 
-__all__ = ["init_content_names", "process_name", "task_name"]
+__all__ = ["content_label", "init_content_names", "process_name", "task_name"]
 
 
 def task_name(task: TaskView) -> str:
@@ -20,6 +25,15 @@ def task_name(task: TaskView) -> str:
 
 def process_name(definition: DefinitionView) -> str:
     return _names().get(definition.process_key, {}).get("", definition.name)
+
+
+def content_label(item: Mapping[str, Any]) -> str:
+    """A form field's or a choice's label in the page's language."""
+    language = chosen_language()
+    label: str = item["label"]
+    if language == DEFAULT_LANGUAGE:
+        return label
+    return item.get(f"label_{language}") or label
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -35,3 +49,4 @@ def _names() -> dict[str, dict[str, str]]:
 def init_content_names(app: Flask) -> None:
     app.jinja_env.filters["task_name"] = task_name
     app.jinja_env.filters["process_name"] = process_name
+    app.jinja_env.filters["content_label"] = content_label

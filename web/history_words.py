@@ -28,7 +28,7 @@ _PHRASES = {
     "instance_suspended": lazy_gettext("suspended the process"),
     "instance_resumed": lazy_gettext("resumed the process"),
     "instance_failed": lazy_gettext("the process ended with an error nobody handled"),
-    "instance_migrated": lazy_gettext("moved the process to a newer version"),
+    "instance_migrated": lazy_gettext("moved the process to another version"),
     "task_opened": lazy_gettext("the task was opened"),
     "task_claimed": lazy_gettext("took the task"),
     "task_unclaimed": lazy_gettext("gave the task back to the unit"),

@@ -1,12 +1,13 @@
-"""The migration screen: for the newest version of a process, the instances still
-running on an older one, grouped by version, with where their tokens stand (the open
-tasks, or the failed step); a dry run says which of the chosen ones can move and why
-the others cannot; then the chosen ones are moved (``Engine.migrate``, one call per
-old version, only the chosen instances), each move written to the instance's history
-with who did it and from and to which version.
+"""The migration screen: for a target version of a process (the newest unless the
+designer chooses another), the instances still running on other versions, grouped by
+version, with where their tokens stand (the open tasks, or the failed step); a dry run
+says which of the chosen ones can move and why the others cannot; then the chosen ones
+are moved (``Engine.migrate``, one call per version they are on, only the chosen
+instances), each move written to the instance's history with who did it and from and
+to which version, and to the audit log.
 
-The form names the version it was shown for: if a newer one was deployed since, the
-designer looks again rather than moving instances somewhere they did not see.
+The form names its target version, so instances move only to the version the designer
+looked at, even if a newer one was deployed since.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from engine.runtime.migration import MigrationReport, Refusal
 from engine.views import InstanceView
 from web import engine_of
 from web.auth import caller
-from web.versions import deployed_versions
+from web.versions import BadChoice, chosen_version, deployed_versions
 
 __all__ = ["blueprint"]
 
@@ -42,7 +43,15 @@ class _BadForm(Exception):
 
 @blueprint.get("/processes/<process_key>/migration")
 def migration_page(process_key: str) -> ResponseReturnValue:
-    return _page(engine_of(current_app), process_key)
+    engine = engine_of(current_app)
+    versions = deployed_versions(engine, process_key)
+    try:
+        target = _target(versions)
+    except BadChoice as bad:
+        return _page(engine, process_key, versions[-1], errors={bad.field: bad.message}), (
+            bad.status
+        )
+    return _page(engine, process_key, target)
 
 
 @blueprint.post("/processes/<process_key>/migration")
@@ -50,19 +59,20 @@ def migrate(process_key: str) -> ResponseReturnValue:
     """A dry run shows the page with each chosen instance's answer; a migration moves
     what can move and comes back to the page with what it did."""
     engine = engine_of(current_app)
-    latest = deployed_versions(engine, process_key)[-1]
-    waiting = _waiting(engine, process_key, latest)
+    versions = deployed_versions(engine, process_key)
+    target = versions[-1]
     try:
-        _check_target(request.form.get("to"), latest)
+        target = _target(versions)
+        waiting = _waiting(engine, process_key, target)
         chosen = _chosen(request.form.getlist("instance"), waiting)
-    except _BadForm as bad:
-        return _page(engine, process_key, errors={bad.field: bad.message}), 422
+    except (BadChoice, _BadForm) as bad:
+        return _page(engine, process_key, target, errors={bad.field: bad.message}), 422
     dry_run = request.form.get("action") != "migrate"
     reports = [
         engine.migrate(
             process_key,
             version,
-            latest,
+            target,
             actor=caller().username,
             dry_run=dry_run,
             instance_ids=ids,
@@ -70,26 +80,32 @@ def migrate(process_key: str) -> ResponseReturnValue:
         for version, ids in sorted(chosen.items())
     ]
     if dry_run:
-        return _page(engine, process_key, answers=_answers(reports, waiting))
+        return _page(engine, process_key, target, answers=_answers(reports, waiting))
     _tell(reports, waiting)
-    return redirect(url_for("migration.migration_page", process_key=process_key))
+    return redirect(url_for("migration.migration_page", process_key=process_key, to=target))
+
+
+def _target(versions: list[int]) -> int:
+    """The version the form's ``to`` names, the newest when it names none."""
+    return chosen_version(request.values.get("to"), "to", versions, default=versions[-1])
 
 
 def _page(
     engine: Engine,
     process_key: str,
+    target: int,
     *,
     answers: Mapping[int, str | None] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> str:
-    latest = deployed_versions(engine, process_key)[-1]
     by_version: dict[int, list[InstanceView]] = defaultdict(list)
-    for instance in _waiting(engine, process_key, latest).values():
+    for instance in _waiting(engine, process_key, target).values():
         by_version[instance.version].append(instance)
     return render_template(
         "migration.html",
         process_key=process_key,
-        latest=latest,
+        target=target,
+        versions=deployed_versions(engine, process_key),
         by_version=dict(sorted(by_version.items(), reverse=True)),
         answers=answers or {},
         chosen={int(i) for i in request.form.getlist("instance") if i.isdigit()},
@@ -97,24 +113,16 @@ def _page(
     )
 
 
-def _waiting(engine: Engine, process_key: str, latest: int) -> dict[int, InstanceView]:
-    """The unfinished instances on a version older than ``latest``, by id, newest first
+def _waiting(engine: Engine, process_key: str, target: int) -> dict[int, InstanceView]:
+    """The unfinished instances on a version other than ``target``, by id, newest first
     (ended instances are not even read: a yearly process has many)."""
     unfinished = [
         instance
         for status in _MOVABLE
         for instance in engine.instances(process_key=process_key, status=status)
-        if instance.version < latest
+        if instance.version != target
     ]
     return {instance.id: instance for instance in sorted(unfinished, key=lambda i: -i.id)}
-
-
-def _check_target(raw: str | None, latest: int) -> None:
-    if raw != str(latest):
-        message = _(
-            "Version %(version)s is the newest now: look at the list again.", version=latest
-        )
-        raise _BadForm("to", message)
 
 
 def _chosen(raw: list[str], waiting: Mapping[int, InstanceView]) -> dict[int, list[int]]:
@@ -125,7 +133,7 @@ def _chosen(raw: list[str], waiting: Mapping[int, InstanceView]) -> dict[int, li
     for text in raw:
         instance = waiting.get(int(text)) if text.isdigit() else None
         if instance is None:
-            message = _("Instance %(id)s is not waiting on an older version.", id=text)
+            message = _("Instance %(id)s is not running on another version.", id=text)
             raise _BadForm("instance", message)
         by_version[instance.version].append(instance.id)
     return by_version

@@ -74,6 +74,14 @@ def save_draft() -> ResponseReturnValue:
     return jsonify(process_key=draft.process_key, saved_at=local_time(draft.saved_at))
 
 
+@blueprint.post("/processes/<process_key>/draft/discard")
+def discard_draft(process_key: str) -> ResponseReturnValue:
+    """Forget the caller's draft, so the modeler opens the latest version again."""
+    discarded = engine_of(current_app).discard_draft(process_key, caller().username)
+    message = _("Draft discarded.") if discarded else _("You have no draft of this process.")
+    return jsonify(discarded=discarded, message=message)
+
+
 @blueprint.post("/modeler/deploy")
 def deploy() -> ResponseReturnValue:
     """The next version of the posted process, with its author and required note;
@@ -138,6 +146,9 @@ def _modeler_page(process_key: str | None) -> ResponseReturnValue:
             "source": source,
             "validate": url_for("modeler.validate"),
             "draft": url_for("modeler.save_draft"),
+            "discard": url_for("modeler.discard_draft", process_key=process_key)
+            if process_key
+            else None,
             "deploy": url_for("modeler.deploy"),
             "timerPreview": url_for("modeler.timer_preview"),
         },

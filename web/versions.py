@@ -22,7 +22,7 @@ from web import engine_of
 from web.supervision import BPMN_VIEWER
 from web.version_words import change_label, property_label, type_label
 
-__all__ = ["blueprint", "deployed_versions"]
+__all__ = ["BadChoice", "blueprint", "chosen_version", "deployed_versions"]
 
 blueprint = Blueprint("versions", __name__)
 blueprint.add_app_template_filter(property_label, "property_label")
@@ -30,8 +30,8 @@ blueprint.add_app_template_filter(type_label, "type_label")
 blueprint.add_app_template_filter(change_label, "change_label")
 
 
-class _BadChoice(Exception):
-    """A version field the page cannot compare: the field, what to say, the status."""
+class BadChoice(Exception):
+    """A version field a page cannot use: the field, what to say, the status."""
 
     def __init__(self, field: str, message: str, status: int) -> None:
         super().__init__(message)
@@ -52,10 +52,10 @@ def compare(process_key: str) -> ResponseReturnValue:
     engine = engine_of(current_app)
     versions = deployed_versions(engine, process_key)
     try:
-        old = _chosen(request.args.get("old"), "old", versions, default=versions[-2:][0])
-        new = _chosen(request.args.get("new"), "new", versions, default=versions[-1])
+        old = chosen_version(request.args.get("old"), "old", versions, default=versions[-2:][0])
+        new = chosen_version(request.args.get("new"), "new", versions, default=versions[-1])
         diff = engine.compare(process_key, old, new) if len(versions) > 1 else None
-    except _BadChoice as bad:
+    except BadChoice as bad:
         return _page(process_key, versions, request.args, errors={bad.field: bad.message}), (
             bad.status
         )
@@ -65,16 +65,18 @@ def compare(process_key: str) -> ResponseReturnValue:
     return _page(process_key, versions, {"old": old, "new": new}, diff=diff)
 
 
-def _chosen(raw: str | None, field: str, versions: list[int], *, default: int) -> int:
+def chosen_version(raw: str | None, field: str, versions: list[int], *, default: int) -> int:
+    """The version a form field names, ``default`` when it names none; BadChoice (422,
+    or 404 for a version not deployed) otherwise."""
     if raw is None or raw == "":
         return default
     try:
         version = int(raw)
     except ValueError:
-        raise _BadChoice(field, _("Choose a version from the list."), 422) from None
+        raise BadChoice(field, _("Choose a version from the list."), 422) from None
     if version not in versions:
         message = _("Version %(version)s of this process is not deployed.", version=version)
-        raise _BadChoice(field, message, 404)
+        raise BadChoice(field, message, 404)
     return version
 
 

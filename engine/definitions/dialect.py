@@ -231,6 +231,9 @@ def _user_task_meta(element: etree._Element, lane: str | None) -> dict[str, Any]
 
 
 def _form_field(field: etree._Element) -> dict[str, Any]:
+    """A form field as the runtime and the pages read it, with its labels in other
+    languages (``label_en``, see processes/README.md)."""
+    properties = _field_properties(field)
     constraints = {
         c.get("name"): c.get("config")
         for c in field.iterfind("camunda:validation/camunda:constraint", NSMAP)
@@ -244,20 +247,40 @@ def _form_field(field: etree._Element) -> dict[str, Any]:
         "readonly": "readonly" in constraints,
         "constraints": {k: v for k, v in constraints.items() if k not in {"required", "readonly"}},
         "options": [
-            {"id": value.get("id"), "label": value.get("name") or value.get("id")}
+            {
+                "id": value.get("id"),
+                "label": value.get("name") or value.get("id"),
+                **_labels(properties, f":{value.get('id')}"),
+            }
             for value in field.iterfind("camunda:value", NSMAP)
         ],
         "line": field.sourceline,
-        **_time_of_day(field),
+        **_time_of_day(properties),
+        **_labels(properties),
     }
 
 
-def _time_of_day(field: etree._Element) -> dict[str, str]:
+def _field_properties(field: etree._Element) -> dict[str, str]:
+    return {
+        prop.get("id") or "": (prop.get("value") or "").strip()
+        for prop in field.iterfind("camunda:properties/camunda:property", NSMAP)
+    }
+
+
+def _time_of_day(properties: dict[str, str]) -> dict[str, str]:
     """A ``datetime`` field's ``time_of_day`` property: what a date alone stands for."""
-    for prop in field.iterfind("camunda:properties/camunda:property", NSMAP):
-        if prop.get("id") == "time_of_day":
-            return {"time_of_day": (prop.get("value") or "").strip()}
-    return {}
+    return {"time_of_day": properties["time_of_day"]} if "time_of_day" in properties else {}
+
+
+def _labels(properties: dict[str, str], suffix: str = "") -> dict[str, str]:
+    """The labels a field gives in other languages: ``label_en`` for the field itself,
+    ``label_en:ID`` for its choice ID (a ``camunda:value`` has no properties of its own)."""
+    pattern = re.compile(rf"label_([a-z]{{2}}){re.escape(suffix)}")
+    return {
+        f"label_{found[1]}": value
+        for name, value in properties.items()
+        if value and (found := pattern.fullmatch(name))
+    }
 
 
 def form_rules(element: etree._Element) -> list[dict[str, Any]]:

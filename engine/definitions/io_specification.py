@@ -30,8 +30,8 @@ _SETS = (
 
 
 _WRONG_ENDS = (
-    ("dataOutputAssociation", "targetRef", "dataInput", "reads"),
-    ("dataInputAssociation", "sourceRef", "dataOutput", "writes"),
+    ("dataOutputAssociation", "targetRef", "dataInput"),
+    ("dataInputAssociation", "sourceRef", "dataOutput"),
 )
 """A data association end that names the process's own data the wrong way round."""
 
@@ -123,13 +123,25 @@ def _check_process_data_direction(process: etree._Element, findings: Findings) -
         for data in process.iterfind("bpmn:ioSpecification/*", NSMAP)
         if etree.QName(data).localname in ("dataInput", "dataOutput")
     }
-    for association_tag, end, forbidden, verb in _WRONG_ENDS:
+    for association_tag, end, forbidden in _WRONG_ENDS:
         for association in process.iter(f"{{{BPMN_NS}}}{association_tag}"):
             for place, named in _texts(association, end):
                 if own.get(named) == forbidden:
-                    findings.add(
-                        place,
-                        f"{end} '{named}' is a {forbidden} of the process itself, "
-                        f"which the process only {verb} (BPMN 2.0 §10.4.1)",
-                        "use a data object for what the process computes",
-                    )
+                    _report_wrong_end(findings, place, end, named)
+
+
+def _report_wrong_end(findings: Findings, place: etree._Element, end: str, named: str) -> None:
+    """Whole sentences, so that each reads well in the page's language."""
+    hint = "use a data object for what the process computes"
+    if end == "targetRef":
+        message = (
+            f"{end} '{named}' is a dataInput of the process itself, "
+            "which the process only reads (BPMN 2.0 §10.4.1)"
+        )
+        findings.add(place, message, hint)
+    else:
+        message = (
+            f"{end} '{named}' is a dataOutput of the process itself, "
+            "which the process only writes (BPMN 2.0 §10.4.1)"
+        )
+        findings.add(place, message, hint)

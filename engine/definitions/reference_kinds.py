@@ -191,9 +191,10 @@ def _check_target(
     if found in reference.wanted:
         return
     name = name.lstrip("@")
+    kind = f"{_article(found)} {found}"
     findings.add(
         place,
-        f"{name} '{target_id}' names {_article(found)} {found}, where BPMN 2.0 {reference.section} "
+        f"{name} '{target_id}' names {kind}, where BPMN 2.0 {reference.section} "
         f"asks for {reference.words}",
         f"point {name} at {reference.words} of this file",
     )

@@ -89,6 +89,17 @@ document.getElementById('modeler-save').addEventListener('click', async () => {
   }
 });
 
+document.getElementById('modeler-discard')?.addEventListener('click', async (event) => {
+  if (!window.confirm(event.currentTarget.dataset.confirm)) return;
+  try {
+    const answer = await config.post(config.urls.discard, {});
+    say(answer.message);
+    await open();
+  } catch (problem) {
+    say(problem.title || String(problem), true);
+  }
+});
+
 document.getElementById('modeler-deploy-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const note = document.getElementById('modeler-note').value;
