@@ -9,14 +9,29 @@ part of its one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Row,
+    String,
+    Table,
+    Text,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict
+from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
 
 __all__ = [
@@ -137,8 +152,19 @@ def create_instance(session: Session, values: dict[str, Any]) -> int:
     return result.inserted_primary_key[0]
 
 
-def save_instance(session: Session, record: Any) -> None:
-    """Write the instance back; the version check catches a write based on a stale read."""
+def save_instance(
+    session: Session,
+    record: Any,
+    opened: list[dict[str, Any]] | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> None:
+    """Write the instance back, with the rows of the tasks that ``opened`` and the
+    ``history``; the version check catches a write based on a stale read.
+
+    On PostgreSQL the three are one statement (the inserts as data-modifying CTEs of
+    the UPDATE): a command's writes cost one round trip, not three. SQLite has no
+    such CTEs and no round trips to save, so it runs them one by one.
+    """
     params = {
         "b_id": record.id,
         "b_seen": record.lock_version,
@@ -148,9 +174,51 @@ def save_instance(session: Session, record: Any) -> None:
         "b_updated_at": record.updated_at,
         "b_ended_at": record.ended_at,
     }
-    if _run(session, _SAVE_INSTANCE, params).rowcount != 1:
+    tasks, events = opened or [], history or []
+    if session.connection().dialect.name == "sqlite":
+        insert_tasks(session, tasks)
+        saved = _run(session, _SAVE_INSTANCE, params).rowcount == 1
+        append_history(session, events)
+    else:
+        params |= {"b_tasks": _as_json(tasks), "b_events": _as_json(events)}
+        saved = _run(session, _SAVE_WITH_ROWS, params).first() is not None
+    if not saved:
         raise Conflict(f"instance {record.id} changed under this command; try again")
     record.lock_version += 1
+
+
+def _inserted_from_json(table: Table, name: str) -> Any:
+    """``INSERT INTO table SELECT … FROM json_to_recordset(:b_name)``, as a CTE: one
+    statement for any number of rows, compiled once (a multi-row VALUES is compiled
+    again on every call). Text goes in as TEXT, so the INSERT checks its length."""
+    columns = [c for c in table.c if not c.primary_key or c.type.python_type is str]
+    columns = [c for c in columns if c.computed is None]
+    record = func.json_to_recordset(sql_cast(bindparam(f"b_{name}", type_=Text), JSON))
+    rows = record.table_valued(
+        *(column(c.name, Text if isinstance(c.type, String) else c.type) for c in columns)
+    ).render_derived(name=name, with_types=True)
+    chosen = select(*(rows.c[c.name] for c in columns))
+    return insert(table).from_select([c.name for c in columns], chosen).cte(f"{name}_inserted")
+
+
+_SAVE_WITH_ROWS = _SAVE_INSTANCE.returning(_instance.c.id).add_cte(
+    _inserted_from_json(_task, "tasks"), _inserted_from_json(_event, "events")
+)
+"""PostgreSQL: the instance's UPDATE with the opened tasks and the history as CTEs."""
+
+
+def _as_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
+
+
+def _json_datetime(value: Any) -> str:
+    """A datetime as the column stores it (aware, UTC; a naive one is refused)."""
+    if isinstance(value, datetime):
+        return _UTC_DATETIME.process_bind_param(value, None).isoformat()  # type: ignore[union-attr]
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_UTC_DATETIME = UTCDateTime()
 
 
 def task_row(session: Session, task_id: str) -> Row[Any] | None:
