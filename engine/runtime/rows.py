@@ -60,10 +60,12 @@ _outbox = cast(Table, OutboxEntry.__table__)
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
 _INSERT_TIMERS = insert(_timer)
-_INSERT_EVENTS = insert(_event).returning(_event.c.id)
-"""The ids are not needed: RETURNING makes SQLAlchemy send a command's events as one
-multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a pipeline
-and wait for its two extra synchronisations."""
+_INSERT_EVENTS = insert(_event)
+_INSERT_EVENTS_RETURNING = _INSERT_EVENTS.returning(_event.c.id)
+"""PostgreSQL: the ids are not needed, but RETURNING makes SQLAlchemy send the events
+as one multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a
+pipeline and wait for its two extra synchronisations. On SQLite the module's own
+executemany is cheaper (0.08 ms, not 0.14, for a command's two events)."""
 # Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
 _SAVE_INSTANCE = (
     update(_instance)
@@ -288,4 +290,5 @@ def cancel_calls(session: Session, task_ids: list[str], at: datetime) -> None:
 def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert history rows in one executemany (history is append-only)."""
     if rows:
-        _run(session, _INSERT_EVENTS, rows)
+        sqlite = session.connection().dialect.name == "sqlite"
+        _run(session, _INSERT_EVENTS if sqlite else _INSERT_EVENTS_RETURNING, rows)
