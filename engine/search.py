@@ -29,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    true,
     union,
 )
 
@@ -64,10 +65,13 @@ def task_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
 
     One ``id IN (… UNION …)``, not an OR of the two: PostgreSQL answers each half from
     an index (the trigram one, the instance id) instead of folding every task's name.
-    On SQLite the id is written ``+human_task.id``, which keeps SQLite from looking up
-    every hit by id and sorting them: it walks the list's index in page order and
-    stops at the page's end (a common word's first page in half the time: 22 ms, not
-    45, with 6,000 of 50,000 open tasks found; a word found nowhere costs 10 ms)."""
+    The ``IN`` is asked ``IS TRUE``: a condition the planners cannot turn into a join,
+    so they walk the list's index in page order, probing the hits hashed once, and
+    stop at the page's end, instead of looking up every hit by id and sorting them
+    all. With 'bao cao kiem' in 6,221 of 50,000 open tasks, the first page: SQLite
+    45 -> 18 ms CPU, PostgreSQL 216 -> 108 ms, its counts 176 -> 116 ms (a loaded
+    machine). A word found nowhere costs a walk of the index (SQLite 10 ms).
+    """
     named: Select[Any]
     if sqlite:
         query = _fts_query(words)
@@ -80,10 +84,7 @@ def task_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
     of_instances = HumanTask.__table__.alias("of_instances")
     instances = select(ProcessInstance.id).where(instance_matches(words, sqlite=sqlite))
     in_instances = select(of_instances.c.id).where(of_instances.c.instance_id.in_(instances))
-    hits = union(named, in_instances)
-    if sqlite:
-        return literal_column("+human_task.id").in_(hits)
-    return HumanTask.id.in_(hits)
+    return HumanTask.id.in_(union(named, in_instances)).is_(true())
 
 
 def instance_matches(words: list[str], *, sqlite: bool) -> ColumnElement[bool]:
