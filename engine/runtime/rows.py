@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidInput
 from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
 
@@ -182,7 +182,7 @@ def save_instance(
         saved = _run(session, _SAVE_INSTANCE, params).rowcount == 1
         append_history(session, events)
     else:
-        params |= {"b_tasks": _as_json(tasks), "b_events": _as_json(events)}
+        params |= {"b_tasks": _as_json(_task, tasks), "b_events": _as_json(_event, events)}
         saved = _run(session, _SAVE_WITH_ROWS, params).first() is not None
     if not saved:
         raise Conflict(f"instance {record.id} changed under this command; try again")
@@ -192,14 +192,20 @@ def save_instance(
 def _inserted_from_json(table: Table, name: str) -> Any:
     """``INSERT INTO table SELECT … FROM json_to_recordset(:b_name)``, as a CTE: one
     statement for any number of rows, compiled once (a multi-row VALUES is compiled
-    again on every call). Text goes in as TEXT, so the INSERT checks its length."""
+    again on every call). Text goes in as TEXT, so the INSERT checks its length; JSON
+    columns go in as their JSON text (see :func:`_as_json`)."""
     columns = [c for c in table.c if not c.primary_key or c.type.python_type is str]
     columns = [c for c in columns if c.computed is None]
     record = func.json_to_recordset(sql_cast(bindparam(f"b_{name}", type_=Text), JSON))
     rows = record.table_valued(
-        *(column(c.name, Text if isinstance(c.type, String) else c.type) for c in columns)
+        *(column(c.name, Text if isinstance(c.type, String | JSON) else c.type) for c in columns)
     ).render_derived(name=name, with_types=True)
-    chosen = select(*(rows.c[c.name] for c in columns))
+    chosen = select(
+        *(
+            sql_cast(rows.c[c.name], JSON) if isinstance(c.type, JSON) else rows.c[c.name]
+            for c in columns
+        )
+    )
     return insert(table).from_select([c.name for c in columns], chosen).cte(f"{name}_inserted")
 
 
@@ -209,8 +215,30 @@ _SAVE_WITH_ROWS = _SAVE_INSTANCE.returning(_instance.c.id).add_cte(
 """PostgreSQL: the instance's UPDATE with the opened tasks and the history as CTEs."""
 
 
-def _as_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
+def _as_json(table: Table, rows: list[dict[str, Any]]) -> str:
+    """``rows`` as one JSON array, the value of a JSON column as its own JSON text.
+
+    Nested, a ``\\u0000`` in a JSON value would be turned into text by
+    ``json_to_recordset`` and refused; as text inside text it stays the escape the
+    JSON column keeps. A NUL in a text column is refused as the statements' guard
+    (``engine.store``) refuses it."""
+    as_text = _JSON_COLUMNS[table.name]
+    for row in rows:
+        _refuse_nul(row)
+    flat = [{k: json.dumps(v) if k in as_text else v for k, v in row.items()} for row in rows]
+    return json.dumps(flat, default=_json_datetime, separators=(",", ":"))
+
+
+_JSON_COLUMNS = {
+    table.name: frozenset(c.name for c in table.c if isinstance(c.type, JSON))
+    for table in (_task, _event)
+}
+
+
+def _refuse_nul(row: dict[str, Any]) -> None:
+    for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidInput(f"{name} contains a NUL character", field=name, rule="nul")
 
 
 def _json_datetime(value: Any) -> str:
