@@ -9,14 +9,29 @@ part of its one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Row,
+    String,
+    Table,
+    Text,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidInput
+from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
 
 __all__ = [
@@ -45,10 +60,12 @@ _outbox = cast(Table, OutboxEntry.__table__)
 _INSERT_INSTANCE = insert(_instance)
 _INSERT_TASKS = insert(_task)
 _INSERT_TIMERS = insert(_timer)
-_INSERT_EVENTS = insert(_event).returning(_event.c.id)
-"""The ids are not needed: RETURNING makes SQLAlchemy send a command's events as one
-multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a pipeline
-and wait for its two extra synchronisations."""
+_INSERT_EVENTS = insert(_event)
+_INSERT_EVENTS_RETURNING = _INSERT_EVENTS.returning(_event.c.id)
+"""PostgreSQL: the ids are not needed, but RETURNING makes SQLAlchemy send the events
+as one multi-row INSERT (insertmanyvalues), where psycopg's executemany would open a
+pipeline and wait for its two extra synchronisations. On SQLite the module's own
+executemany is cheaper (0.08 ms, not 0.14, for a command's two events)."""
 # Bound names carry a b_ prefix: SQLAlchemy reserves column names in UPDATE statements.
 _SAVE_INSTANCE = (
     update(_instance)
@@ -137,8 +154,19 @@ def create_instance(session: Session, values: dict[str, Any]) -> int:
     return result.inserted_primary_key[0]
 
 
-def save_instance(session: Session, record: Any) -> None:
-    """Write the instance back; the version check catches a write based on a stale read."""
+def save_instance(
+    session: Session,
+    record: Any,
+    opened: list[dict[str, Any]] | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> None:
+    """Write the instance back, with the rows of the tasks that ``opened`` and the
+    ``history``; the version check catches a write based on a stale read.
+
+    On PostgreSQL the three are one statement (the inserts as data-modifying CTEs of
+    the UPDATE): a command's writes cost one round trip, not three. SQLite has no
+    such CTEs and no round trips to save, so it runs them one by one.
+    """
     params = {
         "b_id": record.id,
         "b_seen": record.lock_version,
@@ -148,9 +176,79 @@ def save_instance(session: Session, record: Any) -> None:
         "b_updated_at": record.updated_at,
         "b_ended_at": record.ended_at,
     }
-    if _run(session, _SAVE_INSTANCE, params).rowcount != 1:
+    tasks, events = opened or [], history or []
+    if session.connection().dialect.name == "sqlite":
+        insert_tasks(session, tasks)
+        saved = _run(session, _SAVE_INSTANCE, params).rowcount == 1
+        append_history(session, events)
+    else:
+        params |= {"b_tasks": _as_json(_task, tasks), "b_events": _as_json(_event, events)}
+        saved = _run(session, _SAVE_WITH_ROWS, params).first() is not None
+    if not saved:
         raise Conflict(f"instance {record.id} changed under this command; try again")
     record.lock_version += 1
+
+
+def _inserted_from_json(table: Table, name: str) -> Any:
+    """``INSERT INTO table SELECT … FROM json_to_recordset(:b_name)``, as a CTE: one
+    statement for any number of rows, compiled once (a multi-row VALUES is compiled
+    again on every call). Text goes in as TEXT, so the INSERT checks its length; JSON
+    columns go in as their JSON text (see :func:`_as_json`)."""
+    columns = [c for c in table.c if not c.primary_key or c.type.python_type is str]
+    columns = [c for c in columns if c.computed is None]
+    record = func.json_to_recordset(sql_cast(bindparam(f"b_{name}", type_=Text), JSON))
+    rows = record.table_valued(
+        *(column(c.name, Text if isinstance(c.type, String | JSON) else c.type) for c in columns)
+    ).render_derived(name=name, with_types=True)
+    chosen = select(
+        *(
+            sql_cast(rows.c[c.name], JSON) if isinstance(c.type, JSON) else rows.c[c.name]
+            for c in columns
+        )
+    )
+    return insert(table).from_select([c.name for c in columns], chosen).cte(f"{name}_inserted")
+
+
+_SAVE_WITH_ROWS = _SAVE_INSTANCE.returning(_instance.c.id).add_cte(
+    _inserted_from_json(_task, "tasks"), _inserted_from_json(_event, "events")
+)
+"""PostgreSQL: the instance's UPDATE with the opened tasks and the history as CTEs."""
+
+
+def _as_json(table: Table, rows: list[dict[str, Any]]) -> str:
+    """``rows`` as one JSON array, the value of a JSON column as its own JSON text.
+
+    Nested, a ``\\u0000`` in a JSON value would be turned into text by
+    ``json_to_recordset`` and refused; as text inside text it stays the escape the
+    JSON column keeps. A NUL in a text column is refused as the statements' guard
+    (``engine.store``) refuses it."""
+    as_text = _JSON_COLUMNS[table.name]
+    for row in rows:
+        _refuse_nul(row)
+    flat = [{k: json.dumps(v) if k in as_text else v for k, v in row.items()} for row in rows]
+    return json.dumps(flat, default=_json_datetime, separators=(",", ":"))
+
+
+_JSON_COLUMNS = {
+    table.name: frozenset(c.name for c in table.c if isinstance(c.type, JSON))
+    for table in (_task, _event)
+}
+
+
+def _refuse_nul(row: dict[str, Any]) -> None:
+    for name, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidInput(f"{name} contains a NUL character", field=name, rule="nul")
+
+
+def _json_datetime(value: Any) -> str:
+    """A datetime as the column stores it (aware, UTC; a naive one is refused)."""
+    if isinstance(value, datetime):
+        return _UTC_DATETIME.process_bind_param(value, None).isoformat()  # type: ignore[union-attr]
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_UTC_DATETIME = UTCDateTime()
 
 
 def task_row(session: Session, task_id: str) -> Row[Any] | None:
@@ -220,4 +318,5 @@ def cancel_calls(session: Session, task_ids: list[str], at: datetime) -> None:
 def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert history rows in one executemany (history is append-only)."""
     if rows:
-        _run(session, _INSERT_EVENTS, rows)
+        sqlite = session.connection().dialect.name == "sqlite"
+        _run(session, _INSERT_EVENTS if sqlite else _INSERT_EVENTS_RETURNING, rows)

@@ -32,7 +32,7 @@ class TaskChanges:
     """What a command did to an instance's human tasks, for the runtime's hooks."""
 
     opened: list[dict[str, Any]] = field(default_factory=list)
-    """The rows of the tasks that opened, as inserted."""
+    """The rows of the tasks that opened, inserted when the instance is saved."""
     closed: list[str] = field(default_factory=list)
     """Ids of the tasks that were completed or cancelled."""
     all_closed: bool = False
@@ -191,9 +191,10 @@ class UnitOfWork:
         self.instance.updated_at = self.now
 
     def save(self) -> None:
-        """The last step of a command: the instance row, then the history."""
-        rows.save_instance(self.session, self.instance)
-        self.flush_events()
+        """The last step of a command: the instance row, the tasks that opened and the
+        history, written together (see :func:`rows.save_instance`)."""
+        rows.save_instance(self.session, self.instance, self.changes.opened, self.events)
+        self.events = []
 
     def flush_events(self) -> None:
         rows.append_history(self.session, self.events)
@@ -202,7 +203,6 @@ class UnitOfWork:
     def _write_human_tasks(self, after: Snapshot, open_task: Any) -> None:
         ready = {task.task_id: task for task in after.ready}
         opened = [open_task(ready[task_id]) for task_id in ready.keys() - self.open_task_ids]
-        rows.insert_tasks(self.session, opened)
         for row in opened:
             due = row["due_at"].isoformat() if row["due_at"] else None
             self.record(
