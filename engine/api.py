@@ -42,12 +42,7 @@ from engine.unit_overview import Oversight
 from engine.units import Organisation, load_organisation
 from engine.user_accounts import UserAccounts
 from engine.user_admin import UserAdministration
-from engine.views import (
-    AttachmentView,
-    EventView,
-    InstanceView,
-    TaskView,
-)
+from engine.views import AttachmentView, EventView, InstanceView, TaskView
 
 __all__ = ["Engine", "read_files"]
 
@@ -101,7 +96,9 @@ class Engine(
             self.db, self.runtime, self.clock, self.settings, self.calendar, recipients
         )
         self.runtime.on_tasks_changed.append(self.ticker.escalations.tasks_changed)
-        self.runtime.first_in_line = FocalPersons(self.directory.read_in).first_in_line
+        focal_persons = FocalPersons(self.directory.read_in, self.clock)
+        self.runtime.first_in_line = focal_persons.first_in_line
+        self.runtime.on_tasks_changed.append(focal_persons.tasks_changed)
         self.logins = LoginSessions(self.db, self.clock, self.settings)
         """Log-in sessions: open one, find whose a session id is, end one."""
         self.login_throttle = LoginThrottle(self.db, self.clock, self.settings)

@@ -12,43 +12,64 @@ The letter names a person, the organisation knows users: the focal person is the
 active member of the unit whose e-mail is the one the letter gives (case ignored).
 An e-mail that is no member's, or a unit that appointed nobody (or was cut off),
 leaves the unit's tasks to the whole unit, as before II.7.
+
+The appointments are read once and kept, so that opening a task costs no query: this
+process forgets them when an II.7 instance completes here, and every node re-reads
+them after ``REREAD_AFTER`` (an appointment made through another node reaches this
+one within that time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock
 from engine.models import ProcessInstance
 from engine.units import Organisation
 
-__all__ = ["APPOINTING_PROCESS", "FocalPersons", "appointed_emails"]
+__all__ = ["APPOINTING_PROCESS", "REREAD_AFTER", "FocalPersons", "appointed_emails"]
 
 APPOINTING_PROCESS = "one_off_focal_points"
 """The process of II.7 (processes/one_off_focal_points.bpmn)."""
+REREAD_AFTER = timedelta(minutes=5)
 
 
 class FocalPersons:
     """Each unit's focal person as the latest completed II.7 appointed them."""
 
-    def __init__(self, organisation: Callable[[Session], Organisation]) -> None:
+    def __init__(self, organisation: Callable[[Session], Organisation], clock: Clock) -> None:
         self.organisation = organisation
         """The organisation as ``session`` reads it: its members are who may be appointed."""
+        self.clock = clock
+        self._read: tuple[datetime, dict[str, str]] | None = None
+        """When the appointments were read, and what they were."""
 
     def first_in_line(self, session: Session, unit: str | None) -> str | None:
-        """The username of ``unit``'s focal person; None when it has none (one indexed
-        query: the latest completed instance of the appointing process; the
+        """The username of ``unit``'s focal person; None when it has none (the
         organisation is read only for a unit that has an appointment)."""
         if unit is None:
             return None
-        email = appointed_emails(_latest_appointment(session)).get(unit)
+        email = self._appointments(session).get(unit)
         if not email:
             return None
         member = self.organisation(session).member_with_email(unit, email)
         return member.username if member else None
+
+    def tasks_changed(self, session: Session, instance: Any, changes: Any, now: datetime) -> None:
+        """Runtime hook: an II.7 that has just completed makes the appointments new."""
+        if instance.process_key == APPOINTING_PROCESS and instance.status == "completed":
+            self._read = None
+
+    def _appointments(self, session: Session) -> dict[str, str]:
+        now = self.clock.now()
+        if self._read is None or now - self._read[0] >= REREAD_AFTER:
+            self._read = (now, appointed_emails(_latest_appointment(session)))
+        return self._read[1]
 
 
 def appointed_emails(variables: Mapping[str, Any] | None) -> dict[str, str]:

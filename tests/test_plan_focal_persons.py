@@ -5,6 +5,7 @@ opens assigned to the unit's member whose e-mail the appointment letter gave."""
 from __future__ import annotations
 
 import pytest
+from demo_world import plan_settings
 from plan_driving import (
     complete_each,
     complete_one,
@@ -14,7 +15,9 @@ from plan_driving import (
 )
 
 from engine.api import Engine
+from engine.clock import ManualClock
 from engine.errors import Conflict
+from engine.focal_persons import REREAD_AFTER
 
 STAMEQ, NOIP = "DBO:STAMEQ", "DBO:NOIP"
 FOCAL_EMAILS = {
@@ -90,3 +93,24 @@ def test_an_email_of_no_member_of_the_unit_appoints_nobody(focal_engine: Engine)
     task_id = _ask_for_upgrade_plan(focal_engine, NOIP)
     assert focal_engine.task(task_id).assignee is None
     assert _waiting_for(focal_engine, "noip.head") == 1
+
+
+def test_an_appointment_made_on_another_node_reaches_this_one_within_the_reread_time(
+    focal_engine: Engine, db_url: str, clock: ManualClock
+) -> None:
+    """Each node keeps the appointments it read; another node's II.7 shows once they
+    are older than REREAD_AFTER, and at once on the node that completed it."""
+    other_node = Engine(db_url, clock=clock, settings=plan_settings())
+    try:
+        assert focal_engine.task(_ask_for_upgrade_plan(focal_engine, STAMEQ)).assignee is None
+        _appoint_focal_persons(other_node)
+        assert other_node.task(_ask_for_upgrade_plan(other_node, STAMEQ)).assignee == (
+            "stameq.staff"
+        )
+        assert focal_engine.task(_ask_for_upgrade_plan(focal_engine, STAMEQ)).assignee is None
+
+        clock.advance(REREAD_AFTER)
+        task_id = _ask_for_upgrade_plan(focal_engine, STAMEQ)
+        assert focal_engine.task(task_id).assignee == "stameq.staff"
+    finally:
+        other_node.close()
