@@ -1,11 +1,12 @@
 """Throttling password guessing: log-in attempts counted per username and per address.
 
 Each attempt is written, and committed, *before* its password is checked, and is
-forgotten only if it succeeds; the attempts are then counted in a new transaction.
-So however many processes share the database, no more than the limit of attempts
-within the window have their password checked: of attempts made at the same time,
-the last to commit sees all the others. An unknown username is counted like a known
-one, so the answers never tell whether a user exists.
+forgotten only if it succeeds. Attempts are taken one at a time (a transaction-scoped
+advisory lock on PostgreSQL; SQLite has one writer): each counts those committed before
+it and is refused, and forgotten, past the limit. So however many processes share the
+database, exactly the limit of attempts within the window have their password checked,
+never more, and a burst of guesses never refuses them all. An unknown username is
+counted like a known one, so the answers never tell whether a user exists.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine.account_models import LoginAttempt
@@ -24,6 +25,9 @@ from engine.settings import Settings
 from engine.store import Database
 
 __all__ = ["LoginThrottle"]
+
+_ONE_AT_A_TIME = text("SELECT pg_advisory_xact_lock(7130457391002)")
+"""The lock that orders log-in attempts (the key is govflow's, arbitrary)."""
 
 
 class LoginThrottle:
@@ -41,7 +45,9 @@ class LoginThrottle:
         TooManyAttempts (and forgets the attempt) when the username or the address
         (None: not known, not counted) already failed too often."""
         now = self.clock.now()
-        with self.db.writing() as session:
+        with self.db.writing() as session:  # refused: rolled back, so forgotten
+            if not self.db.is_sqlite:
+                session.execute(_ONE_AT_A_TIME)
             session.execute(
                 delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - self.window)
             )
@@ -49,15 +55,13 @@ class LoginThrottle:
             session.add(attempt)
             session.flush()
             attempt_id = attempt.id
-        with self.db.reading() as session:
             by_user = LoginAttempt.user_hash == digest(username)
             waits = [self._wait(session, attempt_id, by_user, self.per_user)]
             if address is not None:
                 by_address = LoginAttempt.address == address
                 waits.append(self._wait(session, attempt_id, by_address, self.per_address))
-        if max(waits) > 0:
-            self._forget(LoginAttempt.id == attempt_id)
-            raise TooManyAttempts(retry_after=max(waits))
+            if max(waits) > 0:
+                raise TooManyAttempts(retry_after=max(waits))
         return attempt_id
 
     def succeeded(self, attempt_id: int, username: str) -> None:
