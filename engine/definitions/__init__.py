@@ -36,6 +36,7 @@ from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_
 from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
+from engine.definitions.global_tasks import global_tasks_as_processes
 from engine.definitions.graph import check_graph
 from engine.definitions.identifiers import (
     check_identifiers,
@@ -144,6 +145,7 @@ def _parse_all(files: Mapping[str, bytes], problems: list[DefinitionProblem]) ->
         try:
             tree = parse_xml(name, content)
             instantiating_receives_as_starts(tree.getroot())
+            global_tasks_as_processes(tree.getroot())
             parsed.append(_File(name, content, tree))
         except XmlRefused as refused:
             problems.append(refused.problem)
