@@ -118,7 +118,7 @@ class BroadcastingWorkflow(BpmnWorkflow):
         ran = 0
         self.interrupting += fire_on_entry(self)
         for task in workflow.get_tasks(state=TaskState.READY):
-            run_interrupting(self.interrupting)
+            ran += run_interrupting(self.interrupting)  # what they make ready runs next round
             if task.state == TaskState.READY and not task.task_spec.manual:
                 task.run()
                 ran += 1
