@@ -30,6 +30,7 @@ from engine.definitions.compensation import (
 from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinConverter
 from engine.definitions.conditional_entry import fire_on_entry
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.data_mapping import MappedDataObject, MappedDataObjectConverter
 from engine.definitions.event_scopes import (
     catch_in_scope,
     interrupting_catchers,
@@ -136,6 +137,7 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         SequentialInstances: BehaviourConverter,
         CompensationThrow: CompensationThrowConverter,
         CompensationEnd: CompensationThrowConverter,
+        MappedDataObject: MappedDataObjectConverter,
     }
 )
 _StateConverter(BroadcastingWorkflow, _REGISTRY, typename="BpmnWorkflow")
