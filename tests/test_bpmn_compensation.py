@@ -5,6 +5,7 @@ activity's work once it has completed, when a compensation event is thrown."""
 from __future__ import annotations
 
 import pytest
+from bpmn_text import process
 
 from engine.api import Engine
 
@@ -56,3 +57,45 @@ def test_a_compensation_end_event_with_an_activity_ref_compensates_only_that_one
     assert done.status == "completed"
     assert done.data["balance"] == 0  # charged, then refunded
     assert done.data["reserved"] is True  # the reservation is not undone
+
+
+def test_a_cancelled_transaction_compensates_its_completed_activities(engine: Engine) -> None:
+    """§10.3.5 (Transaction) and §10.5.3 (Cancel end event): cancelling a transaction
+    rolls it back, running the handlers of its completed activities, before the cancel
+    boundary event's flow goes on."""
+    engine.deploy(
+        {
+            "cancelled.bpmn": process(
+                "cancelled",
+                """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="booking"/>
+    <bpmn:transaction id="booking">
+      <bpmn:startEvent id="t_start"/>
+      <bpmn:sequenceFlow id="t0" sourceRef="t_start" targetRef="book"/>
+      <bpmn:scriptTask id="book"><bpmn:script>booked = True</bpmn:script></bpmn:scriptTask>
+      <bpmn:boundaryEvent id="undo_book" attachedToRef="book">
+        <bpmn:compensateEventDefinition/>
+      </bpmn:boundaryEvent>
+      <bpmn:userTask id="unbook" isForCompensation="true"/>
+      <bpmn:sequenceFlow id="t1" sourceRef="book" targetRef="give_up"/>
+      <bpmn:endEvent id="give_up"><bpmn:cancelEventDefinition/></bpmn:endEvent>
+      <bpmn:association id="a0" sourceRef="undo_book" targetRef="unbook"/>
+    </bpmn:transaction>
+    <bpmn:boundaryEvent id="on_cancel" attachedToRef="booking">
+      <bpmn:cancelEventDefinition/>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="on_cancel" targetRef="after_cancel"/>
+    <bpmn:userTask id="after_cancel"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="after_cancel" targetRef="end"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="booking" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+            )
+        },
+        actor="tester",
+    )
+
+    started = engine.start("cancelled", {}, actor="tester")
+
+    assert [t.element_id for t in started.open_tasks] == ["unbook"]  # the rollback first
+    undone = engine.complete(started.open_tasks[0].id, {}, actor="tester")
+    assert [t.element_id for t in undone.open_tasks] == ["after_cancel"]

@@ -137,3 +137,34 @@ def test_an_input_expression_of_a_service_task_cannot_throw(engine: Engine):
     assert started.status == "incident"
     (incident,) = started.incidents
     assert "only a script can throw it" in incident.message
+
+
+def test_the_steps_after_an_interrupting_boundary_run_on_at_once(engine: Engine):
+    """§10.5.3: the token leaves by the boundary event's flow; the script task there is
+    an automatic step like any other, run in the same command."""
+    engine.deploy(
+        {
+            "cancel_task.bpmn": process(
+                "cancel_task",
+                """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="fail"/>
+    <bpmn:scriptTask id="fail"><bpmn:script>raise_bpmn_error("E1")</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:boundaryEvent id="caught" attachedToRef="fail">
+      <bpmn:errorEventDefinition/>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="fail" targetRef="end"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="caught" targetRef="recover"/>
+    <bpmn:scriptTask id="recover"><bpmn:script>recovered = True</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="recover" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+            )
+        },
+        actor="tester",
+    )
+
+    started = engine.start("cancel_task", {}, actor="tester")
+
+    assert started.status == "completed"
+    assert started.data["recovered"] is True

@@ -180,10 +180,10 @@ CASES = [
         "not reachable from a start event",
     ),
     case(
-        "dead_end_task",
+        "dead_end_event",  # §10.5.4: an intermediate event in the flow is a flow's source
         '<bpmn:startEvent id="start"/>\n<bpmn:sequenceFlow id="f" sourceRef="start" targetRef="t"/>\n'
-        f'<bpmn:task id="t" name="Nowhere"/>{MARK}',
-        "no outgoing sequence flow",
+        f'<bpmn:intermediateThrowEvent id="t" name="Nowhere"/>{MARK}',
+        "no outgoing sequence flow, and not an end event",
     ),
     case(
         "loop_without_exit",

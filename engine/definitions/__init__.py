@@ -36,8 +36,13 @@ from engine.definitions.dialect import NSMAP, normalize_for_spiff, read_process_
 from engine.definitions.expressions import check_expressions
 from engine.definitions.extensions import check_extensions
 from engine.definitions.findings import Findings
+from engine.definitions.global_tasks import global_tasks_as_processes
 from engine.definitions.graph import check_graph
-from engine.definitions.identifiers import check_identifiers
+from engine.definitions.identifiers import (
+    check_identifiers,
+    rename_reserved_ids,
+    restore_reserved_ids,
+)
 from engine.definitions.implicit_splits import split_implicitly
 from engine.definitions.links import join_links
 from engine.definitions.mi_behaviour import non_interrupting_behaviour_catchers
@@ -115,6 +120,7 @@ def _load(
     if problems:
         raise InvalidDefinition(problems + warnings)
     parser = GovflowParser()
+    renamed: dict[str, str] = {}
     for item in parsed:
         normalize_for_spiff(item.tree.getroot())
         prepare_complex_gateways(item.tree.getroot())
@@ -125,8 +131,9 @@ def _load(
         inline_event_definitions(item.tree.getroot())
         split_implicitly(item.tree.getroot())
         prepare_compensation(item.tree.getroot())
+        renamed |= rename_reserved_ids(item.tree.getroot())
         _add_to_parser(parser, item, problems)
-    models = [] if problems else _compile(parser, parsed, problems)
+    models = [] if problems else _compile(parser, parsed, problems, renamed)
     if problems:
         raise InvalidDefinition(problems)
     return models
@@ -138,6 +145,7 @@ def _parse_all(files: Mapping[str, bytes], problems: list[DefinitionProblem]) ->
         try:
             tree = parse_xml(name, content)
             instantiating_receives_as_starts(tree.getroot())
+            global_tasks_as_processes(tree.getroot())
             parsed.append(_File(name, content, tree))
         except XmlRefused as refused:
             problems.append(refused.problem)
@@ -197,7 +205,10 @@ def _add_to_parser(parser: GovflowParser, item: _File, problems: list[Definition
 
 
 def _compile(
-    parser: GovflowParser, parsed: list[_File], problems: list[DefinitionProblem]
+    parser: GovflowParser,
+    parsed: list[_File],
+    problems: list[DefinitionProblem],
+    renamed: dict[str, str],
 ) -> list[ProcessModel]:
     models = []
     elements = {
@@ -217,6 +228,7 @@ def _compile(
             except ValidationException as exc:
                 problems.append(_problem_from_spiff(exc, item))
                 continue
+            restore_reserved_ids([spec, *subprocess_specs.values()], renamed)
             stored = _storable_spec(spec, subprocess_specs, item, problems)
             if stored is None:
                 continue

@@ -27,7 +27,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinitio
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-from engine.definitions.dialect import GOVFLOW_NS, NSMAP
+from engine.definitions.dialect import BPMN_NS, GOVFLOW_NS, NSMAP
 from engine.definitions.end_events import SignalEndParser
 
 __all__ = [
@@ -47,6 +47,8 @@ _STATE = "compensation"
 
 def prepare_compensation(root: etree._Element) -> None:
     """Rewrite ``root`` in place so Spiff parses its compensation (see the module)."""
+    for transaction in root.iter(f"{{{BPMN_NS}}}transaction"):
+        _compensate_before_cancel(transaction)
     levels = {event.getparent() for event in root.iterfind(f".//*[{_DEFINITION}]", NSMAP)}
     for level in levels:
         handlers = _take_boundary_events(level)
@@ -54,6 +56,29 @@ def prepare_compensation(root: etree._Element) -> None:
         for kind in ("intermediateThrowEvent", "endEvent"):
             for event in level.iterfind(f"bpmn:{kind}[{_DEFINITION}]", NSMAP):
                 event.find(_DEFINITION, NSMAP).set(_HANDLERS, pairs)
+
+
+def _compensate_before_cancel(transaction: etree._Element) -> None:
+    """A cancel end event first compensates the transaction's completed activities
+    (§10.3.5 Transaction, §10.5.3 Cancel: "the Transaction is rolled back"): a
+    compensation throw goes in before each cancel end event of a transaction that has
+    compensation handlers."""
+    if transaction.find(f"bpmn:boundaryEvent[{_DEFINITION}]", NSMAP) is None:
+        return
+    for end in transaction.iterfind("bpmn:endEvent[bpmn:cancelEventDefinition]", NSMAP):
+        throw_id = f"{end.get('id')}_compensation"
+        for flow in transaction.iterfind(f"bpmn:sequenceFlow[@targetRef='{end.get('id')}']", NSMAP):
+            flow.set("targetRef", throw_id)
+        throw = etree.Element(f"{{{BPMN_NS}}}intermediateThrowEvent", id=throw_id)
+        etree.SubElement(throw, f"{{{BPMN_NS}}}compensateEventDefinition")
+        flow = etree.Element(
+            f"{{{BPMN_NS}}}sequenceFlow", id=f"{throw_id}_flow", sourceRef=throw_id
+        )
+        flow.set("targetRef", end.get("id") or "")
+        for element in (throw, *throw, flow):
+            element.sourceline = end.sourceline
+        end.addprevious(throw)
+        end.addprevious(flow)
 
 
 def _take_boundary_events(level: etree._Element) -> dict[str, str]:

@@ -105,14 +105,18 @@ def interrupting_starts(top: Any) -> list[Any]:
     ]
 
 
-def run_interrupting(candidates: list[Any]) -> None:
+def run_interrupting(candidates: list[Any]) -> int:
     """Run those of ``candidates`` that caught their event (and empty the list), so
-    that what they interrupt is cancelled before any other step of it runs."""
+    that what they interrupt is cancelled before any other step of it runs; how many
+    ran."""
     ready = [task for task in candidates if task.state == TaskState.READY]
     candidates.clear()
+    ran = 0
     for task in ready:
         if task.state == TaskState.READY:
             task.run()
+            ran += 1
+    return ran
 
 
 def _waiting_in(top: Any, scope: Any, nested: bool = False) -> list[Any]:

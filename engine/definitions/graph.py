@@ -318,8 +318,9 @@ def _check_reachability(scope: _Scope, findings: Findings) -> None:
         for target in targets:
             predecessors[target].add(source)
     reached = _closure(starts, successors)
-    dead_ends = [i for i in reached if not successors[i] and local_name(nodes[i]) != "endEvent"]
-    ends = [i for i, n in nodes.items() if local_name(n) == "endEvent"]
+    path_ends = {i for i, n in nodes.items() if not successors[i] or local_name(n) == "endEvent"}
+    dead_ends = [i for i in reached & path_ends if not _may_end_a_path(nodes[i])]
+    ends = [i for i in path_ends if _may_end_a_path(nodes[i])]
     finishing = _closure(ends, predecessors)
     stuck_at_dead_end = _closure(dead_ends, predecessors)
     for node_id, node in nodes.items():
@@ -331,12 +332,28 @@ def _check_reachability(scope: _Scope, findings: Findings) -> None:
                 "no outgoing sequence flow, and not an end event",
                 "connect it to the next step or to an end event",
             )
+        elif not successors[node_id] and local_name(node) != "endEvent":
+            findings.warn(
+                node,
+                "no outgoing sequence flow: its path ends here (an implicit end event)",
+                "connect it to an end event to show where the process ends",
+            )
         elif node_id not in finishing | stuck_at_dead_end and _on_cycle(node_id, successors):
             findings.add(
                 node,
                 "cannot reach an end event (a loop with no way out)",
                 "add a gateway with a flow that leaves the loop",
             )
+
+
+def _may_end_a_path(node: etree._Element) -> bool:
+    """An end event, or an activity: one with no outgoing flow ends its path implicitly.
+
+    BPMN 2.0 §10.5.3 makes end events optional: "activities without outgoing
+    Sequence Flows mark the end of a path", and the process ends when all its paths
+    have (§13.2). Gateways and intermediate events have no such reading.
+    """
+    return local_name(node) == "endEvent" or local_name(node) in _ACTIVITIES
 
 
 def _on_cycle(node_id: str, successors: dict[str, set[str]]) -> bool:

@@ -30,6 +30,7 @@ from engine.definitions.compensation import (
 from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinConverter
 from engine.definitions.conditional_entry import fire_on_entry
 from engine.definitions.connector_task import ConnectorTask, ConnectorTaskConverter
+from engine.definitions.data_mapping import MappedDataObject, MappedDataObjectConverter
 from engine.definitions.event_scopes import (
     catch_in_scope,
     interrupting_catchers,
@@ -118,7 +119,7 @@ class BroadcastingWorkflow(BpmnWorkflow):
         ran = 0
         self.interrupting += fire_on_entry(self)
         for task in workflow.get_tasks(state=TaskState.READY):
-            run_interrupting(self.interrupting)
+            ran += run_interrupting(self.interrupting)  # what they make ready runs next round
             if task.state == TaskState.READY and not task.task_spec.manual:
                 task.run()
                 ran += 1
@@ -136,6 +137,7 @@ _REGISTRY = BpmnWorkflowSerializer.configure(
         SequentialInstances: BehaviourConverter,
         CompensationThrow: CompensationThrowConverter,
         CompensationEnd: CompensationThrowConverter,
+        MappedDataObject: MappedDataObjectConverter,
     }
 )
 _StateConverter(BroadcastingWorkflow, _REGISTRY, typename="BpmnWorkflow")

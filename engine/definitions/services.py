@@ -21,6 +21,7 @@ from engine import sandbox
 from engine.definitions.compensation import CompensationEndParser, CompensationThrowParser
 from engine.definitions.complex_gateway import ComplexJoin, ComplexJoinParser
 from engine.definitions.connector_task import ConnectorTask
+from engine.definitions.data_mapping import with_mapped_data
 from engine.definitions.dialect import CAMUNDA_NS, NSMAP, parameter_expression, service_call_of
 from engine.definitions.event_subprocess import EventStart, EventStartParser
 from engine.definitions.findings import Findings
@@ -101,13 +102,18 @@ class GovflowParser(BpmnParser):
     start events of event subprocesses as the standard has them, and multi-instance
     activities as the standard runs them (:mod:`.multi_instance`)."""
 
-    OVERRIDE_PARSER_CLASSES = with_standard_loops(
-        {
-            **BpmnParser.PARSER_CLASSES,
-            full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
-            full_tag("startEvent"): (EventStartParser, EventStart),
-            full_tag("intermediateThrowEvent"): (CompensationThrowParser, IntermediateThrowEvent),
-            full_tag("endEvent"): (CompensationEndParser, EndEvent),
-            full_tag("complexGateway"): (ComplexJoinParser, ComplexJoin),
-        }
+    OVERRIDE_PARSER_CLASSES = with_mapped_data(
+        with_standard_loops(
+            {
+                **BpmnParser.PARSER_CLASSES,
+                full_tag("serviceTask"): (_ServiceTaskParser, ConnectorTask),
+                full_tag("startEvent"): (EventStartParser, EventStart),
+                full_tag("intermediateThrowEvent"): (
+                    CompensationThrowParser,
+                    IntermediateThrowEvent,
+                ),
+                full_tag("endEvent"): (CompensationEndParser, EndEvent),
+                full_tag("complexGateway"): (ComplexJoinParser, ComplexJoin),
+            }
+        )
     )
