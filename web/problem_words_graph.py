@@ -68,6 +68,8 @@ GRAPH_WORDS = (
     N_("not reachable from a start event"),
     N_("connect it, or delete it"),
     N_("no outgoing sequence flow, and not an end event"),
+    N_("no outgoing sequence flow: its path ends here (an implicit end event)"),
+    N_("connect it to an end event to show where the process ends"),
     N_("connect it to the next step or to an end event"),
     N_("cannot reach an end event (a loop with no way out)"),
     N_("add a gateway with a flow that leaves the loop"),

@@ -73,4 +73,9 @@ RULE_WORDS = (
     N_("add a start event without trigger to the called process"),
     N_("a process cannot hold a %(kind)s: it belongs to a choreography (BPMN 2.0 §11.4)"),
     N_("model the exchange with send and receive tasks, or move it to a choreography"),
+    N_("its %(kind)ss do not match those of '%(called)s' (BPMN 2.0 §10.3.6)"),
+    N_(
+        "give the call activity one %(kind)s per %(each)s of the called element, "
+        "with the same itemSubjectRef"
+    ),
 )

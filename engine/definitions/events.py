@@ -16,7 +16,7 @@ from lxml import etree
 
 from engine.definitions.dialect import BPMN_NS, NSMAP
 from engine.definitions.findings import Findings
-from engine.definitions.graph import local_name
+from engine.definitions.flow_nodes import local_name
 
 __all__ = ["check_events", "definitions_of"]
 

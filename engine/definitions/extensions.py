@@ -23,7 +23,7 @@ from engine.definitions.dialect import (
     unit_from_lane,
 )
 from engine.definitions.findings import Findings, owner_of
-from engine.definitions.graph import local_name
+from engine.definitions.flow_nodes import local_name
 from engine.durations import parse_offset
 from engine.errors import InvalidInput, ScriptError
 from engine.form_rules import rule_names

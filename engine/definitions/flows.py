@@ -16,7 +16,7 @@ from lxml import etree
 from engine.definitions.dialect import BPMN_NS, NSMAP
 from engine.definitions.events import definitions_of
 from engine.definitions.findings import Findings
-from engine.definitions.graph import FLOW_NODES, local_name
+from engine.definitions.flow_nodes import FLOW_NODES, local_name
 
 __all__ = ["check_flows"]
 

@@ -9,99 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.definitions.dialect import BPMN_NS, NSMAP
+from engine.definitions.dialect import NSMAP
 from engine.definitions.findings import Findings
+from engine.definitions.flow_nodes import (
+    ACTIVITIES,
+    CONDITIONAL_GATEWAYS,
+    CONTAINERS,
+    Scope,
+    local_name,
+)
 
-__all__ = ["FLOW_NODES", "check_graph", "local_name"]
-
-_GATEWAYS = {
-    "exclusiveGateway",
-    "inclusiveGateway",
-    "parallelGateway",
-    "eventBasedGateway",
-    "complexGateway",
-}
-_CONTAINERS = {"subProcess", "transaction", "adHocSubProcess"}
-_ACTIVITIES = {
-    "task",
-    "userTask",
-    "manualTask",
-    "scriptTask",
-    "serviceTask",
-    "sendTask",
-    "receiveTask",
-    "businessRuleTask",
-    "callActivity",
-} | _CONTAINERS
-_EVENTS = {
-    "startEvent",
-    "endEvent",
-    "intermediateCatchEvent",
-    "intermediateThrowEvent",
-    "boundaryEvent",
-}
-FLOW_NODES = frozenset(_GATEWAYS | _ACTIVITIES | _EVENTS)
-_CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway", "complexGateway"}
-_NOT_NODES = {
-    "sequenceFlow",
-    "laneSet",
-    "dataObject",
-    "dataObjectReference",
-    "dataStoreReference",
-    "textAnnotation",
-    "association",
-    "group",
-    "property",
-    "ioSpecification",
-    "ioBinding",
-    "multiInstanceLoopCharacteristics",
-    "standardLoopCharacteristics",
-    "resourceRole",
-    "performer",
-    "humanPerformer",
-    "potentialOwner",
-    "correlationSubscription",
-}
-"""Children of a process that are not flow nodes. Any other child with an id counts as
-a node, so a misspelt element (already a schema error) does not also break every
-flow that touches it."""
-
-
-def local_name(element: etree._Element) -> str:
-    """``userTask`` for a BPMN element, "" for anything else (comments, other namespaces)."""
-    tag = element.tag
-    if isinstance(tag, str) and tag.startswith(f"{{{BPMN_NS}}}"):
-        return tag[len(BPMN_NS) + 2 :]
-    return ""
-
-
-@dataclass
-class _Scope:
-    """One process or subprocess: the nodes and flows directly inside it."""
-
-    element: etree._Element
-    nodes: dict[str, etree._Element] = field(default_factory=dict)
-    flows: list[etree._Element] = field(default_factory=list)
-    outgoing: dict[str, list[etree._Element]] = field(default_factory=lambda: defaultdict(list))
-    incoming: dict[str, list[etree._Element]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def of(cls, element: etree._Element) -> _Scope:
-        scope = cls(element)
-        for child in element:
-            kind = local_name(child)
-            if kind == "sequenceFlow":
-                scope.flows.append(child)
-            elif kind and kind not in _NOT_NODES and child.get("id"):
-                scope.nodes[child.get("id")] = child
-        for flow in scope.flows:
-            scope.outgoing[flow.get("sourceRef", "")].append(flow)
-            scope.incoming[flow.get("targetRef", "")].append(flow)
-        return scope
+__all__ = ["check_graph"]
 
 
 def check_graph(root: etree._Element, findings: Findings, process_ids: frozenset[str]) -> None:
@@ -117,7 +38,7 @@ def check_graph(root: etree._Element, findings: Findings, process_ids: frozenset
         )
     for process in executable:
         for scope_element in _scopes(process):
-            _check_scope(_Scope.of(scope_element), findings, process_ids)
+            _check_scope(Scope.of(scope_element), findings, process_ids)
 
 
 def _is_executable(process: etree._Element) -> bool:
@@ -127,7 +48,7 @@ def _is_executable(process: etree._Element) -> bool:
 def _scopes(process: etree._Element) -> Iterator[etree._Element]:
     yield process
     for element in process.iter():
-        if local_name(element) in _CONTAINERS:
+        if local_name(element) in CONTAINERS:
             yield element
 
 
@@ -151,7 +72,7 @@ def _is_diagram(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and "/BPMN/20100524/DI" in element.tag
 
 
-def _check_scope(scope: _Scope, findings: Findings, process_ids: frozenset[str]) -> None:
+def _check_scope(scope: Scope, findings: Findings, process_ids: frozenset[str]) -> None:
     """The scope's flows and nodes, then its reachability.
 
     Reachability is judged only when every flow is whole: one broken ``targetRef``
@@ -166,7 +87,7 @@ def _check_scope(scope: _Scope, findings: Findings, process_ids: frozenset[str])
         _check_reachability(scope, findings)
 
 
-def _check_flows(scope: _Scope, findings: Findings) -> bool:
+def _check_flows(scope: Scope, findings: Findings) -> bool:
     """Report the flows' problems; False when a flow's end is broken (already reported)."""
     whole = True
     for flow in scope.flows:
@@ -204,7 +125,7 @@ def _check_condition_source(
             "remove the condition, or use an inclusive gateway to choose the flows",
         )
         return
-    if kind in _CONDITIONAL_GATEWAYS or kind in _ACTIVITIES:  # §10.2.1
+    if kind in CONDITIONAL_GATEWAYS or kind in ACTIVITIES:  # §10.2.1
         if source.get("default") == flow.get("id"):
             findings.add(
                 condition,
@@ -220,7 +141,7 @@ def _check_condition_source(
 
 
 def _check_node(
-    scope: _Scope, node: etree._Element, findings: Findings, process_ids: frozenset[str]
+    scope: Scope, node: etree._Element, findings: Findings, process_ids: frozenset[str]
 ) -> None:
     kind = local_name(node)
     node_id = node.get("id")
@@ -229,9 +150,9 @@ def _check_node(
         findings.add(node, "a start event cannot have incoming sequence flows", "remove them")
     if kind == "endEvent" and outgoing:
         findings.add(node, "an end event cannot have outgoing sequence flows", "remove them")
-    if kind in _CONDITIONAL_GATEWAYS:
+    if kind in CONDITIONAL_GATEWAYS:
         _check_gateway(node, outgoing, findings)
-    if kind in _ACTIVITIES:
+    if kind in ACTIVITIES:
         _check_activity_flows(scope, node, outgoing, findings)
     if kind == "callActivity":
         _check_call(node, findings, process_ids)
@@ -240,7 +161,7 @@ def _check_node(
 
 
 def _check_activity_flows(
-    scope: _Scope, node: etree._Element, outgoing: list[etree._Element], findings: Findings
+    scope: Scope, node: etree._Element, outgoing: list[etree._Element], findings: Findings
 ) -> None:
     """§10.3.4: an event subprocess has no incoming or outgoing sequence flow; §10.2.1:
     a conditional flow out of an activity needs another flow out of it."""
@@ -296,9 +217,9 @@ def _check_call(node: etree._Element, findings: Findings, process_ids: frozenset
         )
 
 
-def _check_boundary(scope: _Scope, node: etree._Element, findings: Findings) -> None:
+def _check_boundary(scope: Scope, node: etree._Element, findings: Findings) -> None:
     host = scope.nodes.get(node.get("attachedToRef", ""))
-    if host is None or local_name(host) not in _ACTIVITIES:
+    if host is None or local_name(host) not in ACTIVITIES:
         findings.add(
             node,
             f"boundary event is attached to '{node.get('attachedToRef')}', not to a task here",
@@ -306,7 +227,7 @@ def _check_boundary(scope: _Scope, node: etree._Element, findings: Findings) -> 
         )
 
 
-def _check_reachability(scope: _Scope, findings: Findings) -> None:
+def _check_reachability(scope: Scope, findings: Findings) -> None:
     nodes = {i: n for i, n in scope.nodes.items() if not _outside_the_flow(n)}
     starts = [i for i, n in nodes.items() if local_name(n) == "startEvent"]
     if not starts:
@@ -353,7 +274,7 @@ def _may_end_a_path(node: etree._Element) -> bool:
     Sequence Flows mark the end of a path", and the process ends when all its paths
     have (§13.2). Gateways and intermediate events have no such reading.
     """
-    return local_name(node) == "endEvent" or local_name(node) in _ACTIVITIES
+    return local_name(node) == "endEvent" or local_name(node) in ACTIVITIES
 
 
 def _on_cycle(node_id: str, successors: dict[str, set[str]]) -> bool:
@@ -369,7 +290,7 @@ def _outside_the_flow(node: etree._Element) -> bool:
     joined by an association, not by flows (§10.7.1).
     """
     kind = local_name(node)
-    if kind in _CONTAINERS and node.get("triggeredByEvent") == "true":
+    if kind in CONTAINERS and node.get("triggeredByEvent") == "true":
         return True
     if node.get("isForCompensation") == "true":
         return True
@@ -378,7 +299,7 @@ def _outside_the_flow(node: etree._Element) -> bool:
     )
 
 
-def _successors(scope: _Scope, nodes: dict[str, etree._Element]) -> dict[str, set[str]]:
+def _successors(scope: Scope, nodes: dict[str, etree._Element]) -> dict[str, set[str]]:
     """Flows, plus task → its boundary events, plus link throw → link catch."""
     successors: dict[str, set[str]] = {node_id: set() for node_id in nodes}
     for flow in scope.flows:

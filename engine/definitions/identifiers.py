@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from engine.definitions.findings import Findings
-from engine.definitions.graph import FLOW_NODES, local_name
+from engine.definitions.flow_nodes import FLOW_NODES, local_name
 
 __all__ = ["MAX_ID_LENGTH", "check_identifiers", "rename_reserved_ids", "restore_reserved_ids"]
 

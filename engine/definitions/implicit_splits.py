@@ -15,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.definitions.dialect import BPMN_NS, NSMAP
-from engine.definitions.graph import FLOW_NODES
+from engine.definitions.flow_nodes import FLOW_NODES
 
 __all__ = ["BRANCHING_NODES", "split_implicitly"]
 

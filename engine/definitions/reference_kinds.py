@@ -18,7 +18,7 @@ from lxml import etree
 
 from engine.definitions.dialect import BPMN_NS
 from engine.definitions.findings import Findings
-from engine.definitions.graph import FLOW_NODES, local_name
+from engine.definitions.flow_nodes import FLOW_NODES, local_name
 
 __all__ = ["check_reference_kinds"]
 

@@ -18,8 +18,8 @@ from engine.definitions.data_associations import check_data_associations
 from engine.definitions.dialect import NSMAP
 from engine.definitions.events import check_events
 from engine.definitions.findings import Findings
+from engine.definitions.flow_nodes import FLOW_NODES, local_name
 from engine.definitions.flows import check_flows
-from engine.definitions.graph import FLOW_NODES, local_name
 from engine.definitions.io_specification import check_io_specifications
 from engine.definitions.literal_values import check_literal_values
 from engine.definitions.process_elements import check_process_elements
