@@ -14,6 +14,7 @@ only once all steps have run, by when the scope had done its work.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,11 @@ __all__ = ["condition_holds", "fire_on_entry"]
 _CHECKED = "condition_checked_on_entry"
 """Internal data marking a catcher (or a scope's task) whose entry was evaluated."""
 
+_HAS_CONDITIONAL_CATCHERS: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+"""Per top-level spec (cached per definition version): whether it or any of its
+subprocess specs has a conditional boundary or start event; most have none, and for
+them the search of every step is skipped."""
+
 
 def condition_holds(task: Any, expression: str, names: Mapping[str, Any]) -> bool:
     """Whether ``expression`` holds over ``names``; a failing condition is the task's error."""
@@ -45,6 +51,8 @@ def condition_holds(task: Any, expression: str, names: Mapping[str, Any]) -> boo
 def fire_on_entry(top: Any) -> list[Any]:
     """Make ready each conditional catcher and start each conditional event subprocess
     entered since the last call whose condition holds; the catchers made ready."""
+    if not _has_conditional_catchers(top):
+        return []
     fired = [task for task in _entered_catchers(top) if _holds_on_entry(task)]
     for task in fired:
         if task.state == TaskState.WAITING:
@@ -54,15 +62,28 @@ def fire_on_entry(top: Any) -> list[Any]:
     return fired
 
 
+def _has_conditional_catchers(top: Any) -> bool:
+    known = _HAS_CONDITIONAL_CATCHERS.get(top.spec)
+    if known is None:
+        specs = (top.spec, *top.subprocess_specs.values())
+        known = any(_is_conditional_catcher(s) for p in specs for s in p.task_specs.values())
+        _HAS_CONDITIONAL_CATCHERS[top.spec] = known
+    return known
+
+
+def _is_conditional_catcher(task_spec: Any) -> bool:
+    return isinstance(task_spec, (BoundaryEvent, StartEvent)) and isinstance(
+        task_spec.event_definition, ConditionalEventDefinition
+    )
+
+
 def _entered_catchers(top: Any) -> list[Any]:
     """Conditional catchers not seen before: waiting, or made ready by Spiff's own
     evaluation as the token arrived (which would then wait for the scope's steps)."""
     entered = [
         task
         for task in top.get_tasks(state=TaskState.WAITING | TaskState.READY)
-        if isinstance(task.task_spec, (BoundaryEvent, StartEvent))
-        and isinstance(task.task_spec.event_definition, ConditionalEventDefinition)
-        and not task._get_internal_data(_CHECKED)
+        if _is_conditional_catcher(task.task_spec) and not task._get_internal_data(_CHECKED)
     ]
     for task in entered:
         task._set_internal_data(**{_CHECKED: True})
