@@ -16,6 +16,7 @@ __all__ = [
     "active_instance_with_key",
     "definition_source",
     "deployed_definition",
+    "deployed_version",
     "due_timer_ids",
     "find_tasks",
     "instance_view",
@@ -62,12 +63,24 @@ def latest_version(session: Session, process_key: str) -> Row[int, int] | None:
     return session.execute(_LATEST_VERSION, {"b_key": process_key}).first()
 
 
+def deployed_version(session: Session, process_key: str) -> Row[int, int]:
+    """:func:`latest_version`; NotFound when none is deployed."""
+    found = latest_version(session, process_key)
+    if found is None:
+        raise _not_deployed(process_key)
+    return found
+
+
 def deployed_definition(session: Session, process_key: str) -> ProcessDefinition:
     """The latest version of ``process_key``; NotFound when none is deployed."""
     definition = latest_definition(session, process_key)
     if definition is None:
-        raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
+        raise _not_deployed(process_key)
     return definition
+
+
+def _not_deployed(process_key: str) -> NotFound:
+    return NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
 
 
 def latest_definitions(session: Session) -> list[ProcessDefinition]:

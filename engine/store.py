@@ -33,7 +33,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from engine.errors import Conflict, InvalidInput, missing_instance, missing_task
 from engine.models import HumanTask, ProcessInstance
 
-__all__ = ["Database", "upgrade_schema"]
+__all__ = ["INSTANCE_OF_TASK_FOR_UPDATE", "Database", "upgrade_schema"]
 
 T = TypeVar("T")
 
@@ -51,7 +51,8 @@ _INSTANCE_OF_TASK = select(_instance).where(
     _instance.c.id
     == select(_task.c.instance_id).where(_task.c.id == bindparam("b_task_id")).scalar_subquery()
 )
-_INSTANCE_OF_TASK_FOR_UPDATE = _INSTANCE_OF_TASK.with_for_update()
+INSTANCE_OF_TASK_FOR_UPDATE = _INSTANCE_OF_TASK.with_for_update()
+"""PostgreSQL: the row of the instance a human task (``b_task_id``) belongs to, locked."""
 
 
 class Database:
@@ -138,9 +139,9 @@ class Database:
         """The same lock on the instance a human task belongs to, found in the same
         statement (a round trip less than reading the task first); NotFound without
         the task. Read the task under the lock, after this."""
-        query = _INSTANCE_OF_TASK if self.is_sqlite else _INSTANCE_OF_TASK_FOR_UPDATE
+        query = _INSTANCE_OF_TASK if self.is_sqlite else INSTANCE_OF_TASK_FOR_UPDATE
         params = {"b_task_id": task_id}
-        found = self._busy_as_conflict(
+        found = self.busy_as_conflict(
             f"the instance of task {task_id}",
             lambda: session.connection().execute(query, params).first(),
             task_id=task_id,
@@ -150,13 +151,14 @@ class Database:
         return found
 
     def _locked(self, instance_id: int, load: Callable[[], T | None]) -> T:
-        found = self._busy_as_conflict(f"instance {instance_id}", load, instance_id=instance_id)
+        found = self.busy_as_conflict(f"instance {instance_id}", load, instance_id=instance_id)
         if found is None:
             raise missing_instance(instance_id)
         return found
 
     @staticmethod
-    def _busy_as_conflict(what: str, load: Callable[[], T], **details: Any) -> T:
+    def busy_as_conflict(what: str, load: Callable[[], T], **details: Any) -> T:
+        """``load()``, a lock it waited for too long (on ``what``) raised as a Conflict."""
         try:
             return load()
         except OperationalError as exc:  # lock_timeout on PostgreSQL, busy on SQLite

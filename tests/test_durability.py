@@ -84,6 +84,33 @@ def test_two_processes_complete_the_same_task_one_wins(
     assert [t.element_id for t in engine.tasks(instance_id=instance.id)] == ["task_2"]
 
 
+def test_two_processes_complete_two_tasks_of_one_instance_one_after_the_other(
+    db_url: str, engine: Engine, deploy, tmp_path: Path
+) -> None:
+    """Each command locks its instance before it writes the task it completes, so the
+    second waits for the first and sees what it did: no deadlock, no lost completion."""
+    deploy("two_parallel_tasks.bpmn")
+    instance = engine.start("two_parallel_tasks", actor="an")
+    tasks = {task.element_id: task.id for task in instance.open_tasks}
+    stall = 1.5
+    go_at = time.time() + 3.0
+    markers = {score: tmp_path / f"m{score}" for score in (1, 2)}
+    workers = [
+        _start_worker(db_url, tasks[element], score, markers[score], stall, go_at)
+        for score, element in ((1, "left"), (2, "right"))
+    ]
+    outputs = [w.communicate(timeout=60)[0].strip().splitlines()[-1] for w in workers]
+
+    assert outputs == ["ok", "ok"], outputs
+    started = {score: float(Path(f"{m}.started").read_text()) for score, m in markers.items()}
+    committed = {score: m.stat().st_mtime + stall for score, m in markers.items()}
+    assert started[1] < committed[2] and started[2] < committed[1], "the commands did not overlap"
+    after = engine.instance(instance.id)
+    assert after.status == "completed"
+    completions = [e for e in engine.history(instance.id) if e.kind == "task_completed"]
+    assert sorted(e.actor for e in completions) == ["worker-1", "worker-2"]
+
+
 EVENT_WORKER = Path(__file__).parent / "event_worker.py"
 
 

@@ -2,9 +2,10 @@
 
 Usage: python worker.py DATABASE_URL TASK_ID SCORE MARKER_FILE STALL_SECONDS [GO_AT]
 
-It flushes every row of the command, writes MARKER_FILE, and stalls STALL_SECONDS
-just before COMMIT: the crash test SIGKILLs it there; the race test lets two of them
-overlap there. It prints ``ok`` or ``conflict: …`` as its last line.
+It writes MARKER_FILE.started (the time) as its command begins; then flushes every
+row of the command, writes MARKER_FILE, and stalls STALL_SECONDS just before COMMIT:
+the crash test SIGKILLs it there; the race tests let two of them overlap there. It
+prints ``ok`` or ``conflict: …`` as its last line.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
     engine = Engine(url, clock=ManualClock(datetime.fromisoformat("2021-01-05T08:00:00+07:00")))
     if go_at is not None:
         time.sleep(max(0.0, go_at - time.time()))
+    Path(f"{marker}.started").write_text(str(time.time()))
     try:
         engine.complete(task_id, {"score": int(score)}, actor=f"worker-{score}")
     except Conflict as exc:

@@ -25,7 +25,7 @@ from engine.errors import Conflict, NotFound, ScriptError
 from engine.forms import clean_submission, with_choices
 from engine.instance_labels import instance_labels
 from engine.models import OutboxEntry, ProcessInstance, Timer
-from engine.queries import latest_version, open_incidents
+from engine.queries import deployed_version, open_incidents
 from engine.runtime import rows
 from engine.runtime.assignment import (
     TaskAssignment,
@@ -111,7 +111,7 @@ class Runtime(TaskAssignment):
         its start event catches (``variables`` are then the event's payload)."""
         check_fits(business_key, ProcessInstance.business_key, "business_key")
         check_fits(actor, ProcessInstance.started_by, "actor")
-        definition = _latest_definition(session, process_key)
+        definition = deployed_version(session, process_key)
         compiled = self.specs.get(session, definition.id)
         now = self.clock.now()
         form = with_choices(compiled.meta.get("start_form", []), self.picker_choices)
@@ -172,13 +172,15 @@ class Runtime(TaskAssignment):
         self, session: Session, task_id: str, data: Mapping[str, Any], actor: str
     ) -> InstanceRecord:
         check_fits(actor, ProcessInstance.started_by, "actor")
-        instance = InstanceRecord.of(self.db.lock_instance_of_task(session, task_id))
-        check_active(instance)
+        now = self.clock.now()
+        locked, row = rows.lock_and_complete_task(self.db, session, task_id, now, actor)
+        instance = InstanceRecord.of(locked)
+        check_active(instance)  # the errors from here on undo the completion too
         work = self._unit_of_work(session, instance, actor)
-        row = rows.complete_open_task(session, task_id, work.now, actor)
+        work.now = now  # the completion's time
         if row is None:
             raise not_open(session, task_id)
-        check_claimant(row, actor)  # the errors from here on undo the completion too
+        check_claimant(row, actor)
         fields = with_choices(row.form.get("fields", []), self.picker_choices)
         submitted = clean_submission(fields, data, rules=row.form.get("rules", []))
         cleaned = attachments.describe_submitted(session, task_id, fields, submitted)
@@ -387,13 +389,3 @@ class Runtime(TaskAssignment):
             instance.status = "incident"
         elif instance.status == "incident":
             instance.status = "running"
-
-
-# -- helpers that need no runtime state ---------------------------------------------
-
-
-def _latest_definition(session: Session, process_key: str) -> Any:
-    definition = latest_version(session, process_key)
-    if definition is None:
-        raise NotFound(f"no process '{process_key}' is deployed", process_key=process_key)
-    return definition

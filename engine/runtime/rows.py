@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -25,14 +26,19 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, InvalidInput, missing_task
 from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
+from engine.store import INSTANCE_OF_TASK_FOR_UPDATE
+
+if TYPE_CHECKING:
+    from engine.store import Database
 
 __all__ = [
     "append_history",
@@ -40,10 +46,10 @@ __all__ = [
     "cancel_open_rows",
     "cancel_tasks",
     "cancel_timer",
-    "complete_open_task",
     "create_instance",
     "insert_tasks",
     "insert_timers",
+    "lock_and_complete_task",
     "queue_call",
     "save_instance",
     "set_assignee",
@@ -86,6 +92,17 @@ _COMPLETE_OPEN = (
     .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
     .returning(*_task.c)
 )
+_LOCKED = INSTANCE_OF_TASK_FOR_UPDATE.cte("locked")
+_COMPLETED_UNDER_LOCK = (
+    _COMPLETE_OPEN.where(_task.c.instance_id == select(_LOCKED.c.id).scalar_subquery())
+).cte("completed")
+_LOCK_AND_COMPLETE = select(
+    *(c.label(f"i_{c.name}") for c in _LOCKED.c),
+    *(c.label(f"t_{c.name}") for c in _COMPLETED_UNDER_LOCK.c),
+).select_from(_LOCKED.outerjoin(_COMPLETED_UNDER_LOCK, true()))
+"""PostgreSQL: the instance of a task locked, and the task completed under that lock,
+in one statement. The completion's condition reads the locked row, so the lock is
+taken before the task's row is: in the order of every other command."""
 _ASSIGN = (
     update(_task)
     .where(_task.c.id == bindparam("b_task_id"))
@@ -255,11 +272,37 @@ def task_row(session: Session, task_id: str) -> Row[Any] | None:
     return _run(session, _TASK_BY_ID, {"b_task_id": task_id}).first()
 
 
-def complete_open_task(session: Session, task_id: str, at: datetime, by: str) -> Row[Any] | None:
+def _complete_open_task(session: Session, task_id: str, at: datetime, by: str) -> Row[Any] | None:
     """Mark the task completed if it is open, and return its row as written; None if it
     was not open. One statement where a read and a write were: the caller checks the
     row afterwards, and an error it raises rolls the completion back with the command."""
     return _run(session, _COMPLETE_OPEN, {"b_task_id": task_id, "b_at": at, "b_by": by}).first()
+
+
+def lock_and_complete_task(
+    db: Database, session: Session, task_id: str, at: datetime, by: str
+) -> tuple[Any, Any | None]:
+    """The row of the instance a task belongs to, locked, and the task's row as its
+    completion wrote it (None if it was not open); NotFound without the task.
+
+    On PostgreSQL one statement, a round trip less than the lock and then the
+    completion. On SQLite the transaction holds the write lock from its BEGIN, and
+    two statements cost no round trip."""
+    if db.is_sqlite:
+        locked = db.lock_instance_of_task(session, task_id)
+        return locked, _complete_open_task(session, task_id, at, by)
+    params = {"b_task_id": task_id, "b_at": at, "b_by": by}
+    found = db.busy_as_conflict(
+        f"the instance of task {task_id}",
+        lambda: _run(session, _LOCK_AND_COMPLETE, params).first(),
+        task_id=task_id,
+    )
+    if found is None:
+        raise missing_task(task_id)
+    values = found._mapping
+    instance = SimpleNamespace(**{c.name: values[f"i_{c.name}"] for c in _LOCKED.c})
+    task = SimpleNamespace(**{c.name: values[f"t_{c.name}"] for c in _COMPLETED_UNDER_LOCK.c})
+    return instance, task if task.id is not None else None
 
 
 def set_assignee(session: Session, task_id: str, assignee: str | None, at: datetime) -> None:
