@@ -90,12 +90,13 @@ _COMPLETE_OPEN = (
     update(_task)
     .where(_task.c.id == bindparam("b_task_id"), _task.c.status == "open")
     .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
-    .returning(*_task.c)
 )
 _LOCKED = INSTANCE_OF_TASK_FOR_UPDATE.cte("locked")
 _COMPLETED_UNDER_LOCK = (
     _COMPLETE_OPEN.where(_task.c.instance_id == select(_LOCKED.c.id).scalar_subquery())
-).cte("completed")
+    .returning(*_task.c)
+    .cte("completed")
+)
 _LOCK_AND_COMPLETE = select(
     *(c.label(f"i_{c.name}") for c in _LOCKED.c),
     *(c.label(f"t_{c.name}") for c in _COMPLETED_UNDER_LOCK.c),
@@ -103,6 +104,16 @@ _LOCK_AND_COMPLETE = select(
 """PostgreSQL: the instance of a task locked, and the task completed under that lock,
 in one statement. The completion's condition reads the locked row, so the lock is
 taken before the task's row is: in the order of every other command."""
+_owner = _instance.alias("owner")
+_COMPLETE_OPEN_WITH_INSTANCE = _COMPLETE_OPEN.returning(
+    *(c.label(f"t_{c.name}") for c in _task.c),
+    *(
+        select(c).where(_owner.c.id == _task.c.instance_id).scalar_subquery().label(f"i_{c.name}")
+        for c in _owner.c
+    ),
+)
+"""SQLite: the task completed if open, returned with its instance's row (a subquery a
+column: RETURNING takes no join). The transaction holds the write lock from its BEGIN."""
 _ASSIGN = (
     update(_task)
     .where(_task.c.id == bindparam("b_task_id"))
@@ -272,36 +283,30 @@ def task_row(session: Session, task_id: str) -> Row[Any] | None:
     return _run(session, _TASK_BY_ID, {"b_task_id": task_id}).first()
 
 
-def _complete_open_task(session: Session, task_id: str, at: datetime, by: str) -> Row[Any] | None:
-    """Mark the task completed if it is open, and return its row as written; None if it
-    was not open. One statement where a read and a write were: the caller checks the
-    row afterwards, and an error it raises rolls the completion back with the command."""
-    return _run(session, _COMPLETE_OPEN, {"b_task_id": task_id, "b_at": at, "b_by": by}).first()
-
-
 def lock_and_complete_task(
     db: Database, session: Session, task_id: str, at: datetime, by: str
 ) -> tuple[Any, Any | None]:
     """The row of the instance a task belongs to, locked, and the task's row as its
     completion wrote it (None if it was not open); NotFound without the task.
 
-    On PostgreSQL one statement, a round trip less than the lock and then the
-    completion. On SQLite the transaction holds the write lock from its BEGIN, and
-    two statements cost no round trip."""
-    if db.is_sqlite:
-        locked = db.lock_instance_of_task(session, task_id)
-        return locked, _complete_open_task(session, task_id, at, by)
+    One statement on both databases where a lock and a completion were: on PostgreSQL
+    a round trip less, on SQLite a statement less (SQLAlchemy's cost per statement is
+    more than SQLite's). The caller checks the task's row afterwards, and an error it
+    raises rolls the completion back with the command."""
     params = {"b_task_id": task_id, "b_at": at, "b_by": by}
+    statement = _COMPLETE_OPEN_WITH_INSTANCE if db.is_sqlite else _LOCK_AND_COMPLETE
     found = db.busy_as_conflict(
         f"the instance of task {task_id}",
-        lambda: _run(session, _LOCK_AND_COMPLETE, params).first(),
+        lambda: _run(session, statement, params).first(),
         task_id=task_id,
     )
+    if found is None and db.is_sqlite:  # not open, or no such task: nothing was written
+        return db.lock_instance_of_task(session, task_id), None
     if found is None:
         raise missing_task(task_id)
     values = found._mapping
-    instance = SimpleNamespace(**{c.name: values[f"i_{c.name}"] for c in _LOCKED.c})
-    task = SimpleNamespace(**{c.name: values[f"t_{c.name}"] for c in _COMPLETED_UNDER_LOCK.c})
+    instance = SimpleNamespace(**{c.name: values[f"i_{c.name}"] for c in _instance.c})
+    task = SimpleNamespace(**{c.name: values[f"t_{c.name}"] for c in _task.c})
     return instance, task if task.id is not None else None
 
 
