@@ -48,6 +48,7 @@ __all__ = [
     "BroadcastingWorkflow",
     "dump_spec",
     "dump_state",
+    "every_task",
     "load_spec",
     "load_state",
     "unstorable_specs",
@@ -118,12 +119,30 @@ class BroadcastingWorkflow(BpmnWorkflow):
     def _run_ready(self, workflow: BpmnWorkflow) -> int:
         ran = 0
         self.interrupting += fire_on_entry(self)
+        if not self.interrupting and not _has_runnable(self):
+            return 0  # what the walk below would find: nothing to run
         for task in workflow.get_tasks(state=TaskState.READY):
             ran += run_interrupting(self.interrupting)  # what they make ready runs next round
             if task.state == TaskState.READY and not task.task_spec.manual:
                 task.run()
                 ran += 1
         return ran
+
+
+def every_task(top: BpmnWorkflow) -> list[Any]:
+    """Every task of a workflow and of its subprocesses, in no particular order.
+
+    The tasks ``get_tasks()`` yields, read off Spiff's task dictionaries instead of
+    walking the tree: a command looks at every task a few times, and the walk cost
+    more than the look (a tenth of a command on SQLite)."""
+    tasks = list(top.tasks.values())
+    for subprocess in top.subprocesses.values():
+        tasks.extend(subprocess.tasks.values())
+    return tasks
+
+
+def _has_runnable(top: BpmnWorkflow) -> bool:
+    return any(t.state == TaskState.READY and not t.task_spec.manual for t in every_task(top))
 
 
 _REGISTRY = BpmnWorkflowSerializer.configure(

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.connector_task import ConnectorTask
+from engine.definitions.serializer import every_task
 
 __all__ = [
     "PendingCall",
@@ -68,9 +69,10 @@ class Snapshot:
 
 
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
-    """Ready human tasks, waiting timers, errored tasks and pending calls, in one walk."""
+    """Ready human tasks, waiting timers, errored tasks and pending calls, in one pass
+    (in no particular order: the runtime compares them as sets)."""
     ready, timers, errored, calls = [], [], [], []
-    for task in workflow.get_tasks():
+    for task in every_task(workflow):
         if task.state == TaskState.READY and task.task_spec.manual:
             ready.append(_ready_task(task))
         elif task.state == TaskState.WAITING:
