@@ -99,3 +99,106 @@ def test_a_cancelled_transaction_compensates_its_completed_activities(engine: En
     assert [t.element_id for t in started.open_tasks] == ["unbook"]  # the rollback first
     undone = engine.complete(started.open_tasks[0].id, {}, actor="tester")
     assert [t.element_id for t in undone.open_tasks] == ["after_cancel"]
+
+
+def _booking_in_a_subprocess(engine: Engine, key: str, *, compensated: bool) -> None:
+    after_review = """<bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="undo"/>
+    <bpmn:intermediateThrowEvent id="undo"><bpmn:compensateEventDefinition/>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="undo" targetRef="end"/>"""
+    if not compensated:
+        after_review = '<bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>'
+    engine.deploy(
+        {
+            f"{key}.bpmn": process(
+                key,
+                f"""    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="booking"/>
+    <bpmn:subProcess id="booking">
+      <bpmn:startEvent id="b_start"/>
+      <bpmn:sequenceFlow id="b0" sourceRef="b_start" targetRef="book"/>
+      <bpmn:scriptTask id="book"><bpmn:script>booked = True
+undone = False</bpmn:script></bpmn:scriptTask>
+      <bpmn:sequenceFlow id="b1" sourceRef="book" targetRef="b_end"/>
+      <bpmn:endEvent id="b_end"/>
+      <bpmn:subProcess id="undo_booking" triggeredByEvent="true">
+        <bpmn:startEvent id="u_start"><bpmn:compensateEventDefinition/></bpmn:startEvent>
+        <bpmn:sequenceFlow id="u0" sourceRef="u_start" targetRef="cancel"/>
+        <bpmn:userTask id="cancel"/>
+        <bpmn:sequenceFlow id="u1" sourceRef="cancel" targetRef="mark"/>
+        <bpmn:scriptTask id="mark"><bpmn:script>undone = True</bpmn:script></bpmn:scriptTask>
+        <bpmn:sequenceFlow id="u2" sourceRef="mark" targetRef="u_end"/>
+        <bpmn:endEvent id="u_end"/>
+      </bpmn:subProcess>
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f1" sourceRef="booking" targetRef="review"/>
+    <bpmn:userTask id="review"/>
+    {after_review}
+    <bpmn:endEvent id="end"/>""",
+            )
+        },
+        actor="tester",
+    )
+
+
+def test_a_compensation_event_subprocess_undoes_its_completed_subprocess(engine: Engine):
+    """§10.3.4 (Event Sub-Process, compensation start) and §10.7.1: the compensation
+    handler of a subprocess may be an event subprocess inside it. It does not start
+    with the subprocess; once the subprocess has completed, a compensation throw of the
+    level around it runs it, and the throw goes on when it is done."""
+    _booking_in_a_subprocess(engine, "booking_undone", compensated=True)
+
+    started = engine.start("booking_undone", {}, actor="tester")
+    assert [t.element_id for t in started.open_tasks] == ["review"]
+    assert started.data == {"booked": True, "undone": False}
+
+    undoing = engine.complete(started.open_tasks[0].id, {}, actor="tester")
+    assert [t.element_id for t in undoing.open_tasks] == ["cancel"]
+    done = engine.complete(undoing.open_tasks[0].id, {}, actor="tester")
+    assert done.status == "completed"
+    assert done.data["undone"] is True
+
+
+def test_a_compensation_event_subprocess_never_runs_unless_compensated(engine: Engine):
+    """§10.7.1: compensation is triggered only by a compensation throw; a subprocess
+    that completes and is never compensated keeps its work."""
+    _booking_in_a_subprocess(engine, "booking_kept", compensated=False)
+
+    started = engine.start("booking_kept", {}, actor="tester")
+    done = engine.complete(started.open_tasks[0].id, {}, actor="tester")
+
+    assert done.status == "completed"
+    assert done.data == {"booked": True, "undone": False}
+    assert ("task_opened", "cancel") not in _element_history(engine, done.id)
+
+
+def test_a_compensation_event_subprocess_of_a_whole_process_does_not_start_with_it(
+    engine: Engine,
+) -> None:
+    """§10.3.4: an event subprocess starts only when its start event's trigger occurs;
+    at the top of a process, compensation comes only from a calling process, which
+    govflow does not send (SpiffWorkflow started the handler with the process)."""
+    engine.deploy(
+        {
+            "whole.bpmn": process(
+                "whole",
+                """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:subProcess id="undo_all" triggeredByEvent="true">
+      <bpmn:startEvent id="u_start"><bpmn:compensateEventDefinition/></bpmn:startEvent>
+      <bpmn:sequenceFlow id="u0" sourceRef="u_start" targetRef="undo"/>
+      <bpmn:userTask id="undo"/>
+      <bpmn:sequenceFlow id="u1" sourceRef="undo" targetRef="u_end"/>
+      <bpmn:endEvent id="u_end"/>
+    </bpmn:subProcess>""",
+            )
+        },
+        actor="tester",
+    )
+
+    started = engine.start("whole", {}, actor="tester")
+    assert [t.element_id for t in started.open_tasks] == ["work"]
+    assert engine.complete(started.open_tasks[0].id, {}, actor="tester").status == "completed"

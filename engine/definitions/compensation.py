@@ -13,6 +13,8 @@ parses handlers, which no flow reaches. So before its parser sees a file,
 writes on each compensation throw the (activity, handler) pairs of its level; the
 parsers here build a :class:`CompensationThrow` or :class:`CompensationEnd` that starts
 each handler as a child task, the way Spiff's multi-instance activities start theirs.
+A compensation event subprocess inside a subprocess is rewritten first into the handler
+of that subprocess, joined to it by such a boundary event.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ _STATE = "compensation"
 
 def prepare_compensation(root: etree._Element) -> None:
     """Rewrite ``root`` in place so Spiff parses its compensation (see the module)."""
+    for handler in root.xpath(_COMPENSATION_EVENT_SUBPROCESS, namespaces=NSMAP):
+        _lift_event_subprocess(handler)
+    for handler in root.xpath(_PROCESS_COMPENSATION_EVENT_SUBPROCESS, namespaces=NSMAP):
+        handler.getparent().remove(handler)
     for transaction in root.iter(f"{{{BPMN_NS}}}transaction"):
         _compensate_before_cancel(transaction)
     levels = {event.getparent() for event in root.iterfind(f".//*[{_DEFINITION}]", NSMAP)}
@@ -79,6 +85,45 @@ def _compensate_before_cancel(transaction: etree._Element) -> None:
             element.sourceline = end.sourceline
         end.addprevious(throw)
         end.addprevious(flow)
+
+
+_COMPENSATION_EVENT_SUBPROCESSES = (
+    "//bpmn:subProcess[@triggeredByEvent='true'][bpmn:startEvent/bpmn:compensateEventDefinition]"
+)
+_COMPENSATION_EVENT_SUBPROCESS = (
+    f"{_COMPENSATION_EVENT_SUBPROCESSES}"
+    "[parent::bpmn:subProcess or parent::bpmn:transaction or parent::bpmn:adHocSubProcess]"
+)
+_PROCESS_COMPENSATION_EVENT_SUBPROCESS = f"{_COMPENSATION_EVENT_SUBPROCESSES}[parent::bpmn:process]"
+"""One at the top of a process runs only when a calling process compensates its call
+activity, which govflow does not do: it is left out, not started with the process."""
+
+
+def _lift_event_subprocess(handler: etree._Element) -> None:
+    """A compensation event subprocess is the compensation handler of the subprocess
+    it is drawn in (§10.3.4, §10.7.1): it runs, once that subprocess has completed,
+    when a throw of the level around it compensates it. So it becomes what a boundary
+    event and an association would make it: a handler beside its subprocess, started
+    at its (now plain) start event."""
+    scope = handler.getparent()
+    start = handler.find(f"bpmn:startEvent[{_DEFINITION}]", NSMAP)
+    start.remove(start.find(_DEFINITION, NSMAP))
+    del handler.attrib["triggeredByEvent"]
+    handler.set("isForCompensation", "true")
+    boundary_id = f"{handler.get('id')}_compensation"
+    boundary = etree.Element(
+        f"{{{BPMN_NS}}}boundaryEvent", id=boundary_id, attachedToRef=scope.get("id") or ""
+    )
+    etree.SubElement(boundary, f"{{{BPMN_NS}}}compensateEventDefinition")
+    association = etree.Element(
+        f"{{{BPMN_NS}}}association", id=f"{boundary_id}_association", sourceRef=boundary_id
+    )
+    association.set("targetRef", handler.get("id") or "")
+    for element in (boundary, *boundary, association):
+        element.sourceline = handler.sourceline
+    scope.addnext(handler)
+    handler.addnext(boundary)
+    boundary.addnext(association)
 
 
 def _take_boundary_events(level: etree._Element) -> dict[str, str]:
