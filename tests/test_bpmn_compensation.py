@@ -202,3 +202,61 @@ def test_a_compensation_event_subprocess_of_a_whole_process_does_not_start_with_
     started = engine.start("whole", {}, actor="tester")
     assert [t.element_id for t in started.open_tasks] == ["work"]
     assert engine.complete(started.open_tasks[0].id, {}, actor="tester").status == "completed"
+
+
+def test_a_throw_in_a_compensation_event_subprocess_undoes_the_subprocess_s_activities(
+    db_url: str, engine: Engine, clock
+) -> None:
+    """§10.7.1: a compensation event subprocess undoes the subprocess it is drawn in,
+    and a compensation throw inside it compensates that subprocess's completed
+    activities with their own handlers, even though the subprocess has completed.
+    A restart between the steps reads every part of it back."""
+    engine.deploy(
+        {
+            "undo_inside.bpmn": process(
+                "undo_inside",
+                """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="booking"/>
+    <bpmn:subProcess id="booking">
+      <bpmn:startEvent id="b_start"/>
+      <bpmn:sequenceFlow id="b0" sourceRef="b_start" targetRef="book"/>
+      <bpmn:scriptTask id="book"><bpmn:script>log = ["book"]</bpmn:script></bpmn:scriptTask>
+      <bpmn:boundaryEvent id="book_undo" attachedToRef="book">
+        <bpmn:compensateEventDefinition/>
+      </bpmn:boundaryEvent>
+      <bpmn:userTask id="unbook" isForCompensation="true"/>
+      <bpmn:sequenceFlow id="b1" sourceRef="book" targetRef="b_end"/>
+      <bpmn:endEvent id="b_end"/>
+      <bpmn:subProcess id="undo_booking" triggeredByEvent="true">
+        <bpmn:startEvent id="u_start"><bpmn:compensateEventDefinition/></bpmn:startEvent>
+        <bpmn:sequenceFlow id="u0" sourceRef="u_start" targetRef="u_throw"/>
+        <bpmn:intermediateThrowEvent id="u_throw"><bpmn:compensateEventDefinition/>
+        </bpmn:intermediateThrowEvent>
+        <bpmn:sequenceFlow id="u1" sourceRef="u_throw" targetRef="u_log"/>
+        <bpmn:scriptTask id="u_log"><bpmn:script>log = log + ["undone"]</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="u2" sourceRef="u_log" targetRef="u_end"/>
+        <bpmn:endEvent id="u_end"/>
+      </bpmn:subProcess>
+      <bpmn:association id="a0" sourceRef="book_undo" targetRef="unbook"/>
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f1" sourceRef="booking" targetRef="undo"/>
+    <bpmn:intermediateThrowEvent id="undo"><bpmn:compensateEventDefinition/>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="undo" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+            )
+        },
+        actor="tester",
+    )
+
+    started = engine.start("undo_inside", {}, actor="tester")
+    assert [t.element_id for t in started.open_tasks] == ["unbook"]
+
+    restarted = Engine(db_url, clock=clock)  # nothing held in memory
+    try:
+        done = restarted.complete(started.open_tasks[0].id, {}, actor="tester")
+    finally:
+        restarted.close()
+    assert done.status == "completed"
+    assert done.data["log"] == ["book", "undone"]

@@ -19,7 +19,9 @@ of that subprocess, joined to it by such a boundary event.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
+from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.event_parsers import IntermediateThrowEventParser
@@ -44,7 +46,13 @@ __all__ = [
 
 _DEFINITION = "bpmn:compensateEventDefinition"
 _HANDLERS = f"{{{GOVFLOW_NS}}}compensationHandlers"
+_COMPENSATES = f"{{{GOVFLOW_NS}}}compensates"
+"""On a lifted compensation event subprocess: the id of the subprocess it undoes."""
+_INNER = f"{{{GOVFLOW_NS}}}compensatesEnclosing"
+"""On a throw in such a handler: it compensates the activities of that subprocess."""
 _STATE = "compensation"
+_COMPENSATING = "compensating"
+"""A handler task's note of the task it undoes."""
 
 
 def prepare_compensation(root: etree._Element) -> None:
@@ -56,12 +64,19 @@ def prepare_compensation(root: etree._Element) -> None:
     for transaction in root.iter(f"{{{BPMN_NS}}}transaction"):
         _compensate_before_cancel(transaction)
     levels = {event.getparent() for event in root.iterfind(f".//*[{_DEFINITION}]", NSMAP)}
-    for level in levels:
-        handlers = _take_boundary_events(level)
-        pairs = " ".join(f"{activity}={handler}" for activity, handler in handlers.items())
+    handlers = {level: _take_boundary_events(level) for level in levels}
+    by_scope = {level.get("id"): found for level, found in handlers.items()}
+    for level, found in handlers.items():
+        compensated = level.get(_COMPENSATES)
+        if compensated is not None:
+            found = by_scope.get(compensated, {})
+        pairs = " ".join(f"{activity}={handler}" for activity, handler in found.items())
         for kind in ("intermediateThrowEvent", "endEvent"):
             for event in level.iterfind(f"bpmn:{kind}[{_DEFINITION}]", NSMAP):
-                event.find(_DEFINITION, NSMAP).set(_HANDLERS, pairs)
+                definition = event.find(_DEFINITION, NSMAP)
+                definition.set(_HANDLERS, pairs)
+                if compensated is not None:
+                    definition.set(_INNER, "true")
 
 
 def _compensate_before_cancel(transaction: etree._Element) -> None:
@@ -104,8 +119,14 @@ def _lift_event_subprocess(handler: etree._Element) -> None:
     it is drawn in (§10.3.4, §10.7.1): it runs, once that subprocess has completed,
     when a throw of the level around it compensates it. So it becomes what a boundary
     event and an association would make it: a handler beside its subprocess, started
-    at its (now plain) start event."""
+    at its (now plain) start event.
+
+    A compensation throw inside it compensates the completed activities of the
+    subprocess it undoes (§10.7.1): their handlers are copied into it, where its throws
+    can start them, and the throws are marked to look for those activities there."""
     scope = handler.getparent()
+    handler.extend(deepcopy(node) for node in _associated_handlers(scope))
+    handler.set(_COMPENSATES, scope.get("id") or "")
     start = handler.find(f"bpmn:startEvent[{_DEFINITION}]", NSMAP)
     start.remove(start.find(_DEFINITION, NSMAP))
     del handler.attrib["triggeredByEvent"]
@@ -124,6 +145,20 @@ def _lift_event_subprocess(handler: etree._Element) -> None:
     scope.addnext(handler)
     handler.addnext(boundary)
     boundary.addnext(association)
+
+
+def _associated_handlers(scope: etree._Element) -> list[etree._Element]:
+    """The compensation handlers of the activities of ``scope`` (left in place)."""
+    boundaries = {
+        boundary.get("id")
+        for boundary in scope.iterfind(f"bpmn:boundaryEvent[{_DEFINITION}]", NSMAP)
+    }
+    handler_ids = set()
+    for association in scope.iterfind("bpmn:association", NSMAP):
+        ends = {association.get("sourceRef"), association.get("targetRef")}
+        if ends & boundaries:
+            handler_ids |= ends - boundaries
+    return [node for node in scope if node.get("id") in handler_ids]
 
 
 def _take_boundary_events(level: etree._Element) -> dict[str, str]:
@@ -146,6 +181,7 @@ class _Compensating:
 
     handlers: list[list[str]]
     activity: str | None
+    inner: bool
     name: str
     completed_event: Any
     _wf_spec: Any
@@ -156,11 +192,13 @@ class _Compensating:
         bpmn_id: str,
         handlers: list[list[str]] | None = None,
         activity: str | None = None,
+        inner: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(wf_spec, bpmn_id, **kwargs)  # type: ignore[call-arg]  # the spec class mixed in after this one
         self.handlers = [list(pair) for pair in handlers or []]
         self.activity = activity
+        self.inner = inner
 
     def connect_handlers(self) -> None:
         """Hear each handler's completion (Spiff's signals are not stored with the spec)."""
@@ -180,9 +218,10 @@ class _Compensating:
         handler_of = dict(self.handlers)
         if self.activity is not None:
             handler_of = {k: v for k, v in handler_of.items() if k == self.activity}
+        level = _undone_subprocess(my_task) if self.inner else my_task.workflow
         done = [
             task
-            for task in my_task.workflow.get_tasks(state=TaskState.COMPLETED)
+            for task in level.get_tasks(state=TaskState.COMPLETED)
             if task.task_spec.bpmn_id in handler_of and not task.internal_data.get("compensated")
         ]
         done.sort(key=lambda task: task.last_state_change, reverse=True)
@@ -194,10 +233,11 @@ class _Compensating:
         pending = my_task.internal_data[_STATE]
         if not pending:
             return True
-        _, handler = pending[0]
+        undone, handler = pending[0]
         my_task.internal_data[_STATE] = pending[1:]
         self.connect_handlers()
         child = my_task._add_child(my_task.workflow.spec.task_specs[handler], TaskState.WAITING)
+        child.internal_data[_COMPENSATING] = undone
         child.triggered = True
         child.task_spec._update(child)
         my_task._set_state(TaskState.STARTED)
@@ -210,6 +250,15 @@ class _Compensating:
         DeepMerge.merge(my_task.data, child.data)
         if self._start_next(my_task):
             my_task._set_state(TaskState.READY)
+
+
+def _undone_subprocess(my_task: Any) -> Any:
+    """The (completed) workflow of the subprocess that the compensation event
+    subprocess ``my_task`` runs in undoes; its own workflow if it runs otherwise."""
+    top = my_task.workflow.top_workflow
+    handler = top.get_task_from_id(my_task.workflow.parent_task_id)
+    undone = handler.internal_data.get(_COMPENSATING)
+    return top.subprocesses.get(UUID(undone), my_task.workflow) if undone else my_task.workflow
 
 
 class CompensationThrow(_Compensating, IntermediateThrowEvent):
@@ -238,6 +287,7 @@ class _CompensationParsing:
             self.bpmn_id,  # type: ignore[attr-defined]
             handlers=handlers,
             activity=definition.get("activityRef"),
+            inner=definition.get(_INNER) == "true",
             event_definition=NoneEventDefinition(),
             **self.bpmn_attributes,  # type: ignore[attr-defined]
         )
@@ -265,7 +315,12 @@ class CompensationThrowConverter(EventConverter):
     """Stores a compensation throw or end event with its handlers."""
 
     def to_dict(self, spec: Any) -> dict[str, Any]:
-        return {**super().to_dict(spec), "handlers": spec.handlers, "activity": spec.activity}
+        return {
+            **super().to_dict(spec),
+            "handlers": spec.handlers,
+            "activity": spec.activity,
+            "inner": spec.inner,
+        }
 
 
 def connect_handlers(spec: Any) -> None:
