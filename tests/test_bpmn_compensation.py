@@ -260,3 +260,56 @@ def test_a_throw_in_a_compensation_event_subprocess_undoes_the_subprocess_s_acti
         restarted.close()
     assert done.status == "completed"
     assert done.data["log"] == ["book", "undone"]
+
+
+def test_a_throw_that_does_not_wait_goes_on_while_the_handlers_run(engine: Engine):
+    """§10.5.5 (waitForCompletion): a throw with waitForCompletion="false" triggers
+    the compensation and continues at once; the handlers still run, one after
+    another, and the process ends only once they have (§10.5.3: a process ends when
+    every token is consumed)."""
+    engine.deploy(
+        {
+            "no_wait.bpmn": process(
+                "no_wait",
+                """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="book_hotel"/>
+    <bpmn:scriptTask id="book_hotel"><bpmn:script>booked = 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:boundaryEvent id="hotel_undo" attachedToRef="book_hotel">
+      <bpmn:compensateEventDefinition/>
+    </bpmn:boundaryEvent>
+    <bpmn:userTask id="cancel_hotel" isForCompensation="true"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="book_hotel" targetRef="book_flight"/>
+    <bpmn:scriptTask id="book_flight"><bpmn:script>booked = 2</bpmn:script></bpmn:scriptTask>
+    <bpmn:boundaryEvent id="flight_undo" attachedToRef="book_flight">
+      <bpmn:compensateEventDefinition/>
+    </bpmn:boundaryEvent>
+    <bpmn:userTask id="cancel_flight" isForCompensation="true"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="book_flight" targetRef="undo"/>
+    <bpmn:intermediateThrowEvent id="undo">
+      <bpmn:compensateEventDefinition waitForCompletion="false"/>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="undo" targetRef="tell"/>
+    <bpmn:userTask id="tell"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="tell" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:association id="a0" sourceRef="hotel_undo" targetRef="cancel_hotel"/>
+    <bpmn:association id="a1" sourceRef="flight_undo" targetRef="cancel_flight"/>""",
+            )
+        },
+        actor="tester",
+    )
+
+    def open_ids(view) -> dict[str, str]:
+        return {t.element_id: t.id for t in view.open_tasks}
+
+    started = engine.start("no_wait", {}, actor="tester")
+    assert open_ids(started).keys() == {"cancel_flight", "tell"}  # the path went on
+
+    told = engine.complete(open_ids(started)["tell"], {}, actor="tester")
+    assert told.status == "running"  # a handler is still at work
+    assert open_ids(told).keys() == {"cancel_flight"}
+
+    flight = engine.complete(open_ids(told)["cancel_flight"], {}, actor="tester")
+    assert open_ids(flight).keys() == {"cancel_hotel"}  # then the one completed before
+    done = engine.complete(open_ids(flight)["cancel_hotel"], {}, actor="tester")
+    assert done.status == "completed"

@@ -4,8 +4,9 @@ An activity's compensation handler is the activity marked ``isForCompensation`` 
 association joins to a compensation boundary event on it. A compensation throw (an
 intermediate throw or end event with a ``compensateEventDefinition``) runs the handlers
 of the activities of its own (sub)process level that completed, most recent first,
-each once, and goes on when they are done (``waitForCompletion``); with an
-``activityRef``, only that activity's.
+each once, and goes on when they are done; with ``waitForCompletion="false"`` it goes
+on at once, the handlers running beside the path (what they change stays theirs), and
+the process ends only after them. With an ``activityRef``, only that activity's.
 
 Spiff refuses compensation boundary events ("Unsupported Catch Event") and never
 parses handlers, which no flow reaches. So before its parser sees a file,
@@ -182,6 +183,7 @@ class _Compensating:
     handlers: list[list[str]]
     activity: str | None
     inner: bool
+    wait: bool
     name: str
     completed_event: Any
     _wf_spec: Any
@@ -193,12 +195,14 @@ class _Compensating:
         handlers: list[list[str]] | None = None,
         activity: str | None = None,
         inner: bool = False,
+        wait: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(wf_spec, bpmn_id, **kwargs)  # type: ignore[call-arg]  # the spec class mixed in after this one
         self.handlers = [list(pair) for pair in handlers or []]
         self.activity = activity
         self.inner = inner
+        self.wait = wait
 
     def connect_handlers(self) -> None:
         """Hear each handler's completion (Spiff's signals are not stored with the spec)."""
@@ -211,6 +215,9 @@ class _Compensating:
         super()._update_hook(my_task)  # type: ignore[misc]
         if _STATE not in my_task.internal_data:
             my_task.internal_data[_STATE] = self._to_compensate(my_task)
+        if not self.wait:  # §10.5.5: trigger the compensation and go on at once
+            self._start_handler(my_task)
+            return True
         return self._start_next(my_task)
 
     def _to_compensate(self, my_task: Any) -> list[list[str]]:
@@ -230,9 +237,17 @@ class _Compensating:
         return [[str(task.id), handler_of[task.task_spec.bpmn_id]] for task in done]
 
     def _start_next(self, my_task: Any) -> bool | None:
+        """Start the next handler and wait for it; True when none is left."""
+        if not self._start_handler(my_task):
+            return True
+        my_task._set_state(TaskState.STARTED)
+        return None
+
+    def _start_handler(self, my_task: Any) -> bool:
+        """Start the next handler as a child of the throw; whether there was one."""
         pending = my_task.internal_data[_STATE]
         if not pending:
-            return True
+            return False
         undone, handler = pending[0]
         my_task.internal_data[_STATE] = pending[1:]
         self.connect_handlers()
@@ -240,13 +255,15 @@ class _Compensating:
         child.internal_data[_COMPENSATING] = undone
         child.triggered = True
         child.task_spec._update(child)
-        my_task._set_state(TaskState.STARTED)
-        return None
+        return True
 
     def _handler_done(self, workflow: Any, child: Any) -> None:
         my_task = child.parent
         if my_task is None or my_task.task_spec is not self:
             return  # a handler another throw event started
+        if not self.wait:  # the throw went on: the next handler starts, nobody waits
+            self._start_handler(my_task)
+            return
         DeepMerge.merge(my_task.data, child.data)
         if self._start_next(my_task):
             my_task._set_state(TaskState.READY)
@@ -288,6 +305,7 @@ class _CompensationParsing:
             handlers=handlers,
             activity=definition.get("activityRef"),
             inner=definition.get(_INNER) == "true",
+            wait=definition.get("waitForCompletion") != "false",
             event_definition=NoneEventDefinition(),
             **self.bpmn_attributes,  # type: ignore[attr-defined]
         )
@@ -320,6 +338,7 @@ class CompensationThrowConverter(EventConverter):
             "handlers": spec.handlers,
             "activity": spec.activity,
             "inner": spec.inner,
+            "wait": spec.wait,
         }
 
 
