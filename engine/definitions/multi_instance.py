@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import deepcopy
 from typing import Any
 
@@ -33,7 +34,11 @@ from SpiffWorkflow.bpmn.specs.defaults import (
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-from engine.definitions.mi_behaviour import behaviour_signal, throw_behaviour_event
+from engine.definitions.mi_behaviour import (
+    behaviour_rules,
+    behaviour_signal,
+    throw_behaviour_event,
+)
 
 __all__ = ["ParallelInstances", "SequentialInstances", "with_standard_loops"]
 
@@ -53,6 +58,7 @@ class _StandardInstances:
     raise_data_exception: Any
     behaviour: str = "All"
     behaviour_signal: str | None = None
+    behaviour_rules: Sequence[Sequence[str]] = ()
 
     def create_child(self, my_task: Any, item: Any, key_or_index: Any = None) -> None:
         """Spiff's instance, which also sees its ``loopCounter`` (0, 1, …) in its data."""
@@ -125,11 +131,10 @@ class _StandardInstances:
         """Store ``child``'s output; True when the completion condition holds after it."""
         self._store_output(my_task, child)
         my_task.internal_data["merged"].append(str(child.id))
-        completed = [c for c in self._instance_tasks(my_task) if c.state == TaskState.COMPLETED]
-        throw_behaviour_event(self, my_task, len(completed))
+        attributes = self._instance_attributes(my_task, child)
+        throw_behaviour_event(self, my_task, child, attributes)
         if self.condition is None:
             return False
-        attributes = self._instance_attributes(my_task, child)
         engine = my_task.workflow.script_engine
         return bool(engine.evaluate(child, self.condition, external_context=attributes))
 
@@ -203,6 +208,7 @@ class _BehaviourParser:
         super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
         self.task.behaviour = loop_characteristics.get("behavior", "All")
         self.task.behaviour_signal = behaviour_signal(loop_characteristics)
+        self.task.behaviour_rules = behaviour_rules(loop_characteristics)
 
 
 def with_standard_loops(
