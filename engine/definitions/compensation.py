@@ -91,14 +91,14 @@ def _compensate_before_cancel(transaction: etree._Element) -> None:
         throw_id = f"{end.get('id')}_compensation"
         for flow in transaction.iterfind(f"bpmn:sequenceFlow[@targetRef='{end.get('id')}']", NSMAP):
             flow.set("targetRef", throw_id)
-        throw = etree.Element(f"{{{BPMN_NS}}}intermediateThrowEvent", id=throw_id)
-        etree.SubElement(throw, f"{{{BPMN_NS}}}compensateEventDefinition")
-        flow = etree.Element(
-            f"{{{BPMN_NS}}}sequenceFlow", id=f"{throw_id}_flow", sourceRef=throw_id
+        throw = _compensation_event("intermediateThrowEvent", end.sourceline, id=throw_id)
+        flow = _new_element(
+            "sequenceFlow",
+            end.sourceline,
+            id=f"{throw_id}_flow",
+            sourceRef=throw_id,
+            targetRef=end.get("id") or "",
         )
-        flow.set("targetRef", end.get("id") or "")
-        for element in (throw, *throw, flow):
-            element.sourceline = end.sourceline
         end.addprevious(throw)
         end.addprevious(flow)
 
@@ -133,19 +133,32 @@ def _lift_event_subprocess(handler: etree._Element) -> None:
     del handler.attrib["triggeredByEvent"]
     handler.set("isForCompensation", "true")
     boundary_id = f"{handler.get('id')}_compensation"
-    boundary = etree.Element(
-        f"{{{BPMN_NS}}}boundaryEvent", id=boundary_id, attachedToRef=scope.get("id") or ""
+    boundary = _compensation_event(
+        "boundaryEvent", handler.sourceline, id=boundary_id, attachedToRef=scope.get("id") or ""
     )
-    etree.SubElement(boundary, f"{{{BPMN_NS}}}compensateEventDefinition")
-    association = etree.Element(
-        f"{{{BPMN_NS}}}association", id=f"{boundary_id}_association", sourceRef=boundary_id
+    association = _new_element(
+        "association",
+        handler.sourceline,
+        id=f"{boundary_id}_association",
+        sourceRef=boundary_id,
+        targetRef=handler.get("id") or "",
     )
-    association.set("targetRef", handler.get("id") or "")
-    for element in (boundary, *boundary, association):
-        element.sourceline = handler.sourceline
     scope.addnext(handler)
     handler.addnext(boundary)
     boundary.addnext(association)
+
+
+def _new_element(tag: str, line: int | None, **attributes: str) -> etree._Element:
+    """A BPMN element the rewriting adds, reported at the ``line`` it stands for."""
+    element = etree.Element(f"{{{BPMN_NS}}}{tag}", **attributes)
+    element.sourceline = line
+    return element
+
+
+def _compensation_event(tag: str, line: int | None, **attributes: str) -> etree._Element:
+    event = _new_element(tag, line, **attributes)
+    event.append(_new_element("compensateEventDefinition", line))
+    return event
 
 
 def _associated_handlers(scope: etree._Element) -> list[etree._Element]:
