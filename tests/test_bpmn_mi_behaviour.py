@@ -4,9 +4,14 @@ complexBehaviorDefinition)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.api import Engine
+from engine.definitions import validate_files
+
+BPMN = Path(__file__).parent / "bpmn"
 
 
 @pytest.mark.parametrize(
@@ -29,3 +34,24 @@ def test_the_behaviour_event_reaches_the_activitys_boundary_event_without_ending
         sorted(t.element_id for t in started.open_tasks)
         == [f"{prefix}_after"] + [f"{prefix}_report"] * reports
     )
+
+
+def test_a_complex_behaviour_condition_that_does_not_compile_is_refused_at_deploy():
+    """A complexBehaviorDefinition's condition is an expression like any other: one
+    that cannot run is reported at validation, with its file, line and element."""
+    content = (BPMN / "mi_behaviour.bpmn").read_text()
+    broken = content.replace(
+        "numberOfCompletedInstances &gt;= 2", "numberOfCompletedInstances &gt;="
+    )
+
+    problems = [p for p in validate_files({"mi.bpmn": broken.encode()}) if p.is_error]
+
+    assert [(p.file, p.element_id) for p in problems] == [("mi.bpmn", "cb_two_done")]
+    assert (
+        problems[0].line
+        == broken.splitlines().index(
+            next(line for line in broken.splitlines() if "&gt;=</bpmn:condition>" in line)
+        )
+        + 1
+    )
+    assert "does not compile" in problems[0].message

@@ -34,8 +34,9 @@ def check_expressions(root: etree._Element, findings: Findings) -> None:
     """Report every expression, script, timer or due date that would fail at run time."""
     for condition in root.iter(f"{{{NSMAP['bpmn']}}}conditionExpression"):
         _check_condition(condition, findings)
-    for condition in root.iterfind(".//bpmn:conditionalEventDefinition/bpmn:condition", NSMAP):
-        _check_condition(condition, findings)
+    for owner in ("conditionalEventDefinition", "complexBehaviorDefinition"):
+        for condition in root.iterfind(f".//bpmn:{owner}/bpmn:condition", NSMAP):
+            _check_condition(condition, findings)
     for script_task in root.iterfind(".//bpmn:scriptTask", NSMAP):
         _check_script(script_task, findings)
     for definition in root.iterfind(".//bpmn:timerEventDefinition", NSMAP):
