@@ -47,11 +47,6 @@ def test_a_complex_behaviour_condition_that_does_not_compile_is_refused_at_deplo
     problems = [p for p in validate_files({"mi.bpmn": broken.encode()}) if p.is_error]
 
     assert [(p.file, p.element_id) for p in problems] == [("mi.bpmn", "cb_two_done")]
-    assert (
-        problems[0].line
-        == broken.splitlines().index(
-            next(line for line in broken.splitlines() if "&gt;=</bpmn:condition>" in line)
-        )
-        + 1
-    )
+    lines = enumerate(broken.splitlines(), start=1)
+    assert problems[0].line == next(n for n, line in lines if "&gt;=</bpmn:condition>" in line)
     assert "does not compile" in problems[0].message
