@@ -9,11 +9,13 @@ an InvalidInput naming the field.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import InvalidInput
 
-__all__ = ["check_fits", "column_length"]
+__all__ = ["check_fits", "column_length", "refuse_nul_parameters"]
 
 
 def column_length(column: Any) -> int:
@@ -33,3 +35,18 @@ def check_fits(value: str | None, column: Any, field: str) -> None:
             rule="maxlength",
             limit=limit,
         )
+
+
+def refuse_nul_parameters(parameters: Mapping[str, Any]) -> None:
+    """Refuse a statement's parameters when a text among them has a NUL, naming the
+    field the parameter stands for (``b_task_id`` and ``task_id_1`` are ``task_id``).
+
+    PostgreSQL cannot hold NUL in text, nor even look it up: a task id, a process key
+    or a user name with one failed inside the driver (a 500), while SQLite accepted
+    it. :func:`check_fits` names the fields of the text the engine stores; this
+    catches every other parameter, on both databases alike.
+    """
+    for name, value in parameters.items():
+        if isinstance(value, str) and "\x00" in value:
+            field = re.sub(r"^b_|_\d+$", "", name).replace("pk", "id")
+            raise InvalidInput(f"{field} contains a NUL character", field=field, rule="nul")

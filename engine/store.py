@@ -13,7 +13,6 @@ engine, web and scheduler processes. The two differ in how a command takes its l
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +29,8 @@ from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from engine.errors import Conflict, InvalidInput, missing_instance, missing_task
+from engine.bounds import refuse_nul_parameters
+from engine.errors import Conflict, missing_instance, missing_task
 from engine.models import HumanTask, ProcessInstance
 
 __all__ = ["INSTANCE_OF_TASK_FOR_UPDATE", "Database", "upgrade_schema"]
@@ -193,18 +193,10 @@ def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: flo
 def _refuse_nul_characters(
     _connection: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool
 ) -> None:
-    """Refuse text with a NUL character in any statement, as an InvalidInput.
-
-    PostgreSQL cannot hold NUL in text, nor even look it up: a task id, a process key
-    or a user name with one failed inside the driver (a 500), while SQLite accepted
-    it. The engine checks the text it stores with field names (``engine.bounds``);
-    this catches every other parameter, on both databases alike.
-    """
+    """Refuse text with a NUL character in any statement, as an InvalidInput (see
+    :func:`engine.bounds.refuse_nul_parameters`)."""
     for parameters in getattr(context, "compiled_parameters", None) or ():
-        for name, value in parameters.items():
-            if isinstance(value, str) and "\x00" in value:
-                field = re.sub(r"^b_|_\d+$", "", name).replace("pk", "id")
-                raise InvalidInput(f"{field} contains a NUL character", field=field, rule="nul")
+        refuse_nul_parameters(parameters)
 
 
 _PING_AFTER_IDLE_S = 1.0

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, InvalidInput, missing_task
 from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
+from engine.runtime import driver
 from engine.store import INSTANCE_OF_TASK_FOR_UPDATE
 
 if TYPE_CHECKING:
@@ -207,11 +208,11 @@ def save_instance(
     tasks, events = opened or [], history or []
     if session.connection().dialect.name == "sqlite":
         insert_tasks(session, tasks)
-        saved = _run(session, _SAVE_INSTANCE, params).rowcount == 1
+        saved = driver.row_count(session, _SAVE_INSTANCE, params) == 1
         append_history(session, events)
     else:
         params |= {"b_tasks": _as_json(_task, tasks), "b_events": _as_json(_event, events)}
-        saved = _run(session, _SAVE_WITH_ROWS, params).first() is not None
+        saved = driver.first_row(session, _SAVE_WITH_ROWS, params) is not None
     if not saved:
         raise Conflict(f"instance {record.id} changed under this command; try again")
     record.lock_version += 1
@@ -297,16 +298,15 @@ def lock_and_complete_task(
     statement = _COMPLETE_OPEN_WITH_INSTANCE if db.is_sqlite else _LOCK_AND_COMPLETE
     found = db.busy_as_conflict(
         f"the instance of task {task_id}",
-        lambda: _run(session, statement, params).first(),
+        lambda: driver.first_row(session, statement, params),
         task_id=task_id,
     )
     if found is None and db.is_sqlite:  # not open, or no such task: nothing was written
         return db.lock_instance_of_task(session, task_id), None
     if found is None:
         raise missing_task(task_id)
-    values = found._mapping
-    instance = SimpleNamespace(**{c.name: values[f"i_{c.name}"] for c in _instance.c})
-    task = SimpleNamespace(**{c.name: values[f"t_{c.name}"] for c in _task.c})
+    instance = SimpleNamespace(**{c.name: found[f"i_{c.name}"] for c in _instance.c})
+    task = SimpleNamespace(**{c.name: found[f"t_{c.name}"] for c in _task.c})
     return instance, task if task.id is not None else None
 
 
@@ -317,7 +317,7 @@ def set_assignee(session: Session, task_id: str, assignee: str | None, at: datet
 
 def insert_tasks(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        _run(session, _INSERT_TASKS, rows)
+        driver.insert_many(session, _INSERT_TASKS, rows)
 
 
 def cancel_tasks(session: Session, task_ids: Iterable[str], at: datetime) -> None:
@@ -365,6 +365,7 @@ def cancel_calls(session: Session, task_ids: list[str], at: datetime) -> None:
 
 def append_history(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert history rows in one executemany (history is append-only)."""
-    if rows:
-        sqlite = session.connection().dialect.name == "sqlite"
-        _run(session, _INSERT_EVENTS if sqlite else _INSERT_EVENTS_RETURNING, rows)
+    if rows and session.connection().dialect.name == "sqlite":
+        driver.insert_many(session, _INSERT_EVENTS, rows)
+    elif rows:
+        _run(session, _INSERT_EVENTS_RETURNING, rows)
