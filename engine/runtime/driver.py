@@ -2,11 +2,11 @@
 
 A task's completion runs two prebuilt statements: the lock that completes the task,
 and the instance's save (on SQLite, with the inserts of the tasks that opened and of
-the history). Through ``Connection.execute``, SQLAlchemy spends 0.06 to
-0.09 ms of CPU on each beyond what the driver spends (its execution context, result
-object and the cursor's description, measured on PostgreSQL with a 31-column row):
-a tenth of a command's CPU, and the share that caps throughput with several clients,
-which the GIL serialises.
+the history). Through ``Connection.execute``, SQLAlchemy spends 0.06 to 0.09 ms of
+CPU on each beyond what the driver spends: its execution context, its result object
+and the cursor's description (measured on PostgreSQL with a 31-column row). Run
+here, a command takes 8 to 12% less CPU, the share that caps throughput when
+several clients share one process and its GIL (bench/throughput.py).
 
 Only the execution is taken over. SQLAlchemy still compiles the statement (once per
 dialect), the column types' own processors convert the parameters and the results,
@@ -51,6 +51,7 @@ class _Compiled:
     results: tuple[Processor, ...]
 
     def parameters(self, given: Mapping[str, Any]) -> Any:
+        """``given`` as the driver takes them: converted, by name or in order."""
         named = {**self.defaults, **given}
         refuse_nul_parameters(named)
         values = {
@@ -60,6 +61,7 @@ class _Compiled:
         return values if self.order is None else tuple(values[name] for name in self.order)
 
     def row(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        """A row the driver returned, by column name, converted as SQLAlchemy would."""
         return {
             name: value if convert is None else convert(value)
             for name, value, convert in zip(self.columns, values, self.results, strict=True)
