@@ -32,7 +32,8 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidInput, missing_task
+from engine.bounds import refuse_nul_parameters
+from engine.errors import Conflict, missing_task
 from engine.model_types import UTCDateTime
 from engine.models import Event, HumanTask, OutboxEntry, ProcessInstance, Timer
 from engine.runtime import driver
@@ -249,11 +250,11 @@ def _as_json(table: Table, rows: list[dict[str, Any]]) -> str:
 
     Nested, a ``\\u0000`` in a JSON value would be turned into text by
     ``json_to_recordset`` and refused; as text inside text it stays the escape the
-    JSON column keeps. A NUL in a text column is refused as the statements' guard
-    (``engine.store``) refuses it."""
+    JSON column keeps. A NUL in a text column is refused as every statement's
+    parameters are (:func:`engine.bounds.refuse_nul_parameters`)."""
     as_text = _JSON_COLUMNS[table.name]
     for row in rows:
-        _refuse_nul(row)
+        refuse_nul_parameters(row)
     flat = [{k: json.dumps(v) if k in as_text else v for k, v in row.items()} for row in rows]
     return json.dumps(flat, default=_json_datetime, separators=(",", ":"))
 
@@ -262,12 +263,6 @@ _JSON_COLUMNS = {
     table.name: frozenset(c.name for c in table.c if isinstance(c.type, JSON))
     for table in (_task, _event)
 }
-
-
-def _refuse_nul(row: dict[str, Any]) -> None:
-    for name, value in row.items():
-        if isinstance(value, str) and "\x00" in value:
-            raise InvalidInput(f"{name} contains a NUL character", field=name, rule="nul")
 
 
 def _json_datetime(value: Any) -> str:
