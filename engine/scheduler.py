@@ -158,7 +158,7 @@ class _TickJob:
     """The job: tick, then sleep until the next due moment (or the re-check interval).
 
     ``running`` is held during a tick so that stopping can wait for it without
-    APScheduler's own wait, which deadlocks (see :func:`stop_background_scheduler`).
+    APScheduler's own wait, which deadlocks (see :meth:`BackgroundTicker.stop`).
     ``woken`` is set by a wake-up that came during a tick: APScheduler skips that run
     (``max_instances=1``), and the tick may have read the due rows before the new ones
     were committed, so it runs again at once instead of sleeping.
@@ -169,15 +169,27 @@ class _TickJob:
         self.engine = engine
         self.running = threading.Lock()
         self.woken = threading.Event()
+        self.stopped = False
 
     def __call__(self) -> None:
         with self.running:
+            if self.stopped:
+                return
             self.woken.clear()
             wake_at = self._tick()
         if self.woken.is_set():
             wake_at = self.engine.clock.now()
         if self.scheduler.state != STATE_STOPPED:
             self.scheduler.modify_job(_JOB_ID, next_run_time=wake_at)
+
+    def stop(self) -> None:
+        """Wait for a running tick; a run that starts later does nothing.
+
+        APScheduler may have handed a run to its worker thread before it was shut down,
+        and that run may start only now: its tick would use an engine its owner is
+        about to close, and leave a connection open in the closed engine's pool."""
+        with self.running:
+            self.stopped = True
 
     def _tick(self) -> datetime:
         engine = self.engine
@@ -265,8 +277,7 @@ class BackgroundTicker:
         """
         self.engine.runtime.on_calls_queued.remove(self.wake)
         self.scheduler.shutdown(wait=False)
-        with self.job.running:
-            pass
+        self.job.stop()
 
 
 def run_scheduler(engine: Engine) -> None:

@@ -106,6 +106,28 @@ def test_background_scheduler_wakes_at_the_due_time(db_url: str) -> None:
         engine.close()
 
 
+def test_a_run_handed_over_before_the_stop_does_nothing_when_it_starts_after(
+    db_url: str, monkeypatch
+) -> None:
+    """APScheduler may give a run to its worker thread just before the shutdown, the
+    thread starting it only after ``stop`` returned and the engine was closed: that run
+    must not tick (it would take a connection from the closed engine's pool and leave
+    it open there)."""
+    engine = Engine(db_url, settings=replace(Settings.from_env(), scheduler_recheck_s=30.0))
+    engine.upgrade_schema()
+    ticks = []
+    tick = engine.tick
+    monkeypatch.setattr(engine, "tick", lambda: ticks.append(time.monotonic()) or tick())
+    ticker = BackgroundTicker(engine)
+    try:
+        _wait_for(lambda: len(ticks) == 1, 5.0)  # the first run, at the start, ticked
+    finally:
+        ticker.stop()
+        engine.close()
+    ticker.job()  # the late run, as the worker thread would start it
+    assert len(ticks) == 1
+
+
 def test_three_scheduler_processes_fire_each_timer_once_despite_sigkill(
     postgres_url: str,
 ) -> None:
