@@ -1,17 +1,21 @@
 """Passwords and API tokens of the organisation's users.
 
 Who a user is (name, e-mail, units, roles) is :mod:`engine.directory`'s; here only
-the password hash and the tokens' hashes are kept. Hashing is werkzeug's (scrypt),
-salted per password; a check costs tens of milliseconds on purpose, so it is done
-once at log-in, never per request.
+the password hash and the tokens' hashes are kept. Hashing is werkzeug's, salted
+per password, scrypt unless ``GOVFLOW_PASSWORD_HASHING`` says otherwise; a check
+costs tens of milliseconds on purpose, so it is done once at log-in, never per
+request. A hash names its own method, so hashes made before a change of method
+still check.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +28,7 @@ from engine.errors import InvalidInput
 __all__ = [
     "MIN_LENGTH",
     "TokenView",
+    "check_hashing",
     "create_token",
     "digest",
     "has_password",
@@ -37,7 +42,10 @@ __all__ = [
 MIN_LENGTH = 8
 
 
-def set_password(session: Session, username: str, password: str, now: datetime) -> None:
+def set_password(
+    session: Session, username: str, password: str, now: datetime, hashing: str
+) -> None:
+    """Keep ``password``'s hash, made with werkzeug's method ``hashing``."""
     if len(password) < MIN_LENGTH:
         message = f"a password needs at least {MIN_LENGTH} characters"
         raise InvalidInput(message, field="password", rule="minlength", limit=MIN_LENGTH)
@@ -45,7 +53,7 @@ def set_password(session: Session, username: str, password: str, now: datetime) 
     if account is None:
         account = Account(username=username)
         session.add(account)
-    account.password_hash = generate_password_hash(password)
+    account.password_hash = generate_password_hash(password, hashing)
     account.updated_at = now
 
 
@@ -53,15 +61,33 @@ def has_password(session: Session, username: str) -> bool:
     return session.get(Account, username) is not None
 
 
-def password_matches(session: Session, username: str, password: str) -> bool:
+def password_matches(session: Session, username: str, password: str, hashing: str) -> bool:
+    """Whether ``password`` is the user's; an unknown user costs a check too, with the
+    method new hashes get, so the time taken does not tell whether a user exists."""
     account = session.get(Account, username)
     if account is None:
-        check_password_hash(_DUMMY_HASH, password)  # the same time whether or not it exists
+        check_password_hash(_dummy_hash(hashing), password)
         return False
     return check_password_hash(account.password_hash, password)
 
 
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
+@cache
+def _dummy_hash(hashing: str) -> str:
+    return generate_password_hash("not a password of anyone", hashing)
+
+
+_HASHING = re.compile(r"scrypt(:\d+:\d+:\d+)?|pbkdf2(:(?P<hash>\w+)(:\d+)?)?")
+
+
+def check_hashing(hashing: str) -> None:
+    """Refuse at start-up a method werkzeug would refuse at the first password:
+    ``scrypt[:n:r:p]`` or ``pbkdf2[:hash[:iterations]]``."""
+    match = _HASHING.fullmatch(hashing)
+    if match is None or (match["hash"] or "sha256") not in hashlib.algorithms_guaranteed:
+        raise ValueError(
+            f"GOVFLOW_PASSWORD_HASHING={hashing!r}: expected scrypt, scrypt:n:r:p, "
+            "pbkdf2, pbkdf2:sha256 or pbkdf2:sha256:iterations"
+        )
 
 
 _TOKEN_PREFIX = "gf_"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import attachments, queries
+from engine.accounts import check_hashing
 from engine.calendar import load_calendar
 from engine.clock import Clock, SystemClock
 from engine.deployment import read_files
@@ -71,6 +72,7 @@ class Engine(
         """``functions``: a deployment's own helpers for scripts and expressions, beside
         govflow's and those installed packages register (``govflow.script_functions``)."""
         self.settings = settings or Settings.from_env()
+        check_hashing(self.settings.password_hashing)
         self.clock = clock or SystemClock()
         self.db = Database(
             database_url or self.settings.database_url,

@@ -62,6 +62,10 @@ class Settings:
     login_failures_per_user: int = 5
     login_failures_per_address: int = 20
     """Failed log-ins within ``login_window_s`` after which log-in answers 429."""
+    password_hashing: str = "scrypt"
+    """werkzeug's method for new password hashes: ``scrypt`` (its default cost),
+    ``scrypt:n:r:p`` or ``pbkdf2:sha256:iterations``. A slow hash is the point in
+    production; the tests set a cheap one, as test runners commonly do."""
     catch_up: str = "each"
     """Missed periods after downtime: ``each`` (all, marked late), ``latest`` or ``none``."""
     catch_up_grace_s: float = 300.0
@@ -110,6 +114,7 @@ class Settings:
             login_window_s=float(_env("GOVFLOW_LOGIN_WINDOW", "900")),
             login_failures_per_user=int(_env("GOVFLOW_LOGIN_USER_LIMIT", "5")),
             login_failures_per_address=int(_env("GOVFLOW_LOGIN_ADDRESS_LIMIT", "20")),
+            password_hashing=_env("GOVFLOW_PASSWORD_HASHING", "scrypt"),
             catch_up=_env("GOVFLOW_CATCH_UP", "each"),
             catch_up_grace_s=float(_env("GOVFLOW_CATCH_UP_GRACE", "300")),
             scheduler_recheck_s=float(_env("GOVFLOW_SCHEDULER_RECHECK", "5")),

@@ -14,6 +14,7 @@ from engine.clock import Clock
 from engine.directory import UserDirectory
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.sessions import end_user_sessions
+from engine.settings import Settings
 from engine.store import Database
 from engine.throttle import LoginThrottle
 from engine.units import User
@@ -29,6 +30,7 @@ class UserAccounts(AuditTrail):
     clock: Clock
     directory: UserDirectory
     login_throttle: LoginThrottle
+    settings: Settings
 
     def user(self, username: str) -> User | None:
         """An active user of the organisation, or None (unknown or deactivated)."""
@@ -43,8 +45,9 @@ class UserAccounts(AuditTrail):
         username or from ``address`` (the caller's network address)."""
         attempt = self.login_throttle.begin(username, address)
         user = self.user(username)
+        hashing = self.settings.password_hashing
         with self.db.reading() as session:
-            matches = accounts.password_matches(session, username, password)
+            matches = accounts.password_matches(session, username, password, hashing)
         if not matches or user is None:
             return None
         self.login_throttle.succeeded(attempt, username)
@@ -77,7 +80,7 @@ class UserAccounts(AuditTrail):
         self._known_user(username)
         now = self.clock.now()
         with self.db.writing() as session:
-            accounts.set_password(session, username, password, now)
+            accounts.set_password(session, username, password, now, self.settings.password_hashing)
             ended = end_user_sessions(session, username, keep=keep)
             self._audit(session, actor, action, username)
             return ended
@@ -133,9 +136,10 @@ class UserAccounts(AuditTrail):
         if not demo:
             raise InvalidInput("the organisation file sets no demo_password", field="demo_password")
         seeded = []
+        hashing = self.settings.password_hashing
         with self.db.writing() as session:
             for username in self.directory.seed.users:
                 if not accounts.has_password(session, username):
-                    accounts.set_password(session, username, demo, self.clock.now())
+                    accounts.set_password(session, username, demo, self.clock.now(), hashing)
                     seeded.append(username)
         return seeded

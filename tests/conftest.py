@@ -38,6 +38,11 @@ POSTGRES_URL = os.environ.get(
 )
 START = datetime(2021, 1, 4, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
+# A cheap password hash for the tests' engines and the processes they start: scrypt at
+# its production cost took half of the web tests' time. tests/test_password_hashing.py
+# checks the default and that hashes of either method keep checking.
+os.environ.setdefault("GOVFLOW_PASSWORD_HASHING", "pbkdf2:sha256:1000")
+
 
 def _postgres_available() -> str | None:
     try:
@@ -84,7 +89,7 @@ def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
     """The URL of a new PostgreSQL database (a copy of ``template`` if given), dropped
     afterwards."""
     name = f"gf_{uuid.uuid4().hex[:12]}"
-    copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+    copy = f" TEMPLATE {template}" if template else ""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}{copy}"))
