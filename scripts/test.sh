@@ -35,5 +35,7 @@ echo "== types"
 .venv/bin/mypy
 echo "== tests"
 # Parallel workers: each test has its own database, and most wait on PostgreSQL or the
-# browser rather than on the CPU, so three workers pay even on two cores.
-.venv/bin/pytest -n "${GOVFLOW_TEST_WORKERS:-3}" "$@"
+# browser rather than on the CPU, so three workers pay even on two cores. A worker that
+# runs out of tests takes some of another's (worksteal): the long browser crawls
+# otherwise leave one worker busy at the end while the others wait.
+.venv/bin/pytest -n "${GOVFLOW_TEST_WORKERS:-3}" --dist worksteal "$@"
