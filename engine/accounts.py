@@ -80,8 +80,9 @@ _HASHING = re.compile(r"scrypt(:\d+:\d+:\d+)?|pbkdf2(:(?P<hash>\w+)(:\d+)?)?")
 
 
 def check_hashing(hashing: str) -> None:
-    """Refuse at start-up a method werkzeug would refuse at the first password:
-    ``scrypt[:n:r:p]`` or ``pbkdf2[:hash[:iterations]]``."""
+    """Refuse at start-up a method werkzeug does not know, or a hash it cannot use:
+    ``scrypt[:n:r:p]`` or ``pbkdf2[:hash[:iterations]]``. The numbers are not judged
+    (an ``n`` scrypt refuses still fails at the first password)."""
     match = _HASHING.fullmatch(hashing)
     if match is None or (match["hash"] or "sha256") not in hashlib.algorithms_guaranteed:
         raise ValueError(
