@@ -49,17 +49,34 @@ def select(page: Page, element_id: str) -> None:
     )
 
 
-def drag(page: Page, handle: Locator, target: Locator) -> None:
-    """Press on ``handle``, move onto ``target`` and release (bpmn-js connects so),
-    hovering the target a moment so that the drop sees it."""
+DRAGGING = "() => window.govflowModeler.modeler.get('dragging').context()"
+"""bpmn-js's drag in progress, if any: ``active`` once it started, ``payload.hover`` the
+element under the pointer."""
+
+
+def drag(page: Page, handle: Locator, target: Locator, target_id: str) -> None:
+    """Press on ``handle``, move onto ``target`` and release, as bpmn-js connects. As a
+    designer watches the screen, it waits for the drag to start before travelling and for
+    the target to be hovered before releasing: a busy browser handles input late."""
     handle.hover()
-    end = target.bounding_box()
-    assert end is not None
-    x, y = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
+    start, end = handle.bounding_box(), target.bounding_box()
+    assert start is not None and end is not None
     page.mouse.down()
+    page.mouse.move(start["x"] - 10, start["y"] + start["height"] / 2, steps=3)
+    page.wait_for_function(f"() => ({DRAGGING})()?.active === true")
+    x, y = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
     page.mouse.move(x, y, steps=10)
-    page.mouse.move(x + 1, y + 1)
+    page.wait_for_function(f"id => ({DRAGGING})()?.payload.hover?.id === id", arg=target_id)
     page.mouse.up()
+
+
+EDITS_LANDED = """([id, days, reminder]) => {
+  const bo = window.govflowModeler.modeler.get('elementRegistry').get(id).businessObject;
+  const properties = (bo.extensionElements?.values || []).flatMap((e) => e.values || []);
+  return (bo.get('camunda:dueDate') || '').includes(`, ${days})`)
+    && properties.some((p) => p.name === 'reminder' && p.value === reminder);
+}"""
+"""Whether the properties panel's edits, which it applies after a pause, reached the task."""
 
 
 def test_a_designer_adds_a_task_and_deploys_version_2(
@@ -86,6 +103,8 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     page.locator(".bio-properties-panel-group-header", has_text="Thời hạn (ngày làm việc)").click()
     page.get_by_label("Hạn sau số ngày làm việc").fill("5")
     page.get_by_label("Nhắc trước hạn").fill("2WD")
+    page.wait_for_function(EDITS_LANDED, arg=[new_task, "5", "2WD"])
+    expect(page.locator("#modeler-deploy")).to_be_enabled()  # checked; a warning does not block
 
     badge = page.locator(f'.djs-overlays[data-container-id="{new_task}"] .govflow-problem')
     expect(badge).to_have_attribute(  # a warning: BPMN 2.0 §10.5.3 allows an implicit end
@@ -95,7 +114,7 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
 
     select(page, new_task)
     connect = page.locator('.djs-context-pad [data-action="connect"]')
-    drag(page, connect, shape(page, "end"))
+    drag(page, connect, shape(page, "end"), "end")
     connected = "id => window.govflowModeler.modeler.get('elementRegistry').get(id).outgoing.length"
     assert page.evaluate(connected, new_task) == 1
     expect(badge).to_have_count(0)
