@@ -103,3 +103,20 @@ def test_sqlite_writers_of_one_process_take_turns(
     finally:
         first_done.set()
         db.dispose()
+
+
+def test_sqlite_hands_the_next_command_the_connection_that_wrote_last(tmp_path: Path) -> None:
+    """SQLite drops a connection's page cache when another connection wrote since it
+    last read: the pool hands out the connection used last, whose cache is current."""
+    db = Database(f"sqlite:///{tmp_path / 'lifo.db'}")
+    try:
+        with db.reading() as first, db.reading() as second:  # two connections in the pool
+            one = first.connection().connection.dbapi_connection
+            assert second.connection().connection.dbapi_connection is not one
+        for _ in range(2):
+            with db.writing() as session:
+                wrote_with = session.connection().connection.dbapi_connection
+            with db.writing() as session:
+                assert session.connection().connection.dbapi_connection is wrote_with
+    finally:
+        db.dispose()
