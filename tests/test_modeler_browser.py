@@ -96,8 +96,8 @@ def test_a_designer_adds_a_task_and_deploys_version_2(
     page.locator('.djs-context-pad [data-action="replace"]').click()
     page.locator('[data-id="replace-with-user-task"]').click()
     new_task = page.evaluate("window.govflowModeler.modeler.get('selection').get()[0].id")
-
-    page.wait_for_timeout(500)
+    header = page.locator(".bio-properties-panel-header-type")
+    expect(header).to_have_text("Nhiệm vụ người dùng")  # the panel shows the user task
     page.locator(".bio-properties-panel-group-header", has_text="Giao việc").click()
     page.get_by_label("Đơn vị").select_option("ITC")
     page.locator(".bio-properties-panel-group-header", has_text="Thời hạn (ngày làm việc)").click()
@@ -194,3 +194,62 @@ def test_in_english_timers_preview_and_messages_come_from_other_processes(
     )
     assert page.evaluate(reference) == "portal_acknowledgement"
     assert 'name="portal_acknowledgement"' in page.evaluate("window.govflowModeler.currentXml()")
+
+
+SHOWN_TEXTS = """() => {
+  const texts = new Set();
+  const parts = '#modeler-properties, .djs-popup, .djs-context-pad, .djs-palette';
+  for (const part of document.querySelectorAll(parts)) {
+    for (const element of part.querySelectorAll('*')) {
+      if (element.getClientRects().length === 0) continue;  // not shown
+      for (const name of ['title', 'aria-label', 'placeholder']) {
+        if (element.getAttribute(name)) texts.add(element.getAttribute(name).trim());
+      }
+      if (element.children.length === 0) texts.add(element.textContent.trim());
+    }
+  }
+  return [...texts];
+}"""
+"""The texts a designer reads in the modeler's palette, context pad, menus and panel."""
+
+KINDS = """() => {
+  const kinds = new Map();
+  for (const element of window.govflowModeler.modeler.get('elementRegistry').getAll()) {
+    const semantic = element.businessObject;
+    const events = (semantic.eventDefinitions || []).map((definition) => definition.$type);
+    kinds.set([element.type, ...events, semantic.cancelActivity].join(' '), element.id);
+  }
+  return Object.fromEntries(kinds);
+}"""
+"""One element id for each kind of element (its type, event and interruption) shown."""
+
+
+def test_in_vietnamese_the_modeler_shows_no_english(page: Page, site: str) -> None:
+    """Every kind of element of the shipped processes selected, its properties opened and
+    its replace menu shown: each text bpmn-js asks a translation for is in the catalogue."""
+    log_in(page, site, user="itc.designer")
+    visited: set[str] = set()
+    untranslated: set[str] = set()
+    shown: set[str] = set()
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        open_modeler(page, site, process_key_of(path.read_text(encoding="utf-8")))
+        for kind, element_id in page.evaluate(KINDS).items():
+            if kind in visited:
+                continue
+            visited.add(kind)
+            select(page, element_id)
+            page.locator(".bio-properties-panel-group-header:not(.open)").evaluate_all(
+                "headers => headers.forEach((header) => header.click())"
+            )
+            shown.update(page.evaluate(SHOWN_TEXTS))
+            page.evaluate(
+                "id => { const m = window.govflowModeler.modeler;"
+                " m.get('popupMenu').open(m.get('elementRegistry').get(id), 'bpmn-replace',"
+                " { x: 10, y: 10 }); }",
+                element_id,
+            )
+            shown.update(page.evaluate(SHOWN_TEXTS))
+            page.keyboard.press("Escape")
+        untranslated.update(page.evaluate("[...window.govflowModeler.untranslated]"))
+    assert len(visited) > 20  # tasks, events, gateways, flows, lanes, ...
+    assert sorted(untranslated & shown) == []

@@ -17,7 +17,7 @@ import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platfo
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
 import { govflowPropertiesModule } from './properties';
-import { translateModule } from './translate';
+import { translateModule, untranslated } from './translate';
 import { liveValidation } from './validation';
 
 const started = performance.now();
@@ -119,7 +119,7 @@ document.getElementById('modeler-download').addEventListener('click', async () =
   link.click();
 });
 
-window.govflowModeler = { modeler, currentXml };
+window.govflowModeler = { modeler, currentXml, untranslated };
 open().catch((error) => {
   say(error.message || String(error), true);
   document.body.dataset.modelerReady = 'failed';
