@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Row, bindparam, create_engine, event, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -183,17 +183,25 @@ def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: flo
         event.listen(engine, "checkin", _note_idle_since)
         event.listen(engine, "checkout", partial(_ping_if_idle, engine))
     else:
-        # LIFO: the next command gets the connection the last one wrote with. SQLite
-        # drops a connection's page cache when another connection has written since, so
-        # handing them out in turn re-read the pages on every command of 4 threads (cold
-        # commands went from 0.47-0.48 to 0.49-0.50 of plain Spiff, bench/throughput.py).
+        pool = {"pool_use_lifo": True} if _is_file_database(make_url(url)) else {}
         engine = create_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, pool_use_lifo=True
+            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pool
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
     event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
     return engine
+
+
+def _is_file_database(url: URL) -> bool:
+    """Whether SQLAlchemy pools this SQLite database's connections (a file; an in-memory
+    database lives in one connection).
+
+    A file's pool hands out the connection used last (LIFO): SQLite drops a connection's
+    page cache when another connection has written since, so connections handed out in
+    turn re-read the pages on every command of 4 threads (cold commands went from
+    0.47-0.48 to 0.49-0.50 of plain Spiff with it, bench/throughput.py)."""
+    return bool(url.database) and url.database != ":memory:" and url.query.get("mode") != "memory"
 
 
 def _refuse_nul_characters(

@@ -120,3 +120,16 @@ def test_sqlite_hands_the_next_command_the_connection_that_wrote_last(tmp_path: 
                 assert session.connection().connection.dbapi_connection is wrote_with
     finally:
         db.dispose()
+
+
+def test_an_in_memory_sqlite_database_lives_in_its_one_connection() -> None:
+    """No pool to hand out connections in any order: every session sees the one database."""
+    db = Database("sqlite://")
+    try:
+        with db.writing() as session:
+            session.execute(text("CREATE TABLE kept (x INTEGER)"))
+            session.execute(text("INSERT INTO kept VALUES (1)"))
+        with db.reading() as session:
+            assert session.execute(text("SELECT x FROM kept")).scalar_one() == 1
+    finally:
+        db.dispose()
