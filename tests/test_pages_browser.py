@@ -15,6 +15,7 @@ from engine.api import Engine, read_files
 from engine.clock import ManualClock
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
+PROCESSES = Path(__file__).parent.parent / "processes"
 
 
 @pytest.fixture
@@ -152,6 +153,21 @@ def test_designers_validate_deploy_and_see_the_diagram(
     page.get_by_role("row", name="report_check").get_by_role("link", name="v1").click()
     expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
     expect(page.locator('g[data-element-id="Task_check"]')).to_have_count(1)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_collapsed_sub_process_offers_to_open_it_in_the_pages_language(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    plan_engine.deploy(read_files([PROCESSES / "public_feedback.bpmn"]))
+    log_in(page, site, user="itc.designer")
+    page.goto(f"{site}/processes/public_feedback/1")
+    expect(page.locator("#diagram[data-ready=true]")).to_have_count(1)
+    drill_down = page.locator(".bjs-drilldown")
+    expect(drill_down).to_have_attribute("title", "Mở Tổng hợp ý kiến phản hồi của đơn vị")
+    page.goto(f"{site}/lang/en")
+    page.goto(f"{site}/processes/public_feedback/1")
+    expect(drill_down).to_have_attribute("title", "Open Tổng hợp ý kiến phản hồi của đơn vị")
 
 
 def nasati_on_time_pfd_late(engine: Engine, clock: ManualClock, late_by: timedelta) -> None:

@@ -145,6 +145,7 @@ WORDS = (
     N_("Append timer intermediate catch event"),
     N_("Append conditional intermediate catch event"),
     N_("Append signal intermediate catch event"),
+    N_("Open {element}"),  # a collapsed sub-process's drill-down button (the viewers' too)
     # the properties panel (bpmn-js-properties-panel)
     N_("General"),
     N_("Name"),

@@ -6,7 +6,7 @@
 (async () => {
   const box = document.getElementById("diagram");
   const status = document.getElementById("diagram-status");
-  const viewer = new BpmnJS({ container: box });
+  const viewer = new BpmnJS({ container: box, additionalModules: [viewerWords(box)] });
   try {
     const xml = await (await fetch(box.dataset.source)).text();
     await viewer.importXML(xml);

@@ -6,7 +6,7 @@ for (const box of document.querySelectorAll(".version-diagram")) drawVersion(box
 
 async function drawVersion(box) {
   const status = box.parentElement.querySelector(".diagram-status");
-  const viewer = new BpmnJS({ container: box });
+  const viewer = new BpmnJS({ container: box, additionalModules: [viewerWords(box)] });
   try {
     const xml = await (await fetch(box.dataset.source)).text();
     await viewer.importXML(xml);
