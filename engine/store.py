@@ -67,7 +67,7 @@ class Database:
         done. Re-entrant: a follow-up run after a commit may write."""
         self.lock_timeout_s = lock_timeout_s
         self.engine = _create_engine(
-            url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
+            self.url, echo=echo, is_sqlite=self.is_sqlite, lock_timeout_s=lock_timeout_s
         )
         writer = self.engine.execution_options(govflow_write=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
@@ -176,14 +176,14 @@ def _run_after_commit(session: Session) -> None:
             log.exception("after-commit callback %r failed", callback)
 
 
-def _create_engine(url: str, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:
+def _create_engine(url: URL, *, echo: bool, is_sqlite: bool, lock_timeout_s: float) -> Engine:
     if not is_sqlite:
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", partial(_configure_postgres_connection, lock_timeout_s))
         event.listen(engine, "checkin", _note_idle_since)
         event.listen(engine, "checkout", partial(_ping_if_idle, engine))
     else:
-        pool = {"pool_use_lifo": True} if _is_file_database(make_url(url)) else {}
+        pool = {"pool_use_lifo": True} if _is_file_database(url) else {}
         engine = create_engine(
             url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pool
         )
