@@ -20,6 +20,7 @@ from engine.demo import seed_demo_cycles
 from engine.errors import GovflowError, InvalidDefinition, Misconfigured
 from engine.settings import SECRET_KEY_MISSING, Settings
 from web import create_app, engine_of
+from web.server_heap import freeze_startup_heap
 
 __all__ = ["cli", "main"]
 
@@ -315,6 +316,7 @@ def serve(host: str, port: int, scheduler: bool) -> None:
     if scheduler:
         _log_to_stderr()
     background = BackgroundTicker(engine_of(app)) if scheduler else None
+    freeze_startup_heap()
     click.echo(f"govflow listening on http://{host}:{port}/ (health: /healthz)")
     try:
         waitress.serve(app, host=host, port=port)
