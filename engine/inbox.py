@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 
-from engine.clock import Clock
+from engine.clock import Clock, ensure_utc
 from engine.directory import UserDirectory
 from engine.errors import InvalidInput, NotFound
 from engine.models import HumanTask, Notification
@@ -137,9 +137,6 @@ def _decode(cursor: str) -> tuple[datetime, int]:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, last_id = text.split("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError("no time zone")
-        return moment, int(last_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        return ensure_utc(datetime.fromisoformat(at)), int(last_id)  # naive: ValueError
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
         raise InvalidInput("before is not a cursor this list gave", field="before") from exc

@@ -22,10 +22,12 @@ from typing import Any
 from engine.calendar import TIMEZONE
 from engine.errors import InvalidInput
 
-__all__ = ["cycle_bounds", "instance_labels", "plan_task_pattern"]
+__all__ = ["CYCLE", "PLAN_TASK_CODE", "cycle_bounds", "instance_labels", "plan_task_pattern"]
 
-_CYCLE = re.compile(r"((?:19|20|21)\d\d)(?:-H([12]))?")
-_CODE = re.compile(r"[A-Z]{1,4}\.\d{1,3}")
+CYCLE = re.compile(r"((?:19|20|21)\d\d)(?:-H([12]))?")
+"""A cycle's name: a year (``2023``) or a half-year (``2023-H1``)."""
+PLAN_TASK_CODE = re.compile(r"[A-Z]{1,4}\.\d{1,3}")
+"""A task code of the plan (``I.3``, ``II.4``)."""
 
 
 def instance_labels(
@@ -38,7 +40,7 @@ def instance_labels(
     codes = variables.get("task_code")
     if not isinstance(codes, str):
         codes = (meta.get("properties") or {}).get("plan_task")
-    found = _CODE.findall(codes) if isinstance(codes, str) else []
+    found = PLAN_TASK_CODE.findall(codes) if isinstance(codes, str) else []
     return {
         "title": title[:255] if title else None,
         "plan_task": f",{','.join(found[:10])}," if found else None,
@@ -48,14 +50,14 @@ def instance_labels(
 
 def plan_task_pattern(code: str) -> str:
     """The LIKE pattern of instances working on plan task ``code`` (``I.3``)."""
-    if not _CODE.fullmatch(code):
+    if not PLAN_TASK_CODE.fullmatch(code):
         raise InvalidInput("plan_task is a code of the plan such as I.3 or II.4", field="plan_task")
     return f"%,{code},%"
 
 
 def cycle_bounds(cycle: str) -> tuple[datetime, datetime]:
     """``[start, end)`` of the cycle ``2023``, ``2023-H1`` or ``2023-H2`` (Hà Nội time)."""
-    match = _CYCLE.fullmatch(cycle)
+    match = CYCLE.fullmatch(cycle)
     if match is None:
         raise InvalidInput("cycle is a year (2023) or a half-year (2023-H1)", field="cycle")
     year, half = int(match.group(1)), match.group(2)

@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
 from sqlalchemy.engine import Connection
 
+from engine.clock import ensure_utc
 from engine.errors import InvalidInput
 
 __all__ = [
@@ -232,16 +233,13 @@ def _decode(cursor: str) -> tuple[str, Position]:
         if direction not in ("a", "b") or not isinstance(segment, int) or segment < 0:
             raise ValueError(direction)
         return direction, Position(segment, tuple(_value(v) for v in values))
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, OverflowError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
         raise _bad_cursor() from None
 
 
 def _value(value: Any) -> Any:
     if isinstance(value, dict):
-        moment = datetime.fromisoformat(value["t"])
-        if moment.tzinfo is None:
-            raise ValueError(value)
-        return moment
+        return ensure_utc(datetime.fromisoformat(value["t"]))  # naive: ValueError
     if isinstance(value, (int, str)) and not isinstance(value, bool):
         return value
     raise ValueError(value)

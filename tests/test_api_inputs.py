@@ -4,6 +4,7 @@ never a 500 or an answer that is not JSON (issue 9, found by fuzzing)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -191,5 +192,20 @@ def test_the_document_declares_what_the_api_checks(app: Flask) -> None:
     filters = {"unit", "assignee", "status", "overdue", "scope", "process_key", "plan_task"}
     filters |= {"cycle", "due_before", "due_after", "business_key", "q"}
     assert tasks == filters | {"cursor", "limit"}
+    (due_before,) = [
+        p for p in document["paths"]["/tasks"]["get"]["parameters"] if p["name"] == "due_before"
+    ]
+    kinds = [choice.get("format") for choice in due_before["schema"]["anyOf"]]
+    assert kinds == ["date", "date-time", None]  # None: empty, as an unchosen form field
+    patterns = {
+        p["name"]: p["schema"].get("pattern")
+        for p in document["paths"]["/tasks"]["get"]["parameters"]
+    }
+    for name, accepted, refused in [
+        ("cycle", ["", "2023", "2023-H2"], ["2023-H3", "23"]),
+        ("plan_task", ["", "I.3", "II.14"], ["i.3", "I3"]),
+    ]:
+        assert all(re.fullmatch(patterns[name], value) for value in accepted), name
+        assert not any(re.fullmatch(patterns[name], value) for value in refused), name
     link = document["paths"]["/tasks"]["get"]["responses"]["200"]["headers"]["Link"]
     assert 'rel="next"' in link["description"]

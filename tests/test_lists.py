@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -92,7 +93,9 @@ def test_previous_pages_are_the_same_pages_walked_back(lists: Engine) -> None:
 
 def test_a_cursor_or_limit_this_list_did_not_give_is_refused(lists: Engine) -> None:
     report(lists, "ITC", START)
-    for cursor in ("garbage!", "WyJ4Il0", "WyJhIiwwLFsxLDJdXQ"):  # ["x"], ["a",0,[1,2]]
+    before_year_one = base64.urlsafe_b64encode(b'["a",0,[{"t":"0001-01-01T00:00:00+07:00"},"x"]]')
+    crafted = ("garbage!", "WyJ4Il0", "WyJhIiwwLFsxLDJdXQ", before_year_one.decode())
+    for cursor in crafted:  # ["x"], ["a",0,[1,2]], a moment before year 1 in UTC
         with pytest.raises(InvalidInput) as refused:
             lists.task_page(TaskFilter(), PageRequest.parse(cursor, None))
         assert refused.value.details["field"] == "cursor"

@@ -83,6 +83,14 @@ def test_the_api_filters_counts_and_searches(app: Flask, plan_engine: Engine) ->
     assert supervisor.get("/api/v1/tasks?cycle=2021-H3").json["field"] == "cycle"
     due = supervisor.get("/api/v1/tasks?due_before=2021-01-06&unit=ITC").json
     assert len(due) == 2  # due on the 4th and the 5th, 08:00 Hà Nội time
+    rfc3339_lower_case = "2021-01-06t00:00:00%2B07:00"  # RFC 3339 allows a lower-case t and z
+    assert supervisor.get(f"/api/v1/tasks?due_before={rfc3339_lower_case}&unit=ITC").json == due
+    assert supervisor.get("/api/v1/tasks?due_before=2021-01-06t00:00:00z&unit=ITC").json == due
+    for edge in ("0001-01-01", "9999-12-31T23:59:59-07:00"):  # beyond UTC's first or last year
+        answer = supervisor.get(f"/api/v1/tasks/counts?due_before={edge}")
+        assert (answer.status_code, answer.json["field"]) == (422, "due_before")
+        answer = supervisor.get(f"/tasks?scope=all&due_after={edge}")
+        assert answer.status_code == 422
     assert len(supervisor.get("/api/v1/tasks?q=bao+cao&business_key=PFD-3").json) == 1
     assert supervisor.get("/api/v1/tasks?q=nothing+like+it").json == []
 

@@ -4,6 +4,7 @@ who answer for the chain's units, not all their staff; the header's counts."""
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -83,8 +84,10 @@ def test_pages_cover_every_notification_once_even_when_new_ones_arrive(
 
 
 def test_a_bad_cursor_or_page_size_is_refused(plan_engine: Engine) -> None:
-    with pytest.raises(InvalidInput, match="before"):
-        plan_engine.notifications("itc.staff", before="not-a-cursor")
+    before_year_one = base64.urlsafe_b64encode(b"0001-01-01T00:00:00+07:00|5").decode()
+    for cursor in ("not-a-cursor", before_year_one):  # a moment before year 1 in UTC
+        with pytest.raises(InvalidInput, match="before"):
+            plan_engine.notifications("itc.staff", before=cursor)
     with pytest.raises(InvalidInput, match="limit"):
         plan_engine.notifications("itc.staff", limit=0)
 

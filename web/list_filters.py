@@ -21,7 +21,9 @@ from typing import Any
 from flask import request
 
 from engine.calendar import TIMEZONE
+from engine.clock import ensure_utc
 from engine.errors import Forbidden, InvalidInput
+from engine.instance_labels import CYCLE, PLAN_TASK_CODE
 from engine.instance_lists import InstanceFilter
 from engine.task_lists import TaskFilter
 from web import policy
@@ -45,8 +47,12 @@ MAX_TEXT = 500
 """The longest filter text or search accepted; longer is a 422 on that field."""
 _TEXT: dict[str, Any] = {"type": "string", "maxLength": MAX_TEXT}
 _MOMENT: dict[str, Any] = {
-    "type": "string",
-    "description": "an ISO 8601 date or date-time (Hà Nội time when it has no zone)",
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+    ],
+    "description": "a date or date-time (ISO 8601; Hà Nội time when it has no zone); empty: any",
 }
 
 
@@ -58,8 +64,16 @@ def _one_of(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
 _TRUE = _one_of(["true", "false"])
 _COMMON: dict[str, dict[str, Any]] = {
     "process_key": _TEXT,
-    "plan_task": {"type": "string", "description": "a task code of the plan, e.g. I.3"},
-    "cycle": {"type": "string", "description": "a year (2023) or a half-year (2023-H1)"},
+    "plan_task": {
+        "type": "string",
+        "pattern": f"^(?:{PLAN_TASK_CODE.pattern})?$",
+        "description": "a task code of the plan, e.g. I.3; empty: any",
+    },
+    "cycle": {
+        "type": "string",
+        "pattern": f"^(?:{CYCLE.pattern})?$",
+        "description": "a year (2023) or a half-year (2023-H1); empty: any",
+    },
     "business_key": _TEXT,
     "q": {"type": "string", "maxLength": MAX_TEXT, "description": "words, accents optional"},
 }
@@ -153,7 +167,9 @@ def _moment(name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case t and z
+        return ensure_utc(moment if moment.tzinfo is not None else moment.replace(tzinfo=TIMEZONE))
     except ValueError:
         raise InvalidInput(f"{name} must be an ISO 8601 date or date-time", field=name) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=TIMEZONE)
+    except OverflowError:  # 0001-01-01 in Hà Nội falls before the first year in UTC
+        raise InvalidInput(f"{name} is outside the dates a list can hold", field=name) from None
