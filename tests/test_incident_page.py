@@ -8,7 +8,7 @@ import html
 import re
 
 import pytest
-from bpmn_text import script_between_tasks
+from bpmn_text import process, script_between_tasks
 from flask.testing import FlaskClient
 
 from engine.api import Engine
@@ -120,3 +120,25 @@ def test_an_instance_without_incident_sends_the_supervisor_back(
     assert answer.status_code == 302
     page = supervisor.get(answer.location).get_data(as_text=True)
     assert "Hồ sơ quy trình không có sự cố nào để chạy lại." in page
+
+
+DUE_FROM_A_VARIABLE = """    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="task"/>
+    <bpmn:userTask id="task" camunda:candidateGroups="ITC" camunda:dueDate="${deadline}"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="task" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"""
+
+
+def test_a_due_date_beyond_the_years_a_date_can_hold_is_an_incident_in_words(
+    plan_engine: Engine, supervisor: FlaskClient
+) -> None:
+    plan_engine.deploy({"due.bpmn": process("due", DUE_FROM_A_VARIABLE)})
+    # Hà Nội's first midnight of year 1 falls in year 0 in UTC
+    instance = plan_engine.start("due", {"deadline": "0001-01-01"}, actor="an")
+
+    (task,) = instance.open_tasks
+    assert (instance.status, task.due_at) == ("incident", None)  # opened, without the date
+    (incident,) = instance.incidents
+    assert incident.message == "dueDate 0001-01-01 is outside the dates that can be stored"
+    page = supervisor.get(f"/instances/{instance.id}/incident").get_data(as_text=True)
+    assert "một ngày nằm ngoài khoảng từ năm 1 đến năm 9999" in page

@@ -30,6 +30,7 @@ _KINDS = (
     ("ValueError", lazy_gettext("a variable holds a value the step cannot use.")),
     ("cannot hold", lazy_gettext("the step made a value that task data (JSON) cannot store.")),
     ("connector", lazy_gettext("a call to another system failed.")),
+    ("outside the dates", lazy_gettext("a date lies beyond the years 1 to 9999 it can be in.")),
     ("timer", lazy_gettext("a timer's date or duration is not one.")),
 )
 

@@ -61,8 +61,8 @@ def resolve_task_attributes(
     return TaskAttributes(
         unit=unit.split(",")[0].strip() if unit else None,
         assignee=_text(meta.get("assignee"), task),
-        due_at=_moment(meta.get("due_date"), task, now),
-        follow_up_at=_moment(meta.get("follow_up_date"), task, now),
+        due_at=_moment(meta.get("due_date"), task, now, "dueDate"),
+        follow_up_at=_moment(meta.get("follow_up_date"), task, now, "followUpDate"),
     )
 
 
@@ -80,10 +80,14 @@ def _text(raw: str | None, task: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _moment(raw: str | None, task: Any, now: datetime) -> datetime | None:
+def _moment(raw: str | None, task: Any, now: datetime, attribute: str) -> datetime | None:
     if not raw:
         return None
-    return parse_moment(_evaluate(raw, task), now)
+    value = _evaluate(raw, task)
+    try:
+        return parse_moment(value, now)
+    except OverflowError:  # 0001-01-01 in Hà Nội falls before the first year in UTC
+        raise ValueError(f"{attribute} {value} is outside the dates that can be stored") from None
 
 
 def parse_moment(value: Any, now: datetime) -> datetime | None:
