@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from engine.api import Engine
 from web import create_app
+from web.incident_words import explain
 
 PASSWORD = "correct horse battery"
 SCRIPT = "share = 100 / parts\nlabel = labels[parts - 1]"
@@ -142,3 +143,16 @@ def test_a_due_date_beyond_the_years_a_date_can_hold_is_an_incident_in_words(
     assert incident.message == "dueDate 0001-01-01 is outside the dates that can be stored"
     page = supervisor.get(f"/instances/{instance.id}/incident").get_data(as_text=True)
     assert "một ngày nằm ngoài khoảng từ năm 1 đến năm 9999" in page
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "dueDate 0001-01-01 is outside the dates that can be stored",  # govflow's words
+        "date value out of range",  # a timer's date, in SpiffWorkflow's (Python's) words
+    ],
+)
+def test_a_date_beyond_the_years_is_explained_whoever_found_it(message: str) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"})
+    with app.test_request_context():
+        assert explain(message) == "một ngày nằm ngoài khoảng từ năm 1 đến năm 9999."

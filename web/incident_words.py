@@ -21,6 +21,7 @@ from engine.jsondata import MAX_DEPTH, Unstorable, json_ready
 
 __all__ = ["VariablesForm", "explain", "read_variables", "variable_text"]
 
+_OUT_OF_RANGE = lazy_gettext("a date lies beyond the years 1 to 9999 it can be in.")
 _KINDS = (
     ("ZeroDivisionError", lazy_gettext("a division by zero: a value the step divides by is 0.")),
     ("is not defined", lazy_gettext("the step reads a variable the instance does not have.")),
@@ -30,7 +31,8 @@ _KINDS = (
     ("ValueError", lazy_gettext("a variable holds a value the step cannot use.")),
     ("cannot hold", lazy_gettext("the step made a value that task data (JSON) cannot store.")),
     ("connector", lazy_gettext("a call to another system failed.")),
-    ("outside the dates", lazy_gettext("a date lies beyond the years 1 to 9999 it can be in.")),
+    ("outside the dates", _OUT_OF_RANGE),
+    ("date value out of range", _OUT_OF_RANGE),  # SpiffWorkflow's timers, in Python's words
     ("timer", lazy_gettext("a timer's date or duration is not one.")),
 )
 
