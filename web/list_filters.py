@@ -20,8 +20,7 @@ from typing import Any
 
 from flask import request
 
-from engine.calendar import TIMEZONE
-from engine.clock import ensure_utc
+from engine.calendar import local_moment
 from engine.errors import Forbidden, InvalidInput
 from engine.instance_labels import CYCLE, PLAN_TASK_CODE
 from engine.instance_lists import InstanceFilter
@@ -167,8 +166,7 @@ def _moment(name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case t and z
-        return ensure_utc(moment if moment.tzinfo is not None else moment.replace(tzinfo=TIMEZONE))
+        return local_moment(value.upper())  # RFC 3339 allows a lower-case t and z
     except ValueError:
         raise InvalidInput(f"{name} must be an ISO 8601 date or date-time", field=name) from None
     except OverflowError:  # 0001-01-01 in Hà Nội falls before the first year in UTC
