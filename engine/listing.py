@@ -91,12 +91,6 @@ class Listings:
         with self.db.reading() as session:
             return count_instances(session, which, sqlite=self._sqlite)
 
-    def process_keys(self) -> list[str]:
-        """Every deployed process's key, for the lists' filters."""
-        with self.db.reading() as session:
-            query = select(ProcessDefinition.process_key).distinct()
-            return sorted(session.scalars(query))
-
     def history_page(self, instance_id: int, page: PageRequest | None = None) -> Page[EventView]:
         """An instance's history, oldest first."""
         with self.db.reading() as session:

@@ -44,6 +44,7 @@ class PlanLabels:
             ProcessInstance.business_key,
             ProcessInstance.started_at,
             ProcessInstance.variables,
+            ProcessInstance.plan_task,
         )
         with self.db.reading() as session:
             rows = session.execute(select(*columns).where(ProcessInstance.id.in_(wanted)))
@@ -56,10 +57,13 @@ def plan_label(
     business_key: str | None,
     started_at: datetime,
     variables: Mapping[str, Any] | None,
+    stored_codes: str | None = None,
 ) -> str:
+    """``stored_codes``: the instance's ``plan_task`` column (``,II.8,``), for a process
+    the plan file does not name but whose ``plan_task`` property does."""
     variables = variables or {}
     tasks = plan.get(process_key, [])
-    codes = [code for code, _start in tasks]
+    codes = [code for code, _start in tasks] or [c for c in (stored_codes or "").split(",") if c]
     code = variables.get("task_code") or (business_key if business_key in codes else None)
     code = code or ", ".join(codes) or process_key
     return f"{code} · {_cycle(variables, started_at, tasks)}"

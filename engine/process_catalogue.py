@@ -153,6 +153,19 @@ class ProcessCatalogue(AuditTrail):
                 for definition in queries.latest_definitions(session)
             }
 
+    def process_titles(self, language: str) -> dict[str, str]:
+        """What each deployed process is called in ``language``, by key, in that order:
+        its latest version's property ``name_<language>``, else its name, else its key
+        (for the lists' filters and the pages that name a process)."""
+        with self.db.reading() as session:
+            titles = {
+                definition.process_key: _names(definition.meta or {}, f"name_{language}").get("")
+                or definition.name
+                or definition.process_key
+                for definition in queries.latest_definitions(session)
+            }
+        return dict(sorted(titles.items(), key=lambda item: item[1].casefold()))
+
     def definitions(self) -> list[DefinitionView]:
         with self.db.reading() as session:
             return [DefinitionView.of(d) for d in queries.list_definitions(session)]

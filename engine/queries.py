@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session, defer
 
 from engine.errors import Conflict, NotFound, missing_instance, missing_task
@@ -85,13 +85,22 @@ def _not_deployed(process_key: str) -> NotFound:
 
 def latest_definitions(session: Session) -> list[ProcessDefinition]:
     """The latest version of every process, without loading the specs."""
+    newest = (
+        select(ProcessDefinition.process_key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.process_key)
+        .subquery()
+    )
     query = (
         select(ProcessDefinition)
+        .join(
+            newest,
+            (ProcessDefinition.process_key == newest.c.process_key)
+            & (ProcessDefinition.version == newest.c.version),
+        )
         .options(defer(ProcessDefinition.spec))
-        .order_by(ProcessDefinition.process_key, ProcessDefinition.version)
+        .order_by(ProcessDefinition.process_key)
     )
-    latest = {definition.process_key: definition for definition in session.scalars(query)}
-    return list(latest.values())
+    return list(session.scalars(query))
 
 
 def process_started_by(session: Session, message: str) -> str:

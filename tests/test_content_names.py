@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bpmn_text import process
 from flask.testing import FlaskClient
 from live_site import PASSWORD
 from lxml import etree
 
 from engine.api import Engine, read_files
+from engine.calendar import to_local
 from web import create_app
 
 PROCESSES = Path(__file__).parent.parent / "processes"
@@ -99,3 +101,62 @@ def test_a_choice_gives_its_english_label_beside_its_label(plan_engine: Engine) 
         ("Thống nhất", "Agreed"),
         ("Yêu cầu chỉnh sửa", "Revise it"),
     ]
+
+
+def _named_process(name: str) -> dict[str, bytes]:
+    """The process ``named`` with ``name`` and the plan task code II.5 as its property."""
+    body = """    <bpmn:extensionElements><camunda:properties>
+      <camunda:property name="plan_task" value="II.5"/>
+    </camunda:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work" camunda:candidateGroups="ITC"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"""
+    text = process("named", body).replace(b'id="named"', f'id="named" name="{name}"'.encode())
+    return {"named.bpmn": text}
+
+
+def test_a_process_is_titled_by_its_newest_name_in_the_language_asked(plan_engine: Engine) -> None:
+    plan_engine.deploy(read_files([PROCESSES / "data_upgrade_plan.bpmn"]))
+    plan_engine.deploy(_named_process("Bản cũ"))
+    plan_engine.deploy(_named_process("Ấn phẩm mới"))
+
+    assert plan_engine.process_titles("vi") == {
+        "data_upgrade_plan": "II.2 Kế hoạch hoàn thiện, nâng cấp, chuẩn hóa dữ liệu",
+        "named": "Ấn phẩm mới",  # version 2's name; in the order of the names
+    }
+    assert plan_engine.process_titles("en") == {
+        "data_upgrade_plan": "II.2 Plan to complete, upgrade and standardise the data",
+        "named": "Ấn phẩm mới",  # no English name: its name
+    }
+
+
+def test_the_supervisors_pages_name_a_process_by_its_name_not_its_key(
+    plan_engine: Engine,
+) -> None:
+    plan_engine.deploy(read_files([PROCESSES / "data_upgrade_plan.bpmn"]))
+    plan_engine.deploy(_named_process("Quy trình thử"))
+    started = plan_engine.start("data_upgrade_plan", {"owner_unit": "NASATI"}, actor="itc.head")
+    named = plan_engine.start("named", actor="itc.head")
+    plan_engine.set_password("itc.head", PASSWORD)
+    client = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine).test_client()
+    client.post("/api/v1/session", json={"username": "itc.head", "password": PASSWORD})
+    title_vi = "II.2 Kế hoạch hoàn thiện, nâng cấp, chuẩn hóa dữ liệu"
+    title_en = "II.2 Plan to complete, upgrade and standardise the data"
+
+    page = client.get("/instances").get_data(as_text=True)
+    assert f"{title_vi}<br>" in page and title_en not in page
+    assert f'<option value="data_upgrade_plan" >{title_vi}</option>' in page
+    instance_page = client.get(f"/instances/{started.id}").get_data(as_text=True)
+    assert f"<h1>{title_vi}</h1>" in instance_page
+    year = to_local(named.started_at).year
+    assert f"II.5 · {year} · #{named.id}" in client.get(f"/instances/{named.id}").get_data(
+        as_text=True
+    )  # the code its property gives, though the plan file does not name the process
+    compliance = client.get("/compliance").get_data(as_text=True)
+    assert f"> {title_vi}</label>" in compliance and "> data_upgrade_plan</label>" not in compliance
+
+    client.get("/lang/en")
+    page = client.get("/instances").get_data(as_text=True)
+    assert f"{title_en}<br>" in page and title_vi not in page

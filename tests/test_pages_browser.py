@@ -223,13 +223,12 @@ def test_supervisors_start_a_process_through_its_start_form(
     page.get_by_label("Mã hồ sơ").fill("I.3-2026")
     page.get_by_role("button", name="Khởi tạo", exact=True).click()
 
-    expect(page.get_by_role("status").first).to_contain_text("Đã khởi tạo one_off_status_review")
+    title = "II.1 Rà soát, đánh giá hiện trạng dữ liệu, hệ thống thông tin"
+    expect(page.get_by_role("status").first).to_contain_text(f"Đã khởi tạo {title}")
     (started,) = plan_engine.instances(process_key="one_off_status_review")
     assert started.business_key == "I.3-2026"
     assert started.data["due_at"] == "2026-12-31T09:00:00+07:00"  # Hà Nội time
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"one_off_status_review #{started.id} (v1)"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
 def step_one_overdue_for_itc_staff(

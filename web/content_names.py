@@ -16,7 +16,14 @@ from engine.views import DefinitionView, TaskView
 from web import engine_of
 from web.i18n import DEFAULT_LANGUAGE, chosen_language
 
-__all__ = ["content_label", "init_content_names", "process_name", "task_name"]
+__all__ = [
+    "content_label",
+    "init_content_names",
+    "process_name",
+    "process_title",
+    "process_titles",
+    "task_name",
+]
 
 
 def task_name(task: TaskView) -> str:
@@ -25,6 +32,20 @@ def task_name(task: TaskView) -> str:
 
 def process_name(definition: DefinitionView) -> str:
     return _names().get(definition.process_key, {}).get("", definition.name)
+
+
+def process_titles() -> dict[str, str]:
+    """Every deployed process's name in the page's language, by key, in the order of
+    the names (what the lists' process filters offer); read once per request."""
+    if "process_titles" not in g:
+        g.process_titles = engine_of(current_app).process_titles(chosen_language())
+    titles: dict[str, str] = g.process_titles
+    return titles
+
+
+def process_title(process_key: str) -> str:
+    """A process named by its key: its name in the page's language, or the key."""
+    return process_titles().get(process_key, process_key)
 
 
 def content_label(item: Mapping[str, Any]) -> str:
@@ -49,4 +70,5 @@ def _names() -> dict[str, dict[str, str]]:
 def init_content_names(app: Flask) -> None:
     app.jinja_env.filters["task_name"] = task_name
     app.jinja_env.filters["process_name"] = process_name
+    app.jinja_env.filters["process_title"] = process_title
     app.jinja_env.filters["content_label"] = content_label

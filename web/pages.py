@@ -33,7 +33,7 @@ from engine.views import InboxCounts, NotificationView
 from web import engine_of, policy
 from web.access import checked_task
 from web.auth import caller, check_password, log_in, log_out
-from web.content_names import task_name
+from web.content_names import process_titles, task_name
 from web.error_words import error_text
 from web.i18n import LANGUAGES, local_time
 from web.list_filters import TASK_STATUSES, task_filter
@@ -108,7 +108,7 @@ def inbox() -> ResponseReturnValue:
         scope=scope,
         args=request.args,
         units=sorted(engine.organisation.units) if every else who.user.units,
-        process_keys=engine.process_keys(),
+        process_titles=process_titles(),
         task_statuses=TASK_STATUSES,
         url_with=url_with,
         labels=engine.plan_labels(

@@ -38,6 +38,7 @@ from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
+from web.content_names import process_title, process_titles
 from web.diagram_states import element_states, states_json, tasks_by_element
 from web.error_words import error_text
 from web.history_words import HistoryLine, in_words, is_document, value_text
@@ -75,7 +76,8 @@ def instances() -> ResponseReturnValue:
         links=page_links(page),
         counts=engine.instance_counts(which),
         overdue=overdue,
-        process_keys=engine.process_keys(),
+        labels=engine.plan_labels(instance.id for instance in page.items),
+        process_titles=process_titles(),
         args=request.args,
         url_with=url_with,
     )
@@ -103,7 +105,7 @@ def start() -> ResponseReturnValue:
         )
     except InvalidInput as exc:
         return page(values=request.form, errors=input_problems(exc)), 422
-    flash(_("Started %(key)s #%(id)s.", key=process_key, id=instance.id), "success")
+    flash(_("Started %(key)s #%(id)s.", key=process_title(process_key), id=instance.id), "success")
     return redirect(url_for("supervision.instance_page", instance_id=instance.id))
 
 
@@ -139,7 +141,7 @@ def compliance() -> ResponseReturnValue:
         "compliance.html",
         table=table,
         links=links,
-        process_keys=engine.process_keys(),
+        process_titles=process_titles(),
         chosen=chosen,
         describe=describe_cell,
     )
@@ -221,6 +223,7 @@ def instance_page(instance_id: int) -> ResponseReturnValue:
     return render_template(
         "instance.html",
         instance=instance,
+        label=engine.plan_labels([instance_id]).get(instance_id, instance.process_key),
         history=in_words(engine.organisation, shown.items),
         history_links=page_links(shown, "history_"),
         history_of=by_element,
