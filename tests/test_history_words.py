@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import session
 
 from engine.units import load_organisation
 from engine.views import EventView, IncidentView, InstanceView, TaskView
@@ -59,6 +60,31 @@ def test_events_become_phrases_and_changes_old_to_new() -> None:
     assert is_document(completed.changes[0].new) and not completed.changes[0].had_old
     assert [(c.old, c.new) for c in assigned.changes] == [("-", "Trần Thị Bình (ITC)")]
     assert odd.what == "something new"
+
+
+def test_a_deadline_names_whom_its_message_went_to() -> None:
+    """Two escalations of one task read differently: to the unit's head, then to the
+    leadership; a reminder names the unit it reminded."""
+    events = [
+        _event("task_reminder_sent", actor="scheduler", recipient="ITC", step=0),
+        _event("task_overdue", actor="scheduler", recipient="ITC", step=0),
+        _event("task_escalated", actor="scheduler", recipient="head:ITC", step=1),
+        _event("task_escalated", actor="scheduler", recipient="LEAD", step=2),
+        _event("task_escalated", actor="scheduler", recipient="GONE", step=3),
+    ]
+    assert [line.what for line in in_words(ORGANISATION, events)] == [
+        "đã gửi nhắc việc đến Trung tâm Công nghệ thông tin (ITC)",
+        "nhiệm vụ đã quá hạn",
+        "nhiệm vụ quá hạn được chuyển lên lãnh đạo Trung tâm Công nghệ thông tin (ITC)",
+        "nhiệm vụ quá hạn được chuyển lên Lãnh đạo Bộ (LEAD)",
+        "nhiệm vụ quá hạn được chuyển lên GONE",  # a unit no longer in the organisation
+    ]
+    english = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"})
+    with english.test_request_context():
+        session["lang"] = "en"
+        (_, _, head, lead, _) = in_words(ORGANISATION, events)
+    assert head.what == "the overdue task was referred to the head of IT Centre (ITC)"
+    assert lead.what == "the overdue task was referred to Minister and Vice-Ministers (LEAD)"
 
 
 def test_an_incident_outranks_an_overdue_task_and_tokens_are_counted() -> None:

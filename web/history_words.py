@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext
 
 from engine.units import Organisation
 from engine.views import EventView
+from web.i18n import DEFAULT_LANGUAGE, chosen_language
 
 __all__ = ["Change", "HistoryLine", "in_words", "is_document", "person", "value_text"]
 
@@ -90,7 +91,7 @@ def in_words(organisation: Organisation, events: Iterable[EventView]) -> list[Hi
         HistoryLine(
             event.at,
             person(organisation, event.actor),
-            _what(event),
+            _what(organisation, event),
             event.element_id,
             _changes(organisation, event),
         )
@@ -98,7 +99,10 @@ def in_words(organisation: Organisation, events: Iterable[EventView]) -> list[Hi
     ]
 
 
-def _what(event: EventView) -> str:
+def _what(organisation: Organisation, event: EventView) -> str:
+    to_whom = _to_whom(organisation, event)
+    if to_whom is not None:
+        return to_whom
     phrase = _PHRASES.get(event.kind)
     text = str(phrase) if phrase is not None else event.kind.replace("_", " ")
     if event.kind == "incident_raised" and event.data.get("message"):
@@ -110,6 +114,35 @@ def _what(event: EventView) -> str:
             new=event.data["to_version"],
         )
     return text
+
+
+def _to_whom(organisation: Organisation, event: EventView) -> str | None:
+    """Who a deadline's message went to, for the events that name a recipient: the
+    unit's name in the page's language, or its head (``head:ITC``)."""
+    recipient = (event.data or {}).get("recipient")
+    if not isinstance(recipient, str) or not recipient:
+        return None
+    if event.kind == "task_escalated":
+        if recipient.startswith("head:"):
+            head_of = _unit_words(organisation, recipient.removeprefix("head:"))
+            return _("the overdue task was referred to the head of %(unit)s", unit=head_of)
+        return _(
+            "the overdue task was referred to %(unit)s",
+            unit=_unit_words(organisation, recipient),
+        )
+    if event.kind == "task_reminder_sent":
+        return _("a reminder was sent to %(unit)s", unit=_unit_words(organisation, recipient))
+    return None
+
+
+def _unit_words(organisation: Organisation, code: str) -> str:
+    """``Lãnh đạo Bộ (LEAD)``: a unit or a set of units by its name in the page's
+    language and its code; an unknown code as it is."""
+    named = organisation.units.get(code) or organisation.sets.get(code)
+    if named is None:
+        return code
+    name = named.name_vi if chosen_language() == DEFAULT_LANGUAGE else named.name_en
+    return f"{name} ({code})"
 
 
 def _changes(organisation: Organisation, event: EventView) -> list[Change]:
