@@ -87,8 +87,10 @@ def test_the_diagram_tells_an_incident_from_an_overdue_task_and_zooms(
     overdue.click()
     panel = page.locator('.element-panel[data-element="review"]')
     expect(panel).to_be_visible()
-    expect(panel).to_contain_text("Review the plan")
+    expect(panel.get_by_role("heading", level=3)).to_have_text("Review the plan")  # not "review"
     expect(panel).to_contain_text("nhiệm vụ được giao")
+    opened = page.get_by_role("row").filter(has_text="nhiệm vụ được giao")
+    expect(opened.get_by_role("cell").nth(3)).to_have_text("Review the plan")  # the step
 
 
 def test_cancelling_asks_first_and_says_it_is_done(

@@ -38,7 +38,7 @@ from engine.views import InstanceView
 from web import engine_of
 from web.access import checked_instance, visible_documents
 from web.auth import caller
-from web.content_names import process_title, process_titles
+from web.content_names import process_title, process_titles, task_name
 from web.diagram_states import element_states, states_json, tasks_by_element
 from web.error_words import error_text
 from web.history_words import HistoryLine, in_words, is_document, value_text
@@ -228,6 +228,7 @@ def instance_page(instance_id: int) -> ResponseReturnValue:
         history_links=page_links(shown, "history_"),
         history_of=by_element,
         tasks_of=tasks_by_element(tasks),
+        step_names={task.element_id: task_name(task) for task in tasks},
         openable={task.id for task in tasks if sees_task(caller(), task)},
         documents=documents.items,
         documents_links=page_links(documents, "documents_"),
