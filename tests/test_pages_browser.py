@@ -102,7 +102,9 @@ def test_supervisors_see_who_is_behind_and_each_instances_diagram(
     log_in(page, site, user="itc.head")
 
     page.get_by_role("link", name="Quá hạn", exact=True).click()
-    expect(page.get_by_role("heading", name="ITC: 1")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Trung tâm Công nghệ thông tin (ITC): 1")
+    ).to_be_visible()
     expect(page.get_by_role("row", name="Step 1")).to_contain_text("05/01/2021 08:00")
     page.get_by_role("link", name="Hồ sơ quy trình").click()
     page.get_by_label("Trạng thái").select_option("running")
@@ -310,9 +312,9 @@ def test_supervisors_see_late_and_missing_tasks_by_unit_and_export_them(
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_role("columnheader", name="2021")).to_be_visible()
     cells = page.get_by_role("row", name="PFD").get_by_role("cell")
-    expect(cells).to_have_text(["PFD", "1", "0", "1", "0"])
+    expect(cells).to_have_text(["Vụ Kế hoạch - Tài chính (PFD)", "1", "0", "1", "0"])
     expect(page.get_by_role("row", name="NASATI").get_by_role("cell")).to_have_text(
-        ["NASATI", "0", "0", "0", "0"]
+        ["Cục Thông tin khoa học và công nghệ quốc gia (NASATI)", "0", "0", "0", "0"]
     )
 
     with page.expect_download() as download:

@@ -1,9 +1,11 @@
-"""The processes' own words in the page's language: a process or a task shows the name
-its BPMN gives in that language (the property ``name_en`` of the process or the user
-task, see processes/README.md), else the BPMN's ``name``, Vietnamese in the shipped
-processes. Read once per request, and only for a language other than Vietnamese.
-A form field or a choice of it shows its ``label_en`` (a property of the field) in
-English, else its ``label``."""
+"""The processes' and the organisation's own words in the page's language.
+
+A process or a task shows the name its BPMN gives in that language (the property
+``name_en`` of the process or the user task, see processes/README.md), else the
+BPMN's ``name``, Vietnamese in the shipped processes. Read once per request, and
+only for a language other than Vietnamese. A form field or a choice of it shows its
+``label_en`` (a property of the field) in English, else its ``label``. A unit shows
+its ``name_vi`` or ``name_en`` from units.yaml beside its code."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
+from engine.units import Organisation
 from engine.views import DefinitionView, TaskView
 from web import engine_of
 from web.i18n import DEFAULT_LANGUAGE, chosen_language
@@ -23,6 +26,7 @@ __all__ = [
     "process_title",
     "process_titles",
     "task_name",
+    "unit_label",
 ]
 
 
@@ -46,6 +50,23 @@ def process_titles() -> dict[str, str]:
 def process_title(process_key: str) -> str:
     """A process named by its key: its name in the page's language, or the key."""
     return process_titles().get(process_key, process_key)
+
+
+def unit_label(organisation: Organisation, code: str) -> str:
+    """``Lãnh đạo Bộ (LEAD)``: a unit or a set of units by its name in the page's
+    language and its code; an unknown code as it is."""
+    named = organisation.units.get(code) or organisation.sets.get(code)
+    if named is None:
+        return code
+    name = named.name_vi if chosen_language() == DEFAULT_LANGUAGE else named.name_en
+    return f"{name} ({code})"
+
+
+def _unit_label(code: str) -> str:
+    """:func:`unit_label` in the app's organisation, read once per request."""
+    if "organisation" not in g:
+        g.organisation = engine_of(current_app).organisation
+    return unit_label(g.organisation, code)
 
 
 def content_label(item: Mapping[str, Any]) -> str:
@@ -72,3 +93,4 @@ def init_content_names(app: Flask) -> None:
     app.jinja_env.filters["process_name"] = process_name
     app.jinja_env.filters["process_title"] = process_title
     app.jinja_env.filters["content_label"] = content_label
+    app.jinja_env.filters["unit_label"] = _unit_label

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext
 
 from engine.units import Organisation
 from engine.views import EventView
-from web.i18n import DEFAULT_LANGUAGE, chosen_language
+from web.content_names import unit_label
 
 __all__ = ["Change", "HistoryLine", "in_words", "is_document", "person", "value_text"]
 
@@ -124,25 +124,15 @@ def _to_whom(organisation: Organisation, event: EventView) -> str | None:
         return None
     if event.kind == "task_escalated":
         if recipient.startswith("head:"):
-            head_of = _unit_words(organisation, recipient.removeprefix("head:"))
+            head_of = unit_label(organisation, recipient.removeprefix("head:"))
             return _("the overdue task was referred to the head of %(unit)s", unit=head_of)
         return _(
             "the overdue task was referred to %(unit)s",
-            unit=_unit_words(organisation, recipient),
+            unit=unit_label(organisation, recipient),
         )
     if event.kind == "task_reminder_sent":
-        return _("a reminder was sent to %(unit)s", unit=_unit_words(organisation, recipient))
+        return _("a reminder was sent to %(unit)s", unit=unit_label(organisation, recipient))
     return None
-
-
-def _unit_words(organisation: Organisation, code: str) -> str:
-    """``Lãnh đạo Bộ (LEAD)``: a unit or a set of units by its name in the page's
-    language and its code; an unknown code as it is."""
-    named = organisation.units.get(code) or organisation.sets.get(code)
-    if named is None:
-        return code
-    name = named.name_vi if chosen_language() == DEFAULT_LANGUAGE else named.name_en
-    return f"{name} ({code})"
 
 
 def _changes(organisation: Organisation, event: EventView) -> list[Change]:
