@@ -149,6 +149,10 @@ class InstanceView:
     data: dict[str, Any] = field(repr=False)
     open_tasks: list[TaskView] = field(default_factory=list, repr=False)
     incidents: list[IncidentView] = field(default_factory=list, repr=False)
+    title: str | None = None
+    """What lists show and search finds: the variable ``title``, else the process's name."""
+    plan_tasks: list[str] = field(default_factory=list)
+    """The plan's task codes the instance works on (``I.8``)."""
 
     @classmethod
     def of(
@@ -171,6 +175,8 @@ class InstanceView:
             data=data,
             open_tasks=open_tasks,
             incidents=incidents,
+            title=row.title,
+            plan_tasks=[code for code in (row.plan_task or "").split(",") if code],
         )
 
 

@@ -171,6 +171,7 @@ def test_supervisors_start_follow_and_message_instances(login, plan_engine: Engi
     created = head.post("/instances", {"process_key": "five_tasks", "variables": {"y": 1}})
     assert created.status_code == 201
     instance_id = created.json["id"]
+    assert (created.json["title"], created.json["plan_tasks"]) == ("Five tasks", [])
     assert head.post(f"/instances/{instance_id}/suspend").json["status"] == "suspended"
     assert head.post(f"/instances/{instance_id}/resume").json["status"] == "running"
     kinds = [e["kind"] for e in head.get(f"/instances/{instance_id}/history").json]

@@ -171,6 +171,9 @@ def test_each_instance_filter(lists: Engine, clock: ManualClock) -> None:
     assert ids(business_key="BK-2") == [titled]
     (listed,) = lists.instance_page(InstanceFilter(business_key="BK-1")).items
     assert [t.unit for t in listed.open_tasks] == ["ITC"]
+    assert listed.plan_tasks == ["I.3"]  # what the list shows beside what it filters by
+    (shown,) = lists.instance_page(InstanceFilter(business_key="BK-2")).items
+    assert (shown.title, shown.plan_tasks) == ("Quyết định phê duyệt", ["II.5"])
     assert lists.instance_counts(InstanceFilter(status="running")) == {
         "all": 4,
         "running": 2,

@@ -61,6 +61,8 @@ class InstanceRecord:
     started_by: str
     updated_at: datetime
     ended_at: datetime | None
+    title: str | None
+    plan_task: str | None
     open_tasks: list[dict[str, Any]] | None = None
     """The open human-task rows as the last command left them, when it knows them all
     without reading (it closed every task that was open before); None: read them."""

@@ -93,6 +93,13 @@ class InstanceSchema(Schema):
     started_by = fields.String()
     updated_at = fields.AwareDateTime()
     ended_at = fields.AwareDateTime(allow_none=True)
+    title = fields.String(
+        allow_none=True,
+        metadata={"description": "The variable title, else the process's name"},
+    )
+    plan_tasks = fields.List(
+        fields.String(), metadata={"description": "The plan's task codes, such as I.3"}
+    )
     data = fields.Dict()
     open_tasks = fields.List(fields.Nested(TaskSchema))
     incidents = fields.List(fields.Nested(IncidentSchema))
