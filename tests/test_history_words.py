@@ -13,8 +13,9 @@ from flask import session
 from engine.units import load_organisation
 from engine.views import EventView, IncidentView, InstanceView, TaskView
 from web import create_app
+from web.content_names import person
 from web.diagram_states import ElementState, element_states
-from web.history_words import in_words, is_document, person
+from web.history_words import in_words, is_document
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 ORGANISATION = load_organisation(Path(__file__).parent.parent / "processes" / "units.yaml")

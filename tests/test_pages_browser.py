@@ -41,7 +41,7 @@ def test_staff_complete_a_task_from_their_inbox_in_vietnamese(page: Page, site: 
     row.get_by_role("link", name="Step 1").click()
 
     page.get_by_role("button", name="Nhận xử lý").click()
-    expect(page.get_by_text("Người nhận xử lý: itc.staff")).to_be_visible()
+    expect(page.get_by_text("Người nhận xử lý: Trần Thị Bình (ITC)")).to_be_visible()
     page.get_by_label("Score *").fill("11")
     page.get_by_role("button", name="Hoàn thành nhiệm vụ").click()
     expect(page.get_by_role("alert")).to_have_text("Score không được lớn hơn 10.")

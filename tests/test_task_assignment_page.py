@@ -47,6 +47,9 @@ def test_the_head_gives_the_task_to_a_colleague_and_is_told_so(plan_engine: Engi
     after = head.get(answer.location).get_data(as_text=True)
     assert "Nhiệm vụ đã được giao cho Trần Thị Bình." in after
     assert '<option value="itc.staff">' not in after  # not to whoever has it already
+    assert "Người nhận xử lý: Trần Thị Bình (ITC)" in after
+    inbox = head.get("/tasks?scope=all").get_data(as_text=True)
+    assert "<td>Trần Thị Bình (ITC)</td>" in inbox and "<td>itc.staff</td>" not in inbox
     (event,) = [e for e in plan_engine.history(task.instance_id) if e.kind == "task_assigned"]
     assert (event.actor, event.data["assignee"]) == ("itc.head", "itc.staff")
 

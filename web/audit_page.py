@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext
 from engine.audit import AuditEntryView
 from engine.units import Organisation
 from web import engine_of
-from web.history_words import person
+from web.content_names import person
 from web.i18n import role_label
 from web.paging import page_links, page_request
 

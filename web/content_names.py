@@ -5,7 +5,8 @@ A process or a task shows the name its BPMN gives in that language (the property
 BPMN's ``name``, Vietnamese in the shipped processes. Read once per request, and
 only for a language other than Vietnamese. A form field or a choice of it shows its
 ``label_en`` (a property of the field) in English, else its ``label``. A unit shows
-its ``name_vi`` or ``name_en`` from units.yaml beside its code."""
+its ``name_vi`` or ``name_en`` from units.yaml beside its code, a user their full name
+and units."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, g
+from flask_babel import gettext
 
 from engine.units import Organisation
 from engine.views import DefinitionView, TaskView
@@ -22,6 +24,7 @@ from web.i18n import DEFAULT_LANGUAGE, chosen_language
 __all__ = [
     "content_label",
     "init_content_names",
+    "person",
     "process_name",
     "process_title",
     "process_titles",
@@ -62,11 +65,27 @@ def unit_label(organisation: Organisation, code: str) -> str:
     return f"{name} ({code})"
 
 
-def _unit_label(code: str) -> str:
-    """:func:`unit_label` in the app's organisation, read once per request."""
+_SYSTEM = {"engine", "system", "scheduler"}
+
+
+def person(organisation: Organisation, username: str | None) -> str:
+    """``Nguyễn Văn An (ITC)`` for a user of the organisation; the system as such."""
+    if username is None:
+        return "-"
+    if username in _SYSTEM:
+        return gettext("the system")
+    user = organisation.users.get(username)
+    if user is None:
+        return username
+    return f"{user.full_name} ({', '.join(user.units)})" if user.units else user.full_name
+
+
+def _request_organisation() -> Organisation:
+    """The app's organisation, read once per request."""
     if "organisation" not in g:
         g.organisation = engine_of(current_app).organisation
-    return unit_label(g.organisation, code)
+    organisation: Organisation = g.organisation
+    return organisation
 
 
 def content_label(item: Mapping[str, Any]) -> str:
@@ -93,4 +112,5 @@ def init_content_names(app: Flask) -> None:
     app.jinja_env.filters["process_name"] = process_name
     app.jinja_env.filters["process_title"] = process_title
     app.jinja_env.filters["content_label"] = content_label
-    app.jinja_env.filters["unit_label"] = _unit_label
+    app.jinja_env.filters["unit_label"] = lambda code: unit_label(_request_organisation(), code)
+    app.jinja_env.filters["person"] = lambda username: person(_request_organisation(), username)

@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext
 
 from engine.units import Organisation
 from engine.views import EventView
-from web.content_names import unit_label
+from web.content_names import person, unit_label
 
-__all__ = ["Change", "HistoryLine", "in_words", "is_document", "person", "value_text"]
+__all__ = ["Change", "HistoryLine", "in_words", "is_document", "value_text"]
 
 _PHRASES = {
     "instance_started": lazy_gettext("started the process"),
@@ -51,7 +51,6 @@ _PHRASES = {
     "file_attached": lazy_gettext("uploaded a document"),
     "period_started": lazy_gettext("a new period started"),
 }
-_SYSTEM = {"engine", "system", "scheduler"}
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,6 @@ class HistoryLine:
     what: str
     element_id: str | None
     changes: list[Change] = field(default_factory=list)
-
-
-def person(organisation: Organisation, username: str | None) -> str:
-    """``Nguyễn Văn An (ITC)`` for a user of the organisation; the system as such."""
-    if username is None:
-        return "-"
-    if username in _SYSTEM:
-        return _("the system")
-    user = organisation.users.get(username)
-    if user is None:
-        return username
-    return f"{user.full_name} ({', '.join(user.units)})" if user.units else user.full_name
 
 
 def in_words(organisation: Organisation, events: Iterable[EventView]) -> list[HistoryLine]:
