@@ -50,6 +50,8 @@ def test_the_head_gives_the_task_to_a_colleague_and_is_told_so(plan_engine: Engi
     assert "Người nhận xử lý: Trần Thị Bình (ITC)" in after
     inbox = head.get("/tasks?scope=all").get_data(as_text=True)
     assert "<td>Trần Thị Bình (ITC)</td>" in inbox and "<td>itc.staff</td>" not in inbox
+    assert '<abbr title="Trung tâm Công nghệ thông tin (ITC)">ITC</abbr>' in inbox
+    assert '<option value="ITC" >Trung tâm Công nghệ thông tin (ITC)</option>' in inbox
     (event,) = [e for e in plan_engine.history(task.instance_id) if e.kind == "task_assigned"]
     assert (event.actor, event.data["assignee"]) == ("itc.head", "itc.staff")
 
