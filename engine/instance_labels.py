@@ -22,7 +22,14 @@ from typing import Any
 from engine.calendar import TIMEZONE
 from engine.errors import InvalidInput
 
-__all__ = ["CYCLE", "PLAN_TASK_CODE", "cycle_bounds", "instance_labels", "plan_task_pattern"]
+__all__ = [
+    "CYCLE",
+    "PLAN_TASK_CODE",
+    "cycle_bounds",
+    "instance_labels",
+    "plan_task_pattern",
+    "stored_plan_tasks",
+]
 
 CYCLE = re.compile(r"((?:19|20|21)\d\d)(?:-H([12]))?")
 """A cycle's name: a year (``2023``) or a half-year (``2023-H1``)."""
@@ -46,6 +53,11 @@ def instance_labels(
         "plan_task": f",{','.join(found[:10])}," if found else None,
         "period_start": _period_start(variables.get("period_start")) or now,
     }
+
+
+def stored_plan_tasks(column: str | None) -> list[str]:
+    """The codes of an instance's ``plan_task`` column: ``,I.8,I.9,`` -> I.8 and I.9."""
+    return [code for code in (column or "").split(",") if code]
 
 
 def plan_task_pattern(code: str) -> str:

@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import select
 
 from engine.calendar import to_local
+from engine.instance_labels import stored_plan_tasks
 from engine.models import ProcessInstance
 from engine.settings import Settings
 from engine.store import Database
@@ -57,13 +58,13 @@ def plan_label(
     business_key: str | None,
     started_at: datetime,
     variables: Mapping[str, Any] | None,
-    stored_codes: str | None = None,
+    stored_codes: str | None,
 ) -> str:
     """``stored_codes``: the instance's ``plan_task`` column (``,II.8,``), for a process
     the plan file does not name but whose ``plan_task`` property does."""
     variables = variables or {}
     tasks = plan.get(process_key, [])
-    codes = [code for code, _start in tasks] or [c for c in (stored_codes or "").split(",") if c]
+    codes = [code for code, _start in tasks] or stored_plan_tasks(stored_codes)
     code = variables.get("task_code") or (business_key if business_key in codes else None)
     code = code or ", ".join(codes) or process_key
     return f"{code} · {_cycle(variables, started_at, tasks)}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from engine.instance_labels import stored_plan_tasks
 from engine.models import (
     Attachment,
     Event,
@@ -176,7 +177,7 @@ class InstanceView:
             open_tasks=open_tasks,
             incidents=incidents,
             title=row.title,
-            plan_tasks=[code for code in (row.plan_task or "").split(",") if code],
+            plan_tasks=stored_plan_tasks(row.plan_task),
         )
 
 
