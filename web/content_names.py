@@ -55,9 +55,11 @@ def process_title(process_key: str) -> str:
     return process_titles().get(process_key, process_key)
 
 
-def unit_label(organisation: Organisation, code: str) -> str:
+def unit_label(organisation: Organisation, code: str | None) -> str:
     """``Lãnh đạo Bộ (LEAD)``: a unit or a set of units by its name in the page's
-    language and its code; an unknown code as it is."""
+    language and its code; an unknown code as it is; no unit as ``-``."""
+    if code is None:
+        return "-"
     named = organisation.units.get(code) or organisation.sets.get(code)
     if named is None:
         return code
