@@ -4,7 +4,7 @@ on a script error or on anything the Content-Security-Policy blocked."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask
@@ -20,6 +20,8 @@ PASSWORD = "correct horse battery"
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """``app`` on a free port of 127.0.0.1; its base URL."""
+    requests = _RequestsInFlight(app.wsgi_app)
+    app.wsgi_app = requests  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -28,6 +30,42 @@ def serving(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+        requests.wait_until_done()
+
+
+class _RequestsInFlight:
+    """WSGI middleware that lets the server's owner wait for the requests still running.
+
+    The server answers each request in a daemon thread, which ``shutdown`` does not wait
+    for: a request the browser gave up on (a page closed mid-load) may still hold a
+    database connection. Were the engine closed under it, the connection would go back to
+    a disposed pool and leak, and the warning would fail whichever test collects it.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self._app = app
+        self._running = 0
+        self._idle = threading.Condition()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        with self._idle:
+            self._running += 1
+        try:
+            answer = self._app(environ, start_response)
+            try:  # the body is read inside the count: a streamed answer may still query
+                return list(answer)
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def wait_until_done(self, timeout_s: float = 30.0) -> None:
+        with self._idle:
+            done = self._idle.wait_for(lambda: self._running == 0, timeout=timeout_s)
+        assert done, f"{self._running} request(s) still running {timeout_s} s after shutdown"
 
 
 @contextmanager
