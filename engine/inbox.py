@@ -49,7 +49,9 @@ class Inbox:
         """The live notifications older than the cursor ``before`` (all, without one),
         newest first, at most ``limit`` (1 to MAX_PAGE); InvalidInput for a bad cursor."""
         if not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", field="limit")
+            raise InvalidInput(
+                f"limit must be between 1 and {MAX_PAGE}", field="limit", limit=MAX_PAGE
+            )
         query = (
             select(Notification, HumanTask)
             .outerjoin(HumanTask, HumanTask.id == Notification.task_id)
@@ -100,7 +102,10 @@ class Inbox:
         with self.db.writing() as session:
             notification = session.get(Notification, notification_id)
             if notification is None or notification.recipient not in inbox:
-                raise NotFound(f"no notification {notification_id} for {username}")
+                raise NotFound(
+                    f"no notification {notification_id} for {username}",
+                    notification_id=notification_id,
+                )
             notification.read_at = notification.read_at or self.clock.now()
 
     def mark_all_read(self, username: str) -> int:

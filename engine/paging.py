@@ -210,9 +210,11 @@ def _limit(value: str | int | None) -> int:
     try:
         size = int(value)
     except ValueError:
-        raise InvalidInput("limit must be a whole number", field="limit") from None
+        raise InvalidInput("limit must be a whole number", field="limit", limit=MAX_LIMIT) from None
     if not 1 <= size <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+        raise InvalidInput(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", limit=MAX_LIMIT
+        )
     return size
 
 

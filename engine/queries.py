@@ -144,7 +144,11 @@ def definition_version(session: Session, process_key: str, version: int) -> Proc
         .where(ProcessDefinition.process_key == process_key, ProcessDefinition.version == version)
     ).first()
     if definition is None:
-        raise NotFound(f"no version {version} of process '{process_key}'", process_key=process_key)
+        raise NotFound(
+            f"no version {version} of process '{process_key}'",
+            process_key=process_key,
+            version=version,
+        )
     return definition
 
 

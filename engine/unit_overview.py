@@ -123,9 +123,13 @@ def _years(session: Session, first: int | None, last: int | None, now: datetime)
         last = last or (latest or now).astimezone(HANOI).year
         first = first or max((earliest or now).astimezone(HANOI).year, last - MAX_YEARS + 1)
     if not 2000 <= first <= last <= 2100:
-        raise InvalidInput("the years run from 2000 to 2100, first to last", field="first_year")
+        raise InvalidInput(
+            "the years run from 2000 to 2100, first to last", field="first_year", limit=MAX_YEARS
+        )
     if last - first >= MAX_YEARS:
-        raise InvalidInput(f"at most {MAX_YEARS} years at a time", field="first_year")
+        raise InvalidInput(
+            f"at most {MAX_YEARS} years at a time", field="first_year", limit=MAX_YEARS
+        )
     return first, last
 
 

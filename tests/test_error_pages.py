@@ -84,7 +84,8 @@ def test_a_claim_taken_meanwhile_is_said_in_vietnamese(app: Flask, plan_engine: 
     (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
     plan_engine.claim(task.id, actor="itc.head")
     page = logged_in(app).post(f"/tasks/{task.id}/claim", follow_redirects=True)
-    assert "Nhiệm vụ đang do itc.head nhận xử lý." in page.get_data(as_text=True)
+    said = "Nhiệm vụ đang do Nguyễn Văn An (ITC) nhận xử lý."  # itc.head by their name
+    assert said in page.get_data(as_text=True)
 
 
 def test_a_task_of_a_suspended_instance_or_done_says_why_in_vietnamese(
@@ -127,3 +128,36 @@ def test_a_failure_of_the_server_is_a_vietnamese_500(
         "Trung tâm Công nghệ thông tin.",
     )
     assert "disk is on fire" not in page
+
+
+@pytest.mark.parametrize(
+    ("address", "status", "said"),
+    [
+        ("/tasks?unit=NASATI", 403, "Bạn không thuộc Cục Thông tin khoa học và công nghệ quốc gia"),
+        ("/tasks?scope=all", 403, "Chỉ cán bộ giám sát mới xem được nhiệm vụ của mọi đơn vị."),
+        ("/tasks?limit=many", 422, "Số dòng mỗi trang (limit) là số nguyên từ 1 đến 200."),
+        ("/tasks?cursor=forged", 422, "Liên kết tới trang này của danh sách không hợp lệ"),
+        ("/instances?cycle=2023-H3", 422, "Kỳ là một năm (2023) hoặc nửa năm (2023-H1)."),
+    ],
+)
+def test_a_list_address_that_is_refused_says_why_in_vietnamese(
+    app: Flask, plan_engine: Engine, address: str, status: int, said: str
+) -> None:
+    plan_engine.set_password("itc.head", PASSWORD)  # a supervisor, who lists the instances
+    client = logged_in(app, "itc.head" if address.startswith("/instances") else "itc.staff")
+    answer = client.get(address)
+    assert answer.status_code == status
+    assert said in _said(answer.get_data(as_text=True))[1]
+
+
+def test_releasing_a_colleagues_claim_is_refused_naming_who_may(
+    app: Flask, plan_engine: Engine
+) -> None:
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
+    plan_engine.claim(task.id, actor="itc.head")
+    answer = logged_in(app).post(f"/tasks/{task.id}/unclaim")
+    assert answer.status_code == 403
+    assert _said(answer.get_data(as_text=True))[1] == (
+        "Nguyễn Văn An (ITC) đã nhận xử lý nhiệm vụ này: chỉ người đó, lãnh đạo "
+        "Trung tâm Công nghệ thông tin (ITC) hoặc cán bộ giám sát mới thôi nhận xử lý được."
+    )

@@ -277,3 +277,16 @@ def in_english(templates: set[str], shown: set[str]) -> list[str]:
     """The ``templates`` (such as ``Open {element}``) that one of the ``shown`` texts is."""
     patterns = {t: re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t))) for t in templates}
     return sorted(t for t, pattern in patterns.items() if any(map(pattern.fullmatch, shown)))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the page's words
+def test_a_save_after_the_session_ended_is_refused_in_vietnamese(page: Page, site: str) -> None:
+    log_in(page, site, user="itc.designer")
+    open_modeler(page, site, "data_upgrade_plan")
+    page.context.clear_cookies()  # logged out elsewhere, or the session expired
+
+    page.get_by_role("button", name="Lưu bản nháp").click()
+
+    expect(page.locator("#modeler-status")).to_have_text(  # the problem's detail, not its title
+        "Biểu mẫu đã hết hạn. Hãy tải lại trang rồi gửi lại."
+    )

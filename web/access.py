@@ -88,14 +88,22 @@ def _see_task(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
     return _visible_task(engine, who, args["task_id"])
 
 
-def _on_task(may: Callable[[Organisation, Caller, TaskView], bool], refusal: str) -> Check:
-    """Checks a task the caller sees; ``refusal`` (formatted with the task) when they
-    see it but may not do this to it."""
+def _on_task(
+    may: Callable[[Organisation, Caller, TaskView], bool], reason: str, refusal: str
+) -> Check:
+    """Checks a task the caller sees; Forbidden with ``reason`` and ``refusal`` (formatted
+    with the task) when they see it but may not do this to it."""
 
     def check(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
         task = _visible_task(engine, who, args["task_id"])
         if not may(engine.organisation, who, task):
-            raise Forbidden(refusal.format(task=task), task_id=task.id)
+            raise Forbidden(
+                refusal.format(task=task),
+                reason=reason,
+                task_id=task.id,
+                unit=task.unit,
+                assignee=task.assignee,
+            )
         return task
 
     return check
@@ -133,6 +141,7 @@ WORK_TASK = Rule(
     "work_task",
     check=_on_task(
         lambda _organisation, who, task: policy.works_on(who, task),
+        "work_task",
         "task {task.id} is for unit {task.unit}: only its staff or assignee work it",
     ),
 )
@@ -140,6 +149,7 @@ RELEASE_CLAIM = Rule(
     "release_claim",
     check=_on_task(
         policy.may_release,
+        "release_claim",
         "task {task.id} is claimed by {task.assignee}: only they, the head of "
         "{task.unit} or a supervisor release it",
     ),
@@ -147,7 +157,9 @@ RELEASE_CLAIM = Rule(
 ASSIGN_TASK = Rule(
     "assign_task",
     check=_on_task(
-        policy.manages, "only the head of {task.unit} or a supervisor assigns task {task.id}"
+        policy.manages,
+        "assign_task",
+        "only the head of {task.unit} or a supervisor assigns task {task.id}",
     ),
 )
 SEE_INSTANCE = Rule("see_instance", check=_see_instance)
@@ -269,7 +281,9 @@ def _enforce() -> ResponseReturnValue | None:
         return manager.unauthorized()
     who = caller()
     if who.via_token and not rule.tokens:
-        raise Forbidden("an API token may not do this; log in in person", endpoint=endpoint)
+        raise Forbidden(
+            "an API token may not do this; log in in person", reason="in_person", endpoint=endpoint
+        )
     if rule.roles and not who.has_role(*rule.roles):
         raise Forbidden(
             f"this needs the role {' or '.join(rule.roles)}",

@@ -141,7 +141,7 @@ def init_auth(app: Flask) -> None:
             return None
         user = engine_of(current_app).user_of_token(token)
         if user is None:
-            raise Unauthenticated("the API token is unknown or revoked")
+            raise Unauthenticated("the API token is unknown or revoked", reason="unknown_token")
         return Caller(user)
 
     @manager.unauthorized_handler

@@ -28,6 +28,7 @@ __all__ = [
     "process_name",
     "process_title",
     "process_titles",
+    "request_organisation",
     "task_name",
     "unit_label",
 ]
@@ -82,7 +83,7 @@ def person(organisation: Organisation, username: str | None) -> str:
     return f"{user.full_name} ({', '.join(user.units)})" if user.units else user.full_name
 
 
-def _request_organisation() -> Organisation:
+def request_organisation() -> Organisation:
     """The app's organisation, read once per request."""
     if "organisation" not in g:
         g.organisation = engine_of(current_app).organisation
@@ -114,5 +115,5 @@ def init_content_names(app: Flask) -> None:
     app.jinja_env.filters["process_name"] = process_name
     app.jinja_env.filters["process_title"] = process_title
     app.jinja_env.filters["content_label"] = content_label
-    app.jinja_env.filters["unit_label"] = lambda code: unit_label(_request_organisation(), code)
-    app.jinja_env.filters["person"] = lambda username: person(_request_organisation(), username)
+    app.jinja_env.filters["unit_label"] = lambda code: unit_label(request_organisation(), code)
+    app.jinja_env.filters["person"] = lambda username: person(request_organisation(), username)

@@ -4,12 +4,15 @@ what happened (else the engine's own English message, kept for the maintainers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import GovflowError
-from web.i18n import status_label
+from engine.errors import GovflowError, InvalidInput
+from web.content_names import person, process_title, request_organisation, unit_label
+from web.i18n import input_problems, status_label
 
 __all__ = ["error_page_words", "error_text", "http_error_text"]
 
@@ -50,10 +53,42 @@ _MISSING = {
     "task_id": lazy_gettext("There is no task %(id)s, or you may not see it."),
     "instance_id": lazy_gettext("There is no process instance %(id)s, or you may not see it."),
     "attachment_id": lazy_gettext("There is no document %(id)s, or you may not see it."),
+    "notification_id": lazy_gettext("There is no notification %(id)s for you."),
+    "token_id": lazy_gettext("There is no live API token %(id)s."),
 }
+"""Things not found, by the detail that names them; a process is worded apart."""
 
 _CONFLICTS = {"no_incident": lazy_gettext("The process instance has no incident to retry.")}
 """Conflicts by their ``reason`` detail."""
+
+_REFUSALS = {
+    "all_units": lazy_gettext("Only supervisors list the tasks of every unit."),
+    "not_your_unit": lazy_gettext("You do not work for %(unit)s."),
+    "work_task": lazy_gettext("This task is for %(unit)s: only its staff or assignee work it."),
+    "release_claim": lazy_gettext(
+        "%(assignee)s has claimed this task: only they, the head of %(unit)s or a supervisor "
+        "release the claim."
+    ),
+    "assign_task": lazy_gettext("Only the head of %(unit)s or a supervisor assigns this task."),
+    "in_person": lazy_gettext("An API token may not do this: log in in person."),
+}
+"""Refusals by their ``reason`` detail."""
+
+_LOG_IN_PROBLEMS = {
+    "wrong_password": lazy_gettext("Wrong username or password."),
+    "unknown_token": lazy_gettext("The API token is unknown or revoked."),
+}
+
+_BAD_PARAMETERS = {
+    "limit": lazy_gettext("The page size (limit) is a whole number from 1 to %(limit)s."),
+    "cursor": lazy_gettext("This link to a page of the list is not valid: open the list again."),
+    "before": lazy_gettext("This link to a page of the list is not valid: open the list again."),
+    "plan_task": lazy_gettext("The plan task is a code of the plan such as I.3 or II.4."),
+    "cycle": lazy_gettext("The cycle is a year (2023) or a half-year (2023-H1)."),
+    "cadence": lazy_gettext("The cadence is half-yearly (half) or yearly (year)."),
+    "first_year": lazy_gettext("The years run from 2000 to 2100, at most %(limit)s at a time."),
+}
+"""The lists' own parameters (in the address), by field, when one is refused."""
 
 
 def error_page_words(status: int) -> tuple[str, str]:
@@ -63,18 +98,43 @@ def error_page_words(status: int) -> tuple[str, str]:
 
 
 def error_text(error: GovflowError) -> str:
-    """The engine's error in the reader's language where govflow knows its kind."""
-    roles = error.details.get("roles")
-    if error.code == "forbidden" and isinstance(roles, list | tuple):
+    """The engine's error in the reader's language where govflow knows its kind, else
+    its own English message, kept for the maintainers."""
+    wording = _WORDINGS.get(error.code)
+    return (wording(error) if wording else None) or error.message
+
+
+def _refusal_text(error: GovflowError) -> str | None:
+    details = error.details
+    roles = details.get("roles")
+    if isinstance(roles, list | tuple):
         names = ", ".join(str(_ROLE_NAMES.get(role, role)) for role in roles)
         return gettext("This is for the role: %(roles)s.", roles=names)
-    if error.code == "conflict":
-        return _conflict_text(error)
-    if error.code == "not_found":
-        for detail, text in _MISSING.items():
-            if detail in error.details:
-                return str(text) % {"id": error.details[detail]}
-    return error.message
+    refusal = _REFUSALS.get(str(details.get("reason")))
+    if refusal is None:
+        return None
+    organisation = request_organisation()
+    return str(refusal) % {
+        "unit": unit_label(organisation, _text_or_none(details.get("unit"))),
+        "assignee": person(organisation, _text_or_none(details.get("assignee"))),
+    }
+
+
+def _missing_text(error: GovflowError) -> str | None:
+    details = error.details
+    for detail, text in _MISSING.items():
+        if detail in details:
+            return str(text) % {"id": details[detail]}
+    if "process_key" not in details:
+        return None
+    process = process_title(str(details["process_key"]))
+    if details.get("version") is not None:
+        return gettext(
+            "Process %(process)s has no version %(version)s.",
+            process=process,
+            version=details["version"],
+        )
+    return gettext("There is no deployed process %(process)s.", process=process)
 
 
 def _conflict_text(error: GovflowError) -> str:
@@ -83,7 +143,8 @@ def _conflict_text(error: GovflowError) -> str:
     if details.get("reason") in _CONFLICTS:
         return str(_CONFLICTS[str(details["reason"])])
     if details.get("claimed_by"):
-        return gettext("The task is claimed by %(who)s.", who=details["claimed_by"])
+        who = person(request_organisation(), str(details["claimed_by"]))
+        return gettext("The task is claimed by %(who)s.", who=who)
     if "state" in details:
         state = status_label(str(details["state"]))
         return gettext("The task is no longer open: %(state)s.", state=state)
@@ -91,6 +152,43 @@ def _conflict_text(error: GovflowError) -> str:
         status = status_label(str(details["instance_status"]))
         return gettext("The process instance is %(status)s: it takes no command.", status=status)
     return error_page_words(409)[1]
+
+
+def _invalid_input_text(error: GovflowError) -> str | None:
+    """A form's problems, each by its rule; else a list's refused parameter."""
+    if not isinstance(error, InvalidInput):
+        return None
+    if isinstance(error.details.get("problems"), list) or error.details.get("label"):
+        return " ".join(input_problems(error).values())
+    wording = _BAD_PARAMETERS.get(str(error.details.get("field")))
+    return str(wording) % {"limit": error.details.get("limit")} if wording else None
+
+
+def _log_in_text(error: GovflowError) -> str:
+    wording = _LOG_IN_PROBLEMS.get(str(error.details.get("reason")))
+    return str(wording) if wording else error_page_words(401)[1]
+
+
+def _too_many_attempts_text(error: GovflowError) -> str:
+    return gettext(
+        "Too many failed log-ins: try again in %(seconds)s seconds.",
+        seconds=error.details.get("retry_after"),
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+_WORDINGS: dict[str, Callable[[GovflowError], str | None]] = {
+    "forbidden": _refusal_text,
+    "not_found": _missing_text,
+    "conflict": _conflict_text,
+    "invalid_input": _invalid_input_text,
+    "unauthenticated": _log_in_text,
+    "too_many_attempts": _too_many_attempts_text,
+}
+"""How each kind of the engine's errors is worded; a kind not here keeps its message."""
 
 
 def http_error_text(error: HTTPException) -> str:

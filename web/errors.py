@@ -1,4 +1,8 @@
-"""The one map from engine error codes to HTTP statuses, as RFC 9457 problem documents."""
+"""The one map from engine error codes to HTTP statuses, as RFC 9457 problem documents.
+
+A problem document's ``title`` is the engine's English message and ``code`` its kind,
+both for programs; ``detail`` says it in the reader's language (``Content-Language``),
+for people: the pages' language, or the API caller's ``Accept-Language``."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import GovflowError
 from web.error_words import error_page_words, error_text, http_error_text
+from web.i18n import chosen_language
 
 __all__ = ["STATUS_BY_CODE", "error_page", "register"]
 
@@ -32,7 +37,8 @@ def problem(error: GovflowError) -> ResponseReturnValue:
     headers = _retry_after(error)
     if not _wants_json():
         return error_page(status, error_text(error)), status, headers
-    response, status = _problem_document(status, error.message, error.to_dict())
+    details = {**error.to_dict(), "detail": error_text(error)}
+    response, status = _problem_document(status, error.message, details)
     return response, status, headers
 
 
@@ -54,7 +60,8 @@ def _http_problem(error: HTTPException) -> ResponseReturnValue:
     if not _wants_json():
         return error_page(status, http_error_text(error)), status, headers
     code = "csrf" if isinstance(error, CSRFError) else (error.name or "error").lower()
-    response, _ = _problem_document(status, message, {"code": code.replace(" ", "_")})
+    details = {"code": code.replace(" ", "_"), "detail": http_error_text(error)}
+    response, _ = _problem_document(status, message, details)
     response.headers.extend(headers)
     return response, status
 
@@ -74,6 +81,7 @@ def _problem_document(status: int, title: str, details: dict) -> tuple[Response,
     body["status"] = status
     response = jsonify(body)
     response.mimetype = "application/problem+json"
+    response.content_language.add(chosen_language())  # the language of ``detail``
     return response, status
 
 

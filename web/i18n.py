@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_babel import Babel, lazy_gettext
 
 from engine.calendar import to_local
@@ -40,8 +40,15 @@ DEFAULT_LANGUAGE = "vi"
 
 
 def chosen_language() -> str:
+    """The language chosen on the pages; under /api/ without one, the caller's
+    ``Accept-Language``; else Vietnamese. The pages ignore ``Accept-Language``: a browser
+    set to English would otherwise hide the Vietnamese default from a Vietnamese user."""
     language = session.get("lang")
-    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if language in LANGUAGES:
+        return str(language)
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def local_time(moment: datetime | None) -> str:

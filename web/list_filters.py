@@ -101,10 +101,12 @@ def task_filter(who: Caller, default_scope: str | None = None) -> TaskFilter:
     scope = _choice("scope", TASK_SCOPES) or default_scope
     every = policy.sees_every_task(who)
     if scope == "all" and not every:
-        raise Forbidden("only supervisors list every unit's tasks", username=who.username)
+        raise Forbidden(
+            "only supervisors list every unit's tasks", reason="all_units", username=who.username
+        )
     unit = _text("unit")
     if unit is not None and not (every or who.works_for(unit)):
-        raise Forbidden(f"you do not work for unit {unit}", unit=unit)
+        raise Forbidden(f"you do not work for unit {unit}", reason="not_your_unit", unit=unit)
     status = _choice("status", TASK_STATUSES) or "open"
     assignee = _text("assignee")
     return TaskFilter(

@@ -110,7 +110,9 @@ def _definition(session: Session, process_key: str, version: int | None) -> Proc
     definition = session.scalars(query).first()
     if definition is None:
         which = "any version" if version is None else f"version {version}"
-        raise NotFound(f"process '{process_key}' has no {which}", process_key=process_key)
+        raise NotFound(
+            f"process '{process_key}' has no {which}", process_key=process_key, version=version
+        )
     return definition
 
 

@@ -28,11 +28,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 _CONVERTER = re.compile(r"<(?:(?P<kind>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _PROBLEM_SCHEMA = {
     "type": "object",
-    "description": "RFC 9457; field names the offending input, when there is one",
-    "required": ["type", "title", "status", "code"],
+    "description": (
+        "RFC 9457; title and code in the engine's English, for programs; detail in the "
+        "caller's language (Accept-Language, else Vietnamese; see Content-Language), "
+        "for people; field names the offending input, when there is one"
+    ),
+    "required": ["type", "title", "status", "code", "detail"],
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
+        "detail": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "code": {"type": "string"},
         "message": {"type": "string"},

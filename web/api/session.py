@@ -20,7 +20,7 @@ def login() -> ResponseReturnValue:
     body = load(LoginRequest())
     user = check_password(body["username"], body["password"])
     if user is None:
-        raise Unauthenticated("wrong username or password")
+        raise Unauthenticated("wrong username or password", reason="wrong_password")
     log_in(user)
     return _describe(Caller(user))
 

@@ -32,7 +32,8 @@ config.post = async (url, body) => {
     body: JSON.stringify(body),
   });
   const answer = await response.json();
-  if (!response.ok) throw answer;
+  // A problem document says it for people in `detail` (the page's language), else in `title`.
+  if (!response.ok) throw { ...answer, detail: answer.detail || answer.title };
   return answer;
 };
 
@@ -85,7 +86,7 @@ document.getElementById('modeler-save').addEventListener('click', async () => {
     const saved = await config.post(config.urls.draft, { xml: await currentXml() });
     say(`${text('Draft saved')}: ${saved.process_key}, ${saved.saved_at}`);
   } catch (problem) {
-    say(problem.title || String(problem), true);
+    say(problem.detail || String(problem), true);
   }
 });
 
@@ -96,7 +97,7 @@ document.getElementById('modeler-discard')?.addEventListener('click', async (eve
     say(answer.message);
     await open();
   } catch (problem) {
-    say(problem.title || String(problem), true);
+    say(problem.detail || String(problem), true);
   }
 });
 
@@ -107,7 +108,7 @@ document.getElementById('modeler-deploy-form').addEventListener('submit', async 
     const result = await config.post(config.urls.deploy, { xml: await currentXml(), note });
     say(result.message);
   } catch (problem) {
-    say(problem.title || String(problem), true);
+    say(problem.detail || String(problem), true);
     if (problem.problems) validation.show(problem.problems);
   }
 });

@@ -212,7 +212,7 @@ function TimerPreview({ element, timer, config }) {
   useEffect(() => {
     if (!timing || !timing.text) { setAnswer({ firings: [] }); return; }
     config.post(config.urls.timerPreview, timing).then(setAnswer,
-      (problem) => setAnswer({ firings: [], problem: problem.title }));
+      (problem) => setAnswer({ firings: [], problem: problem.detail || String(problem) }));
   }, [element.id, version, timing && timing.kind, timing && timing.text]);
   if (answer.problem) return jsx('p', { class: 'govflow-timer-problem', children: answer.problem });
   if (!answer.firings.length) return jsx('p', { children: translate('No firing to show.') });

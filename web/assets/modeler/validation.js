@@ -19,7 +19,7 @@ export function liveValidation(modeler, config, { list, summary, onChecked, onPe
       const answer = await config.post(config.urls.validate, { xml });
       if (asked === latest) show(answer.problems);
     } catch (problem) {
-      if (asked === latest) show(problem.problems || [{ message: problem.title, is_error: true }]);
+      if (asked === latest) show(problem.problems || [{ message: problem.detail || String(problem), is_error: true }]);
     }
   }
 
