@@ -4,6 +4,8 @@ the page on a phone, English left on a Vietnamese page; and its screenshots."""
 from __future__ import annotations
 
 import re
+import time
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "screenshots"
+_STARTED = time.time()
+"""When this worker began: every worker of a run imports this before its first test."""
 """Where the browser tests write every page's screenshots (git-ignored)."""
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -51,9 +55,12 @@ def screenshot(page: Page, name: str) -> None:
 
 def clear_screenshots() -> None:
     """The crawl's screenshots of an earlier run go (``ROLE_PAGE@WIDTH.png``): the folder
-    shows the pages as they are now. Other tests' own screenshots stay."""
+    shows the pages as they are now. Other tests' own screenshots stay, and so do those
+    this run's other workers took already (each worker clears as its crawl begins)."""
     for old in SCREENSHOTS.glob("*@*.png"):
-        old.unlink()
+        with suppress(FileNotFoundError):  # another worker took it meanwhile
+            if old.stat().st_mtime < _STARTED:
+                old.unlink()
 
 
 def english_left(page: Page) -> list[str]:

@@ -48,8 +48,9 @@ class Crawl:
         ]
 
 
-def walk(page: Page, site: str, start: str, visit: Callable[[Page, str], None]) -> Crawl:
-    """Follow every link from ``start``; ``visit`` the first page of each shape."""
+def walk(page: Page, site: str, start: str, visit: Callable[[Page, str], None] | None) -> Crawl:
+    """Follow every link from ``start``; ``visit`` the first page of each shape in the
+    browser. Without ``visit`` every page is only fetched, its links read from its HTML."""
     crawl = Crawl()
     queue = [start]
     while queue:
@@ -61,7 +62,8 @@ def walk(page: Page, site: str, start: str, visit: Callable[[Page, str], None]) 
         is_page = answer.ok and answer.headers.get("content-type", "").startswith("text/html")
         if not is_page:
             continue
-        if shape(url) in crawl.shapes:
+        if shape(url) in crawl.shapes or visit is None:
+            crawl.shapes.setdefault(shape(url), url)
             links = _links(_hrefs_in(answer.text(), site + url), site)
         else:
             crawl.shapes[shape(url)] = url
