@@ -44,7 +44,7 @@ def test_control_characters_in_a_business_key_still_give_a_workbook(
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.data)).active
     assert sheet.title == "units_review"
-    assert sheet.cell(1, 3).value.endswith("FB-7")
+    assert sheet.cell(1, 4).value.endswith("FB-7")
 
 
 def test_sheet_titles_lose_what_excel_refuses() -> None:
@@ -73,12 +73,12 @@ def test_the_workbook_has_numbers_a_bold_frozen_header_and_a_sheet_per_process(
     workbook = load_workbook(io.BytesIO(answer.data))
     assert workbook.sheetnames == ["units_review", "five_tasks"]
     sheet = workbook["units_review"]
-    assert sheet.freeze_panes == "B2"
+    assert sheet.freeze_panes == "C2"  # the unit's code and name stay in view
     assert all(cell.font.bold for cell in sheet[1])
-    assert [c.value for c in sheet[1]][:2] == ["Đơn vị", "Số kỳ chậm"]
+    assert [c.value for c in sheet[1]][:3] == ["Đơn vị", "Tên đơn vị", "Số kỳ chậm"]
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["PFD"] == (1, "quá hạn 5 ngày làm việc", 5)
-    assert isinstance(rows["PFD"][2], int)
+    assert rows["PFD"] == ("Vụ Kế hoạch - Tài chính", 1, "quá hạn 5 ngày làm việc", 5)
+    assert isinstance(rows["PFD"][3], int)
     assert [row[0] for row in workbook["five_tasks"].iter_rows(min_row=2, values_only=True)] == [
         "ITC"
     ]

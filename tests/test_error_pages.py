@@ -138,13 +138,16 @@ def test_a_failure_of_the_server_is_a_vietnamese_500(
         ("/tasks?limit=many", 422, "Số dòng mỗi trang (limit) là số nguyên từ 1 đến 200."),
         ("/tasks?cursor=forged", 422, "Liên kết tới trang này của danh sách không hợp lệ"),
         ("/instances?cycle=2023-H3", 422, "Kỳ là một năm (2023) hoặc nửa năm (2023-H1)."),
+        ("/overview?cadence=weekly", 422, "Chu kỳ là sáu tháng (half) hoặc một năm (year)."),
+        ("/overview?last_year=MMXXI", 422, "Năm là số năm trong khoảng 2000 đến 2100, mỗi lần"),
     ],
 )
 def test_a_list_address_that_is_refused_says_why_in_vietnamese(
     app: Flask, plan_engine: Engine, address: str, status: int, said: str
 ) -> None:
     plan_engine.set_password("itc.head", PASSWORD)  # a supervisor, who lists the instances
-    client = logged_in(app, "itc.head" if address.startswith("/instances") else "itc.staff")
+    supervisor = address.startswith(("/instances", "/overview"))
+    client = logged_in(app, "itc.head" if supervisor else "itc.staff")
     answer = client.get(address)
     assert answer.status_code == status
     assert said in _said(answer.get_data(as_text=True))[1]

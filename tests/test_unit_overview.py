@@ -101,12 +101,22 @@ def test_supervisors_download_the_overview_with_numbers_as_numbers(
     sheet = load_workbook(io.BytesIO(answer.data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows == [
-        ["Đơn vị", "Tổng số chậm", "Tổng số không nộp", "2021 chậm", "2021 không nộp"],
-        ["ITC", 1, 1, 1, 1],
-        ["NASATI", 0, 0, 0, 0],
-        ["PFD", 1, 0, 1, 0],
-        ["LEGAL", 1, 0, 1, 0],
+        [
+            "Đơn vị",
+            "Tên đơn vị",
+            "Tổng số chậm",
+            "Tổng số không nộp",
+            "2021 chậm",
+            "2021 không nộp",
+        ],
+        ["ITC", "Trung tâm Công nghệ thông tin", 1, 1, 1, 1],
+        ["NASATI", "Cục Thông tin khoa học và công nghệ quốc gia", 0, 0, 0, 0],
+        ["PFD", "Vụ Kế hoạch - Tài chính", 1, 0, 1, 0],
+        ["LEGAL", "Vụ Pháp chế", 1, 0, 1, 0],
     ]
-    assert all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "B2"
+    assert all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "C2"
     bad = client.get("/overview", query_string={"first_year": "twenty"})
-    assert bad.status_code == 422 and "first_year" in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Năm là số năm trong khoảng 2000 đến 2100, mỗi lần tối đa 10 năm." in bad.get_data(
+        as_text=True
+    )

@@ -31,6 +31,7 @@ __all__ = [
     "request_organisation",
     "task_name",
     "unit_label",
+    "unit_name",
 ]
 
 
@@ -61,11 +62,16 @@ def unit_label(organisation: Organisation, code: str | None) -> str:
     language and its code; an unknown code as it is; no unit as ``-``."""
     if code is None:
         return "-"
+    name = unit_name(organisation, code)
+    return f"{name} ({code})" if name else code
+
+
+def unit_name(organisation: Organisation, code: str) -> str:
+    """A unit's or a set of units' name in the page's language; "" for an unknown code."""
     named = organisation.units.get(code) or organisation.sets.get(code)
     if named is None:
-        return code
-    name = named.name_vi if chosen_language() == DEFAULT_LANGUAGE else named.name_en
-    return f"{name} ({code})"
+        return ""
+    return named.name_vi if chosen_language() == DEFAULT_LANGUAGE else named.name_en
 
 
 _SYSTEM = {"engine", "system", "scheduler"}

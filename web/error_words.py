@@ -79,6 +79,7 @@ _LOG_IN_PROBLEMS = {
     "unknown_token": lazy_gettext("The API token is unknown or revoked."),
 }
 
+_YEARS = lazy_gettext("The years are whole years from 2000 to 2100, at most %(limit)s at a time.")
 _BAD_PARAMETERS = {
     "limit": lazy_gettext("The page size (limit) is a whole number from 1 to %(limit)s."),
     "cursor": lazy_gettext("This link to a page of the list is not valid: open the list again."),
@@ -86,7 +87,8 @@ _BAD_PARAMETERS = {
     "plan_task": lazy_gettext("The plan task is a code of the plan such as I.3 or II.4."),
     "cycle": lazy_gettext("The cycle is a year (2023) or a half-year (2023-H1)."),
     "cadence": lazy_gettext("The cadence is half-yearly (half) or yearly (year)."),
-    "first_year": lazy_gettext("The years run from 2000 to 2100, at most %(limit)s at a time."),
+    "first_year": _YEARS,
+    "last_year": _YEARS,
 }
 """The lists' own parameters (in the address), by field, when one is refused."""
 

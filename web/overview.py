@@ -12,9 +12,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
-from engine.unit_overview import UnitOverview
+from engine.unit_overview import MAX_YEARS, UnitOverview
 from web import engine_of
-from web.spreadsheet import xlsx_download
+from web.spreadsheet import unit_cells, unit_headers, xlsx_download
 
 __all__ = ["blueprint"]
 
@@ -30,7 +30,7 @@ def units_behind() -> ResponseReturnValue:
 @blueprint.get("/overview.xlsx")
 def units_behind_xlsx() -> ResponseReturnValue:
     overview = _overview()
-    header: list[str | int] = [_("Unit"), _("Late, in all"), _("Missing, in all")]
+    header: list[str | int] = [*unit_headers(), _("Late, in all"), _("Missing, in all")]
     for cycle in overview.cycles:
         header += [
             _("%(cycle)s late", cycle=cycle.label),
@@ -39,7 +39,7 @@ def units_behind_xlsx() -> ResponseReturnValue:
     rows = [header]
     for unit in overview.units:
         total = overview.total(unit)
-        row: list[str | int] = [unit, total.late, total.missing]
+        row: list[str | int] = [*unit_cells(unit), total.late, total.missing]
         for cycle in overview.cycles:
             cell = overview.cell(unit, cycle)
             row += [cell.late, cell.missing]
@@ -49,9 +49,7 @@ def units_behind_xlsx() -> ResponseReturnValue:
 
 
 def _overview() -> UnitOverview:
-    cadence = request.args.get("cadence", "half")
-    if cadence not in ("half", "year"):
-        raise InvalidInput("cadence must be half or year", field="cadence")
+    cadence = request.args.get("cadence", "half")  # the engine refuses one it does not know
     return engine_of(current_app).unit_overview(cadence, _year("first_year"), _year("last_year"))
 
 
@@ -60,5 +58,5 @@ def _year(name: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise InvalidInput(f"{name} must be a year such as 2021", field=name)
+        raise InvalidInput(f"{name} must be a year such as 2021", field=name, limit=MAX_YEARS)
     return int(text)

@@ -1,9 +1,9 @@
 """The compliance table as a spreadsheet: XLSX (one sheet per process) or CSV.
 
-Each unit is a row: its code, in how many cycles it was behind (late, overdue or
+Each unit is a row: its code and name, in how many cycles it was behind (late, overdue or
 missing), then per cycle its state in words and its days late (working days) as a
 number, so that a spreadsheet can sum and sort them. The XLSX header is bold and
-frozen with the unit column; the CSV is UTF-8 with a BOM, so spreadsheet programs
+frozen with the unit's columns; the CSV is UTF-8 with a BOM, so spreadsheet programs
 read the accents. ``xlsx_download`` sends any table (the late/missing overview) the
 same way.
 """
@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 
 from engine.compliance import Cell, ComplianceTable
 from engine.views import InstanceView
+from web.content_names import request_organisation, unit_name
 
 __all__ = [
     "XLSX",
@@ -31,6 +32,8 @@ __all__ = [
     "compliance_rows",
     "compliance_xlsx",
     "sheet_title",
+    "unit_cells",
+    "unit_headers",
     "xlsx_download",
 ]
 
@@ -45,19 +48,29 @@ def compliance_rows(
     cycle_label: Callable[[InstanceView], str],
 ) -> list[Row]:
     """The header, then a row per unit; days late are ints (None where not late)."""
-    header: Row = [_("Unit"), _("Late cycles")]
+    header: Row = [*unit_headers(), _("Late cycles")]
     for cycle in table.cycles:
         label = cycle_label(cycle)
         header += [label, _("%(cycle)s: days late", cycle=label)]
     rows = [header]
     for unit in table.units:
-        row: Row = [unit, table.behind(unit)]
+        row: Row = [*unit_cells(unit), table.behind(unit)]
         for cycle in table.cycles:
             cell = table.cells.get((unit, cycle.id))
             late = cell is not None and cell.state in {"late", "overdue", "missing"}
             row += [describe(cell) if cell else "", cell.days_late if late and cell else None]
         rows.append(row)
     return rows
+
+
+def unit_headers() -> Row:
+    """A unit's two first columns: its code, to sort and filter by, and its name, to read."""
+    return [_("Unit"), _("Unit name")]
+
+
+def unit_cells(code: str) -> Row:
+    """The cells under :func:`unit_headers` for the unit ``code``."""
+    return [code, unit_name(request_organisation(), code)]
 
 
 def compliance_xlsx(sheets: Sequence[tuple[str, list[Row]]]) -> bytes:
@@ -70,7 +83,7 @@ def compliance_xlsx(sheets: Sequence[tuple[str, list[Row]]]) -> bytes:
             sheet.append([_storable(value) for value in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        sheet.freeze_panes = "B2"
+        sheet.freeze_panes = "C2"  # the header and the unit's code and name
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
