@@ -8,13 +8,13 @@ import re
 from typing import Any
 
 import pytest
+from clients import PASSWORD, logged_in
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.api import Engine
 from web import create_app
 
-PASSWORD = "correct horse battery"
 SHARE_FORM = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="urn:govflow">
@@ -43,11 +43,7 @@ def app(plan_engine: Engine) -> Flask:
 
 @pytest.fixture
 def admin(app: Flask) -> FlaskClient:
-    """A client logged in as admin; every request carries the CSRF token."""
-    client = app.test_client()
-    answer = client.post("/api/v1/session", json={"username": "admin", "password": PASSWORD})
-    client.environ_base["HTTP_X_CSRFTOKEN"] = answer.json["csrf_token"]
-    return client
+    return logged_in(app, "admin")
 
 
 def _problem(answer: Any, status: int, field: str | None = None) -> dict[str, Any]:

@@ -5,14 +5,13 @@ the engine's English for programs, ``detail`` in the caller's language for peopl
 from __future__ import annotations
 
 import pytest
+from clients import PASSWORD, logged_in
 from conftest import BPMN_DIR
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.api import Engine, read_files
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -24,10 +23,7 @@ def app(plan_engine: Engine) -> Flask:
 
 @pytest.fixture
 def staff(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    answer = client.post("/api/v1/session", json={"username": "itc.staff", "password": PASSWORD})
-    client.environ_base["HTTP_X_CSRFTOKEN"] = answer.json["csrf_token"]
-    return client
+    return logged_in(app, "itc.staff")
 
 
 def test_a_refusal_is_detailed_in_vietnamese_and_titled_in_english(staff: FlaskClient) -> None:

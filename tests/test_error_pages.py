@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from clients import PASSWORD, logged_in
 from flask import Flask
-from flask.testing import FlaskClient
-from live_site import PASSWORD
 
 from engine.api import Engine, read_files
 from web import create_app
@@ -26,14 +25,6 @@ def app(plan_engine: Engine) -> Flask:
     return create_app(config, engine=plan_engine)
 
 
-def logged_in(app: Flask, username: str = "itc.staff") -> FlaskClient:
-    """A client logged in as ``username``; its forms carry the CSRF token."""
-    client = app.test_client()
-    answer = client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
-    client.environ_base["HTTP_X_CSRFTOKEN"] = answer.json["csrf_token"]
-    return client
-
-
 def _said(page: str) -> tuple[str, str]:
     """The page's heading and its alert, as the reader sees them."""
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
@@ -44,7 +35,7 @@ def _said(page: str) -> tuple[str, str]:
 
 
 def test_a_page_of_another_role_is_refused_naming_the_role(app: Flask) -> None:
-    answer = logged_in(app).get("/overdue")
+    answer = logged_in(app, "itc.staff").get("/overdue")
     assert answer.status_code == 403
     assert _said(answer.get_data(as_text=True)) == (
         "Không có quyền truy cập (403)",
@@ -72,7 +63,7 @@ def test_an_unknown_address_and_a_task_of_another_unit_are_not_found(
 
 
 def test_english_on_request(app: Flask) -> None:
-    client = logged_in(app)
+    client = logged_in(app, "itc.staff")
     client.get("/lang/en")
     assert _said(client.get("/overdue").get_data(as_text=True)) == (
         "Access refused (403)",
@@ -83,7 +74,7 @@ def test_english_on_request(app: Flask) -> None:
 def test_a_claim_taken_meanwhile_is_said_in_vietnamese(app: Flask, plan_engine: Engine) -> None:
     (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
     plan_engine.claim(task.id, actor="itc.head")
-    page = logged_in(app).post(f"/tasks/{task.id}/claim", follow_redirects=True)
+    page = logged_in(app, "itc.staff").post(f"/tasks/{task.id}/claim", follow_redirects=True)
     said = "Nhiệm vụ đang do Nguyễn Văn An (ITC) nhận xử lý."  # itc.head by their name
     assert said in page.get_data(as_text=True)
 
@@ -91,7 +82,7 @@ def test_a_claim_taken_meanwhile_is_said_in_vietnamese(app: Flask, plan_engine: 
 def test_a_task_of_a_suspended_instance_or_done_says_why_in_vietnamese(
     app: Flask, plan_engine: Engine
 ) -> None:
-    client = logged_in(app)
+    client = logged_in(app, "itc.staff")
     (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
     plan_engine.suspend(task.instance_id, actor="itc.head")
     page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True).get_data(as_text=True)
@@ -117,7 +108,7 @@ def test_a_failure_of_the_server_is_a_vietnamese_500(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("the disk is on fire")
 
-    client = logged_in(app)
+    client = logged_in(app, "itc.staff")
     monkeypatch.setattr(plan_engine, "notifications", broken)
     answer = client.get("/notifications")
     assert answer.status_code == 500
@@ -158,7 +149,7 @@ def test_releasing_a_colleagues_claim_is_refused_naming_who_may(
 ) -> None:
     (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
     plan_engine.claim(task.id, actor="itc.head")
-    answer = logged_in(app).post(f"/tasks/{task.id}/unclaim")
+    answer = logged_in(app, "itc.staff").post(f"/tasks/{task.id}/unclaim")
     assert answer.status_code == 403
     assert _said(answer.get_data(as_text=True))[1] == (
         "Nguyễn Văn An (ITC) đã nhận xử lý nhiệm vụ này: chỉ người đó, lãnh đạo "
