@@ -290,3 +290,45 @@ def test_a_save_after_the_session_ended_is_refused_in_vietnamese(page: Page, sit
     expect(page.locator("#modeler-status")).to_have_text(  # the problem's detail, not its title
         "Biểu mẫu đã hết hạn. Hãy tải lại trang rồi gửi lại."
     )
+
+
+RENAME_A_USER_TASK = """() => {
+  const m = window.govflowModeler.modeler;
+  const task = m.get('elementRegistry').filter((e) => e.type === 'bpmn:UserTask')[0];
+  m.get('modeling').updateLabel(task, 'Renamed in the browser');
+  return task.id;
+}"""
+NAME_OF = "id => window.govflowModeler.modeler.get('elementRegistry').get(id).businessObject.name"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the browser keeps them
+def test_edits_not_saved_are_offered_back_when_the_process_is_opened_again(
+    page: Page, site: str, plan_engine: Engine
+) -> None:
+    log_in(page, site, user="itc.designer")
+    open_modeler(page, site, "data_upgrade_plan")
+    banner = page.locator("#modeler-unsaved")
+    expect(banner).to_be_hidden()  # nothing kept yet
+    task_id = page.evaluate(RENAME_A_USER_TASK)
+    page.wait_for_function(
+        "() => (localStorage.getItem('govflow-modeler-unsaved:data_upgrade_plan') || '')"
+        ".includes('Renamed in the browser')"
+    )
+
+    open_modeler(page, site, "data_upgrade_plan")  # the tab was closed, or the session ended
+
+    assert page.evaluate(NAME_OF, task_id) != "Renamed in the browser"
+    expect(banner).to_contain_text("Trình duyệt này còn giữ những thay đổi")
+    expect(page.locator("#modeler-unsaved-at")).to_have_text(
+        re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")
+    )
+    banner.get_by_role("button", name="Khôi phục").click()
+    expect(banner).to_be_hidden()
+    page.wait_for_function(f"id => ({NAME_OF})(id) === 'Renamed in the browser'", arg=task_id)
+
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Đã lưu bản nháp")
+    draft = plan_engine.draft("data_upgrade_plan", "itc.designer")
+    assert draft is not None and "Renamed in the browser" in draft.xml
+    open_modeler(page, site, "data_upgrade_plan")
+    expect(banner).to_be_hidden()  # saved: nothing left to offer

@@ -1,6 +1,7 @@
 // The modeler page (/processes/<key>/edit, /processes/new): bpmn-js's Modeler with the
 // properties panel, govflow's properties and live validation; save a draft or deploy
-// the next version with a change note. The page's settings come from the JSON in
+// the next version with a change note; edits not yet saved are kept in the browser
+// (unsaved.js). The page's settings come from the JSON in
 // #modeler-config (web/modeler.py); no inline script (the Content-Security-Policy).
 
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -18,6 +19,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
 import { govflowPropertiesModule } from './properties';
 import { translateModule, untranslated } from './translate';
+import { localTime, unsavedChanges } from './unsaved';
 import { liveValidation } from './validation';
 
 const started = performance.now();
@@ -55,6 +57,31 @@ const validation = liveValidation(modeler, config, {
   onPending: () => { deployButton.disabled = true; },
 });
 
+const unsaved = unsavedChanges(modeler, config.processKey, currentXml);
+const unsavedBanner = document.getElementById('modeler-unsaved');
+
+function offerUnsaved() {
+  const kept = unsaved.kept();
+  unsavedBanner.hidden = !kept;
+  if (!kept) return;
+  const at = document.getElementById('modeler-unsaved-at');
+  at.textContent = localTime(kept.at);
+  at.dateTime = new Date(kept.at).toISOString();
+}
+
+document.getElementById('modeler-restore').addEventListener('click', async () => {
+  const kept = unsaved.kept();
+  unsavedBanner.hidden = true;
+  if (!kept) return;
+  await modeler.importXML(kept.xml);
+  validation.check();
+});
+
+document.getElementById('modeler-forget').addEventListener('click', () => {
+  unsaved.forget();
+  unsavedBanner.hidden = true;
+});
+
 async function open() {
   const source = await fetch(config.urls.source, { headers: { Accept: 'application/xml' } });
   const { warnings } = await modeler.importXML(await source.text());
@@ -67,6 +94,7 @@ async function open() {
   }));
   document.body.dataset.importWarnings = String(warnings.length);
   document.body.dataset.readyMs = String(Math.round(performance.now() - started));
+  offerUnsaved();
   document.body.dataset.modelerReady = 'true';
   validation.check();
 }
@@ -84,6 +112,7 @@ function say(message, isError) {
 document.getElementById('modeler-save').addEventListener('click', async () => {
   try {
     const saved = await config.post(config.urls.draft, { xml: await currentXml() });
+    unsaved.forget();
     say(`${text('Draft saved')}: ${saved.process_key}, ${saved.saved_at}`);
   } catch (problem) {
     say(problem.detail || String(problem), true);
@@ -94,6 +123,7 @@ document.getElementById('modeler-discard')?.addEventListener('click', async (eve
   if (!window.confirm(event.currentTarget.dataset.confirm)) return;
   try {
     const answer = await config.post(config.urls.discard, {});
+    unsaved.forget();
     say(answer.message);
     await open();
   } catch (problem) {
@@ -106,6 +136,7 @@ document.getElementById('modeler-deploy-form').addEventListener('submit', async 
   const note = document.getElementById('modeler-note').value;
   try {
     const result = await config.post(config.urls.deploy, { xml: await currentXml(), note });
+    unsaved.forget();
     say(result.message);
   } catch (problem) {
     say(problem.detail || String(problem), true);
