@@ -311,7 +311,8 @@ def test_edits_not_saved_are_offered_back_when_the_process_is_opened_again(
     expect(banner).to_be_hidden()  # nothing kept yet
     task_id = page.evaluate(RENAME_A_USER_TASK)
     page.wait_for_function(
-        "() => (localStorage.getItem('govflow-modeler-unsaved:data_upgrade_plan') || '')"
+        "() => (localStorage.getItem('govflow-modeler-unsaved:itc.designer:data_upgrade_plan')"
+        " || '')"
         ".includes('Renamed in the browser')"
     )
 

@@ -142,6 +142,7 @@ def _modeler_page(process_key: str | None) -> ResponseReturnValue:
     )
     config = {
         "processKey": process_key,
+        "designer": caller().username,  # whose unsaved edits the browser keeps
         "urls": {
             "source": source,
             "validate": url_for("modeler.validate"),

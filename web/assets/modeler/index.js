@@ -57,7 +57,7 @@ const validation = liveValidation(modeler, config, {
   onPending: () => { deployButton.disabled = true; },
 });
 
-const unsaved = unsavedChanges(modeler, config.processKey, currentXml);
+const unsaved = unsavedChanges(modeler, config, currentXml);
 const unsavedBanner = document.getElementById('modeler-unsaved');
 
 function offerUnsaved() {

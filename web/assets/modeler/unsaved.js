@@ -5,8 +5,9 @@
 
 const WAIT_MS = 500; // after the last edit, so that a drag is stored once
 
-export function unsavedChanges(modeler, processKey, currentXml) {
-  const key = `govflow-modeler-unsaved:${processKey || '(new)'}`;
+export function unsavedChanges(modeler, { designer, processKey }, currentXml) {
+  // Per designer: two who share a computer do not get each other's edits.
+  const key = `govflow-modeler-unsaved:${designer}:${processKey || '(new)'}`;
   let timer = null;
   modeler.get('eventBus').on('commandStack.changed', ({ trigger }) => {
     if (trigger === 'clear') return; // a diagram was opened, not edited
