@@ -89,3 +89,20 @@ def test_flasks_own_errors_are_detailed_too(staff: FlaskClient) -> None:
 
     assert answer.status_code == 404 and answer.json["code"] == "not_found"
     assert answer.json["detail"] == "Trang này không tồn tại hoặc bạn không có quyền xem."
+
+
+def test_a_bodys_problems_are_detailed_field_by_field(app: Flask, staff: FlaskClient) -> None:
+    missing = app.test_client().post("/api/v1/session", json={})
+    assert missing.status_code == 422 and missing.json["field"] == "username"
+    assert missing.json["title"] == "username: Missing data for required field."
+    assert missing.json["detail"] == "Cần nhập username. Cần nhập password."
+
+    stray = staff.post(
+        "/api/v1/session/password",
+        json={"current_password": PASSWORD, "new_password": 7, "remember": True},
+        headers={"Accept-Language": "en"},
+    )
+    assert stray.status_code == 422
+    assert stray.json["detail"] == (
+        "new_password: text is expected. remember is not a field of this request."
+    )

@@ -119,6 +119,8 @@ _INPUT_RULES = {
     "type:unit": lazy_gettext("%(label)s: choose one of the options."),
     "type:database": lazy_gettext("%(label)s: choose one of the options."),
     "type:boolean": lazy_gettext("%(label)s: yes or no is expected."),
+    "type:string": lazy_gettext("%(label)s: text is expected."),
+    "unknown": lazy_gettext("%(label)s is not a field of this request."),
     "type:file": lazy_gettext("%(label)s: upload the document again."),
     "type:units": lazy_gettext("%(label)s: enter unit codes such as LEGAL, DBO."),
     "file": lazy_gettext("%(label)s: upload the document again."),

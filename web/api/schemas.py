@@ -235,8 +235,30 @@ def load(schema: Schema) -> dict[str, Any]:
     try:
         return schema.load(body)
     except ValidationError as exc:
-        field, messages = next(iter(_flatten(exc.messages)))
-        raise InvalidInput(f"{field}: {messages}", field=field, errors=exc.messages) from None
+        problems = [_problem(field, text) for field, text in _flatten(exc.messages)]
+        first = problems[0]
+        raise InvalidInput(
+            first["message"], field=first["field"], errors=exc.messages, problems=problems
+        ) from None
+
+
+_RULES = {
+    "Missing data for required field.": "required",
+    "Field may not be null.": "required",
+    "Unknown field.": "unknown",
+    "Not a valid string.": "type:string",
+    "Not a valid integer.": "type:long",
+    "Not a valid number.": "type:double",
+    "Not a valid boolean.": "type:boolean",
+}
+"""marshmallow's own messages by the rule each breaks, so that the problem is said in
+the reader's language (web/i18n.py); another message is kept as marshmallow wrote it."""
+
+
+def _problem(field: str, text: str) -> dict[str, str]:
+    problem = {"field": field, "label": field, "message": f"{field}: {text}"}
+    rule = _RULES.get(text)
+    return {**problem, "rule": rule} if rule else problem
 
 
 def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
