@@ -22,13 +22,15 @@ from playwright.sync_api import Page
 SKIPPED_PATHS = ("/lang/",)
 """Switching the language is no page, and would change the language of the rest."""
 _PROCESS = re.compile(r"/processes/\w+/")
+_USER = re.compile(r"^/admin/users/(?!new$)[^/]+")
 _ID = re.compile(r"/(\d+|[0-9a-f]{8}-[0-9a-f-]{27,})(?=/|$)")
 
 
 def shape(url: str) -> str:
     """``/instances/{id}/incident`` for ``/instances/7/incident?status=running``: one
-    template, whatever the ids, the process and the filters of the list."""
+    template, whatever the ids, the process, the user and the filters of the list."""
     path = _PROCESS.sub("/processes/{key}/", urlsplit(url).path)
+    path = _USER.sub("/admin/users/{username}", path)
     return _ID.sub("/{id}", path)
 
 
