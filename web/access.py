@@ -88,25 +88,25 @@ def _see_task(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
     return _visible_task(engine, who, args["task_id"])
 
 
-def _on_task(
-    may: Callable[[Organisation, Caller, TaskView], bool], reason: str, refusal: str
-) -> Check:
-    """Checks a task the caller sees; Forbidden with ``reason`` and ``refusal`` (formatted
-    with the task) when they see it but may not do this to it."""
+def _task_rule(
+    name: str, may: Callable[[Organisation, Caller, TaskView], bool], refusal: str
+) -> Rule:
+    """A rule on a task the caller sees; Forbidden, with the rule's ``name`` as its
+    ``reason`` and ``refusal`` formatted with the task, when they may not do this to it."""
 
     def check(engine: Engine, who: Caller, args: Mapping[str, Any]) -> TaskView:
         task = _visible_task(engine, who, args["task_id"])
         if not may(engine.organisation, who, task):
             raise Forbidden(
                 refusal.format(task=task),
-                reason=reason,
+                reason=name,
                 task_id=task.id,
                 unit=task.unit,
                 assignee=task.assignee,
             )
         return task
 
-    return check
+    return Rule(name, check=check)
 
 
 def _see_instance(engine: Engine, who: Caller, args: Mapping[str, Any]) -> InstanceView:
@@ -137,30 +137,21 @@ OWN_ACCOUNT = Rule("own_account", tokens=False)
 AUDIT_READER = Rule("audit_reader", ("supervisor",), tokens=False)
 """The audit log: admins, and supervisors, who answer for the instances it records."""
 SEE_TASK = Rule("see_task", check=_see_task)
-WORK_TASK = Rule(
+WORK_TASK = _task_rule(
     "work_task",
-    check=_on_task(
-        lambda _organisation, who, task: policy.works_on(who, task),
-        "work_task",
-        "task {task.id} is for unit {task.unit}: only its staff or assignee work it",
-    ),
+    lambda _organisation, who, task: policy.works_on(who, task),
+    "task {task.id} is for unit {task.unit}: only its staff or assignee work it",
 )
-RELEASE_CLAIM = Rule(
+RELEASE_CLAIM = _task_rule(
     "release_claim",
-    check=_on_task(
-        policy.may_release,
-        "release_claim",
-        "task {task.id} is claimed by {task.assignee}: only they, the head of "
-        "{task.unit} or a supervisor release it",
-    ),
+    policy.may_release,
+    "task {task.id} is claimed by {task.assignee}: only they, the head of "
+    "{task.unit} or a supervisor release it",
 )
-ASSIGN_TASK = Rule(
+ASSIGN_TASK = _task_rule(
     "assign_task",
-    check=_on_task(
-        policy.manages,
-        "assign_task",
-        "only the head of {task.unit} or a supervisor assigns task {task.id}",
-    ),
+    policy.manages,
+    "only the head of {task.unit} or a supervisor assigns task {task.id}",
 )
 SEE_INSTANCE = Rule("see_instance", check=_see_instance)
 SEE_DOCUMENT = Rule("see_document", check=_see_document)

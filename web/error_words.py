@@ -80,10 +80,11 @@ _LOG_IN_PROBLEMS = {
 }
 
 _YEARS = lazy_gettext("The years are whole years from 2000 to 2100, at most %(limit)s at a time.")
+_PAGE_LINK = lazy_gettext("This link to a page of the list is not valid: open the list again.")
 _BAD_PARAMETERS = {
     "limit": lazy_gettext("The page size (limit) is a whole number from 1 to %(limit)s."),
-    "cursor": lazy_gettext("This link to a page of the list is not valid: open the list again."),
-    "before": lazy_gettext("This link to a page of the list is not valid: open the list again."),
+    "cursor": _PAGE_LINK,
+    "before": _PAGE_LINK,
     "plan_task": lazy_gettext("The plan task is a code of the plan such as I.3 or II.4."),
     "cycle": lazy_gettext("The cycle is a year (2023) or a half-year (2023-H1)."),
     "cadence": lazy_gettext("The cadence is half-yearly (half) or yearly (year)."),
