@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.api import Engine, read_files
 
-PASSWORD = "correct horse battery"
 BPMN = Path(__file__).parent / "bpmn" / "two_units_report.bpmn"
 
 ROLES: dict[str, str | None] = {

@@ -7,14 +7,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from clients import PASSWORD
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from werkzeug.serving import make_server
 
 from engine.api import Engine
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @contextmanager

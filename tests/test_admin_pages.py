@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.api import Engine
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -15,7 +16,6 @@ from engine.api import Engine, read_files
 from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
-PASSWORD = "correct horse battery"
 USERS = ("itc.staff", "itc.head", "itc.designer", "nasati.staff")
 NASATI_TASK = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from bpmn_text import script_between_tasks
+from clients import PASSWORD
 from flask.testing import FlaskClient
 
 from engine.api import Engine
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bpmn_text import script_between_tasks
+from clients import PASSWORD
 
 from engine.api import Engine, read_files
 from engine.audit import AuditEntryView
@@ -19,7 +20,6 @@ from engine.errors import InvalidInput, NotFound
 from engine.paging import PageRequest
 
 TWO_UNITS = Path(__file__).parent / "bpmn" / "two_units_report.bpmn"
-PASSWORD = "correct horse battery"
 
 
 def _entries(engine: Engine) -> list[AuditEntryView]:

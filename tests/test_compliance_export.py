@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from clients import PASSWORD
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
@@ -14,8 +15,6 @@ from engine.api import Engine, read_files
 from engine.clock import ManualClock
 from web import create_app
 from web.spreadsheet import sheet_title
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

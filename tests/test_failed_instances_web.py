@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clients import PASSWORD
+
 from engine.api import Engine, read_files
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 def test_failed_instances_are_listed_by_status(plan_engine: Engine) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from clients import PASSWORD
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -38,7 +39,7 @@ from web import create_app
 pytestmark = pytest.mark.fuzz
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
-ADMIN, PASSWORD = "admin", "correct horse battery"
+ADMIN = "admin"
 EXAMPLES_PER_OPERATION = int(os.environ.get("GOVFLOW_FUZZ_EXAMPLES", "100"))
 """A hundred keeps CI inside its time; set GOVFLOW_FUZZ_EXAMPLES higher to fuzz deeper."""
 CHECKS = [

@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from clients import PASSWORD
 from flask import Flask
 
 from engine.api import Engine
 from engine.errors import Misconfigured
 from web import create_app
 from web.cli import cli
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import re
 
 import pytest
 from bpmn_text import process, script_between_tasks
+from clients import PASSWORD
 from flask.testing import FlaskClient
 
 from engine.api import Engine
 from web import create_app
 from web.incident_words import explain
 
-PASSWORD = "correct horse battery"
 SCRIPT = "share = 100 / parts\nlabel = labels[parts - 1]"
 
 

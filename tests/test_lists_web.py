@@ -8,14 +8,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from clients import PASSWORD
 from conftest import BPMN_DIR, START
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.api import Engine, read_files
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,7 +23,6 @@ from engine.clock import ManualClock
 from engine.errors import TooManyAttempts
 from web import create_app
 
-PASSWORD = "correct horse battery"
 WINDOW = 15 * 60
 
 

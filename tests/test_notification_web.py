@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -17,7 +18,6 @@ from engine.clock import ManualClock
 from web import create_app
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
-PASSWORD = "correct horse battery"
 USERS = ("itc.staff", "itc.head", "nasati.staff", "nasati.head", "pfd.staff", "lead.vice")
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 _LINK = re.compile(r'<td><a href="(/tasks/[^"]+)">')

@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from clients import PASSWORD
 from demo_world import plan_settings
 from sqlalchemy import select
 
 from engine.account_models import Account
 from engine.api import Engine
 from engine.settings import Settings
-
-PASSWORD = "correct horse battery"
 
 
 def _stored_hash(engine: Engine, username: str) -> str:

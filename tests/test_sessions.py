@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from clients import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from engine.api import Engine
 from engine.clock import ManualClock
 from web import create_app
 
-PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new passphrase"
 
 

@@ -8,12 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from clients import PASSWORD
 from flask.testing import FlaskClient
 
 from engine.api import Engine, read_files
 from web import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from clients import PASSWORD, logged_in
 from openpyxl import load_workbook
 
 from engine.api import Engine, read_files
@@ -90,10 +91,10 @@ def test_supervisors_download_the_overview_with_numbers_as_numbers(
     plan_engine: Engine, clock: ManualClock
 ) -> None:
     half_year_of_work(plan_engine, clock)
-    plan_engine.set_password("itc.head", "correct horse battery")
-    client = create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine).test_client()
-    login = {"username": "itc.head", "password": "correct horse battery"}
-    assert client.post("/api/v1/session", json=login).status_code == 200
+    plan_engine.set_password("itc.head", PASSWORD)
+    client = logged_in(
+        create_app({"TESTING": True, "SECRET_KEY": "test"}, engine=plan_engine), "itc.head"
+    )
 
     answer = client.get("/overview.xlsx", query_string={"cadence": "year"})
     assert answer.status_code == 200

@@ -4,7 +4,8 @@ screen; who may see them, and the answers to bad choices (on SQLite and PostgreS
 from __future__ import annotations
 
 import pytest
-from access_world import PASSWORD, ROLES, Client, client_as
+from access_world import ROLES, Client, client_as
+from clients import PASSWORD
 from flask import Flask
 from version_models import V1, deploy_v1_with_two_instances
 
