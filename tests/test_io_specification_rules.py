@@ -11,7 +11,7 @@ groups EXT.042, EXT.044, EXT.080, EXT.082, EXT.084 to EXT.092.
 from __future__ import annotations
 
 import pytest
-from test_definitions import MARK, around, document
+from mistake_documents import MARK, around, document
 from test_standard_rules import END, START, Rule, assert_refused_at_mark, flow
 
 from engine.definitions import validate_files

@@ -11,7 +11,7 @@ EXT.036, EXT.056, EXT.065, EXT.071, EXT.072, EXT.095, EXT.099).
 from __future__ import annotations
 
 import pytest
-from test_definitions import MARK, around, document, user_task
+from mistake_documents import MARK, around, document, user_task
 from test_standard_rules import (
     END,
     MESSAGE,
