@@ -4,6 +4,8 @@ the engine's English for programs, ``detail`` in the caller's language for peopl
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from clients import PASSWORD, logged_in
 from conftest import BPMN_DIR
@@ -106,3 +108,95 @@ def test_a_bodys_problems_are_detailed_field_by_field(app: Flask, staff: FlaskCl
     assert stray.json["detail"] == (
         "new_password: text is expected. remember is not a field of this request."
     )
+
+
+MALFORMED = {
+    "not_json": (
+        "post",
+        "/api/v1/tasks/{task}/complete",
+        {"data": b'{"data":', "content_type": "application/json"},
+        "Send the body as a JSON object (Content-Type: application/json).",
+        "Hãy gửi nội dung yêu cầu là một đối tượng JSON (Content-Type: application/json).",
+    ),
+    "not_an_object": (
+        "post",
+        "/api/v1/tasks/{task}/complete",
+        {"json": [1, 2]},
+        "Send the body as a JSON object (Content-Type: application/json).",
+        "Hãy gửi nội dung yêu cầu là một đối tượng JSON (Content-Type: application/json).",
+    ),
+    "too_deep": (
+        "post",
+        "/api/v1/tasks/{task}/complete",
+        {"data": b"[" * 70 + b"]" * 70, "content_type": "application/json"},
+        "The body is nested deeper than 64 levels.",
+        "Nội dung yêu cầu lồng nhau sâu quá 64 cấp.",
+    ),
+    "not_a_choice": (
+        "get",
+        "/api/v1/tasks?status=late",
+        {},
+        "status is one of: open, completed, cancelled, all.",
+        "status phải là một trong các giá trị: open, completed, cancelled, all.",
+    ),
+    "not_a_date": (
+        "get",
+        "/api/v1/tasks?due_before=tomorrow",
+        {},
+        "due_before is a date (YYYY-MM-DD) or a date and time in ISO 8601 "
+        "(YYYY-MM-DDTHH:MM+07:00).",
+        "due_before là một ngày (YYYY-MM-DD) hoặc một ngày giờ theo ISO 8601 "
+        "(YYYY-MM-DDTHH:MM+07:00).",
+    ),
+    "too_long": (
+        "get",
+        "/api/v1/tasks?q=" + "x" * 501,
+        {},
+        "q allows at most 500 characters.",
+        "q chỉ được có tối đa 500 ký tự.",
+    ),
+    "nul_character": (
+        "get",
+        "/api/v1/tasks?q=a%00b",
+        {},
+        "q holds a NUL character, which cannot be stored.",
+        "q chứa ký tự NUL, ký tự này không lưu được.",
+    ),
+    "no_file_part": (
+        "post",
+        "/api/v1/tasks/{task}/attachments",
+        {"data": {"other": "x"}},
+        "Send file as a part of a multipart/form-data body.",
+        "Hãy gửi file là một phần của nội dung multipart/form-data.",
+    ),
+    "notification_limit": (
+        "get",
+        "/api/v1/notifications?limit=0",
+        {},
+        "The page size (limit) is a whole number from 1 to 200.",
+        "Số dòng mỗi trang (limit) là số nguyên từ 1 đến 200.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_request_is_detailed_in_the_callers_language(
+    plan_engine: Engine, staff: FlaskClient, case: tuple[str, str, dict[str, Any], str, str]
+) -> None:
+    method, path, request, english, vietnamese = case
+    (task,) = plan_engine.start("five_tasks", actor="test").open_tasks
+    path = path.format(task=task.id)
+    for language, detail in (("en", english), ("vi", vietnamese)):
+        headers = {"Accept-Language": language}
+        answer = getattr(staff, method)(path, headers=headers, **request)
+        assert answer.status_code == 422, answer.json
+        assert (answer.content_language.to_header(), answer.json["detail"]) == (language, detail)
+        assert answer.json["title"] != detail  # the engine's English stays for programs
+
+
+def test_a_body_over_the_limit_is_detailed_with_the_limit(app: Flask, staff: FlaskClient) -> None:
+    app.config["MAX_JSON_BYTES"] = 2048
+    answer = staff.post("/api/v1/session/password", json={"current_password": "x" * 4096})
+
+    assert answer.status_code == 413 and answer.json["code"] == "too_large"
+    assert answer.json["detail"] == "Nội dung yêu cầu lớn hơn giới hạn 2 KB."

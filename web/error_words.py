@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import GovflowError, InvalidInput
 from web.content_names import person, process_title, request_organisation, unit_label
-from web.i18n import input_problems, status_label
+from web.i18n import file_size, input_problems, status_label
 
 __all__ = ["error_page_words", "error_text", "http_error_text"]
 
@@ -93,6 +93,22 @@ _BAD_PARAMETERS = {
 }
 """The lists' own parameters (in the address), by field, when one is refused."""
 
+_REQUEST_RULES = {
+    "json_body": lazy_gettext("Send the body as a JSON object (Content-Type: application/json)."),
+    "json": lazy_gettext("%(field)s holds a value that cannot be stored, such as NaN or infinity."),
+    "depth": lazy_gettext("The body is nested deeper than %(limit)s levels."),
+    "nul": lazy_gettext("%(field)s holds a NUL character, which cannot be stored."),
+    "maxlength": lazy_gettext("%(field)s allows at most %(limit)s characters."),
+    "one_of": lazy_gettext("%(field)s is one of: %(options)s."),
+    "iso_date": lazy_gettext(
+        "%(field)s is a date (YYYY-MM-DD) or a date and time in ISO 8601 (YYYY-MM-DDTHH:MM+07:00)."
+    ),
+    "date_range": lazy_gettext("%(field)s is outside the dates a list can hold."),
+    "multipart": lazy_gettext("Send %(field)s as a part of a multipart/form-data body."),
+    "max_files": lazy_gettext("Send at most %(limit)s files at once."),
+}
+"""How a request itself was malformed (its body, its address, its parts), by rule."""
+
 
 def error_page_words(status: int) -> tuple[str, str]:
     """The title and the explanation of an error page for ``status``."""
@@ -163,13 +179,26 @@ def _invalid_input_text(error: GovflowError) -> str | None:
         return None
     if isinstance(error.details.get("problems"), list) or error.details.get("label"):
         return " ".join(input_problems(error).values())
-    wording = _BAD_PARAMETERS.get(str(error.details.get("field")))
-    return str(wording) % {"limit": error.details.get("limit")} if wording else None
+    details = error.details
+    wording = _BAD_PARAMETERS.get(str(details.get("field"))) or _REQUEST_RULES.get(
+        str(details.get("rule"))
+    )
+    if wording is None:
+        return None
+    names = ("field", "limit", "options")
+    return str(wording) % {name: details.get(name) for name in names}
 
 
 def _log_in_text(error: GovflowError) -> str:
     wording = _LOG_IN_PROBLEMS.get(str(error.details.get("reason")))
     return str(wording) if wording else error_page_words(401)[1]
+
+
+def _too_large_text(error: GovflowError) -> str:
+    limit = error.details.get("limit")
+    if not isinstance(limit, int):
+        return error_page_words(413)[1]
+    return gettext("The body is larger than the limit of %(limit)s.", limit=file_size(limit))
 
 
 def _too_many_attempts_text(error: GovflowError) -> str:
@@ -190,6 +219,7 @@ _WORDINGS: dict[str, Callable[[GovflowError], str | None]] = {
     "invalid_input": _invalid_input_text,
     "unauthenticated": _log_in_text,
     "too_many_attempts": _too_many_attempts_text,
+    "too_large": _too_large_text,
 }
 """How each kind of the engine's errors is worded; a kind not here keeps its message."""
 

@@ -49,7 +49,9 @@ class BodyTooLarge(GovflowError):
 def json_body() -> Any:
     """The request's JSON body, checked for size, depth, NaN and NUL before use."""
     if not request.is_json:
-        raise InvalidInput("send the body as JSON (Content-Type: application/json)", field="body")
+        raise InvalidInput(
+            "send the body as JSON (Content-Type: application/json)", field="body", rule="json_body"
+        )
     limit = int(current_app.config["MAX_JSON_BYTES"])
     if (request.content_length or 0) > limit:
         raise _too_large(limit)
@@ -58,12 +60,15 @@ def json_body() -> Any:
         raise _too_large(limit)
     if _depth(raw) > MAX_JSON_DEPTH:
         raise InvalidInput(
-            f"the body is nested deeper than {MAX_JSON_DEPTH} levels", field="body", rule="depth"
+            f"the body is nested deeper than {MAX_JSON_DEPTH} levels",
+            field="body",
+            rule="depth",
+            limit=MAX_JSON_DEPTH,
         )
     try:
         body = current_app.json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"the body is not JSON: {exc}", field="body", rule="json") from None
+        raise InvalidInput(f"the body is not JSON: {exc}", field="body", rule="json_body") from None
     _refuse_nul(body)
     return body
 

@@ -148,14 +148,17 @@ def _named(assignee: str | None) -> str | None:
 def _text(name: str) -> str | None:
     value = request.args.get(name, "")
     if len(value) > MAX_TEXT:  # as sent: the document's maxLength counts every character
-        raise InvalidInput(f"{name} is too long", field=name)
+        raise InvalidInput(f"{name} is too long", field=name, rule="maxlength", limit=MAX_TEXT)
     return value.strip() or None
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     value = _text(name)
     if value is not None and value not in allowed:
-        raise InvalidInput(f"{name} must be one of {', '.join(allowed)}", field=name)
+        options = ", ".join(allowed)
+        raise InvalidInput(
+            f"{name} must be one of {options}", field=name, rule="one_of", options=options
+        )
     return value
 
 
@@ -170,6 +173,10 @@ def _moment(name: str) -> datetime | None:
     try:
         return local_moment(value.upper())  # RFC 3339 allows a lower-case t and z
     except ValueError:
-        raise InvalidInput(f"{name} must be an ISO 8601 date or date-time", field=name) from None
+        raise InvalidInput(
+            f"{name} must be an ISO 8601 date or date-time", field=name, rule="iso_date"
+        ) from None
     except OverflowError:  # 0001-01-01 in Hà Nội falls before the first year in UTC
-        raise InvalidInput(f"{name} is outside the dates a list can hold", field=name) from None
+        raise InvalidInput(
+            f"{name} is outside the dates a list can hold", field=name, rule="date_range"
+        ) from None

@@ -46,7 +46,11 @@ def deploy() -> ResponseReturnValue:
 def _uploaded_files() -> dict[str, bytes]:
     uploads = request.files.getlist("files")
     if not uploads:
-        raise InvalidInput("send the BPMN files as multipart parts named 'files'", field="files")
+        raise InvalidInput(
+            "send the BPMN files as multipart parts named 'files'", field="files", rule="multipart"
+        )
     if len(uploads) > _MAX_FILES:
-        raise InvalidInput(f"at most {_MAX_FILES} files at once", field="files")
+        raise InvalidInput(
+            f"at most {_MAX_FILES} files at once", field="files", rule="max_files", limit=_MAX_FILES
+        )
     return {upload.filename or f"file{i}.bpmn": upload.read() for i, upload in enumerate(uploads)}

@@ -69,5 +69,7 @@ def _document(who: Caller, notification: NotificationView) -> dict[str, object]:
 
 def _limit(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
-        raise InvalidInput(f"limit must be a whole number from 1 to {MAX_PAGE}", field="limit")
+        raise InvalidInput(
+            f"limit must be a whole number from 1 to {MAX_PAGE}", field="limit", limit=MAX_PAGE
+        )
     return int(text)

@@ -231,7 +231,7 @@ def load(schema: Schema) -> dict[str, Any]:
     """The request's JSON body, checked by ``schema``; InvalidInput names the field."""
     body = json_body()
     if not isinstance(body, dict):
-        raise InvalidInput("the body must be a JSON object", field="body")
+        raise InvalidInput("the body must be a JSON object", field="body", rule="json_body")
     try:
         return schema.load(body)
     except ValidationError as exc:

@@ -98,7 +98,9 @@ def upload(task_id: str) -> ResponseReturnValue:
     """Multipart upload, the document in the part named ``file``."""
     upload = request.files.get("file")
     if upload is None:
-        raise InvalidInput("send the document as the multipart part 'file'", field="file")
+        raise InvalidInput(
+            "send the document as the multipart part 'file'", field="file", rule="multipart"
+        )
     stored = engine_of(current_app).attach(
         task_id,
         upload.filename or "",
