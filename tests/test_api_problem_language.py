@@ -4,6 +4,7 @@ the engine's English for programs, ``detail`` in the caller's language for peopl
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -200,3 +201,60 @@ def test_a_body_over_the_limit_is_detailed_with_the_limit(app: Flask, staff: Fla
 
     assert answer.status_code == 413 and answer.json["code"] == "too_large"
     assert answer.json["detail"] == "Nội dung yêu cầu lớn hơn giới hạn 2 KB."
+
+
+BROKEN_FLOW = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+    targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="x"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+@pytest.mark.parametrize("path", ["/api/v1/definitions/validate", "/api/v1/deployments"])
+def test_a_definitions_problems_are_detailed_in_the_callers_language(
+    app: Flask, plan_engine: Engine, path: str
+) -> None:
+    plan_engine.set_password("itc.designer", PASSWORD)
+    designer = logged_in(app, "itc.designer")
+    worded = {}
+    for language in ("vi", "en"):
+        answer = designer.post(
+            path,
+            data={"files": [(io.BytesIO(BROKEN_FLOW), "broken.bpmn")]},
+            content_type="multipart/form-data",
+            headers={"Accept-Language": language},
+        )
+        assert answer.content_language.to_header() == language
+        (problem,) = answer.json["problems"]
+        assert (problem["file"], problem["line"], problem["element_id"]) == ("broken.bpmn", 6, "f")
+        worded[language] = problem
+
+    vietnamese, english = worded["vi"], worded["en"]
+    assert vietnamese["message"] == english["message"] == english["detail"]
+    assert vietnamese["hint"] == english["hint"] == english["hint_detail"]
+    assert english["message"] == "sequence flow targetRef 'x' is not in the file"
+    assert vietnamese["hint_detail"] == (
+        "nối luồng tới một thành phần của cùng quy trình hoặc quy trình con"
+    )
+    assert vietnamese["detail"] != english["detail"]
+
+
+def test_a_refused_deployment_counts_its_problems_in_the_callers_language(
+    app: Flask, plan_engine: Engine
+) -> None:
+    plan_engine.set_password("itc.designer", PASSWORD)
+    answer = logged_in(app, "itc.designer").post(
+        "/api/v1/deployments",
+        data={"files": [(io.BytesIO(BROKEN_FLOW), "broken.bpmn")]},
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 422 and answer.json["code"] == "invalid_definition"
+    assert answer.json["title"] == "1 problem(s) in the process definitions"
+    assert answer.json["detail"] == (
+        "Các tệp quy trình có 1 lỗi, mỗi lỗi được liệt kê với tệp, dòng và phần tử của nó."
+    )

@@ -10,7 +10,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import GovflowError, InvalidInput
+from engine.errors import GovflowError, InvalidDefinition, InvalidInput
 from web.content_names import person, process_title, request_organisation, unit_label
 from web.i18n import file_size, input_problems, status_label
 
@@ -194,6 +194,15 @@ def _log_in_text(error: GovflowError) -> str:
     return str(wording) if wording else error_page_words(401)[1]
 
 
+def _definition_text(error: GovflowError) -> str | None:
+    if not isinstance(error, InvalidDefinition):
+        return None
+    return gettext(
+        "The process files have %(count)s problem(s), each listed with its file, line and element.",
+        count=len(error.problems),
+    )
+
+
 def _too_large_text(error: GovflowError) -> str:
     limit = error.details.get("limit")
     if not isinstance(limit, int):
@@ -220,6 +229,7 @@ _WORDINGS: dict[str, Callable[[GovflowError], str | None]] = {
     "unauthenticated": _log_in_text,
     "too_many_attempts": _too_many_attempts_text,
     "too_large": _too_large_text,
+    "invalid_definition": _definition_text,
 }
 """How each kind of the engine's errors is worded; a kind not here keeps its message."""
 

@@ -13,9 +13,10 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import GovflowError
+from engine.errors import GovflowError, InvalidDefinition
 from web.error_words import error_page_words, error_text, http_error_text
 from web.i18n import chosen_language
+from web.problem_words import api_problem
 
 __all__ = ["STATUS_BY_CODE", "error_page", "register"]
 
@@ -38,6 +39,8 @@ def problem(error: GovflowError) -> ResponseReturnValue:
     if not _wants_json():
         return error_page(status, error_text(error)), status, headers
     details = {**error.to_dict(), "detail": error_text(error)}
+    if isinstance(error, InvalidDefinition):
+        details["problems"] = [api_problem(p) for p in error.problems]
     response, status = _problem_document(status, error.message, details)
     return response, status, headers
 

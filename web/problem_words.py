@@ -26,7 +26,7 @@ from web.problem_words_graph import GRAPH_WORDS
 from web.problem_words_parts import PART_WORDS
 from web.problem_words_rules import RULE_WORDS
 
-__all__ = ["PROBLEM_WORDS", "problem_json", "problem_words"]
+__all__ = ["PROBLEM_WORDS", "api_problem", "problem_json", "problem_words"]
 
 PROBLEM_WORDS: tuple[str, ...] = GRAPH_WORDS + EVENT_WORDS + PART_WORDS + RULE_WORDS
 """Every text of the engine's validation, as a msgid with ``%(name)s`` parts."""
@@ -56,6 +56,16 @@ def problem_json(problem: DefinitionProblem) -> dict[str, Any]:
         "message": problem_words(problem.message),
         "hint": problem_words(problem.hint),
         "is_error": problem.is_error,
+    }
+
+
+def api_problem(problem: DefinitionProblem) -> dict[str, Any]:
+    """A problem as the API answers it: the engine's English for programs, and the
+    same in the caller's language for people (as a problem document's ``detail``)."""
+    return {
+        **problem.__dict__,
+        "detail": problem_words(problem.message),
+        "hint_detail": problem_words(problem.hint),
     }
 
 

@@ -9,9 +9,11 @@ from engine.errors import InvalidInput
 from web import engine_of
 from web.api import blueprint
 from web.api.openapi import documented
-from web.api.schemas import DefinitionSchema
+from web.api.schemas import DefinitionSchema, ValidationSchema
 from web.auth import caller
+from web.i18n import chosen_language
 from web.paging import json_page, page_request
+from web.problem_words import api_problem
 
 _MAX_FILES = 100
 
@@ -25,11 +27,13 @@ def list_definitions() -> ResponseReturnValue:
 
 
 @blueprint.post("/definitions/validate")
-@documented(upload="files")
+@documented(upload="files", returns=ValidationSchema)
 def validate() -> ResponseReturnValue:
     """Every problem of the uploaded ``files`` (multipart), each with file, line, element."""
     problems = engine_of(current_app).validate(_uploaded_files())
-    return jsonify(problems=[problem.__dict__ for problem in problems])
+    response = jsonify(problems=[api_problem(problem) for problem in problems])
+    response.content_language.add(chosen_language())  # the language of each ``detail``
+    return response
 
 
 @blueprint.post("/deployments")

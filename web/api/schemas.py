@@ -136,6 +136,22 @@ class DefinitionSchema(Schema):
     file_name = fields.String()
 
 
+class DefinitionProblemSchema(Schema):
+    file = fields.String()
+    line = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    severity = fields.String(metadata={"enum": ["error", "warning"]})
+    message = fields.String(metadata={"description": "in English, for programs"})
+    hint = fields.String(metadata={"description": "how to fix it, in English"})
+    detail = fields.String(metadata={"description": "the message in the caller's language"})
+    hint_detail = fields.String(metadata={"description": "the hint in the caller's language"})
+
+
+class ValidationSchema(Schema):
+    problems = fields.List(fields.Nested(DefinitionProblemSchema))
+
+
 _NAME = validate.Length(min=1, max=255)
 _USERNAME = validate.Length(min=1, max=120)
 """As long as the user columns of engine.models."""
