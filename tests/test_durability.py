@@ -19,10 +19,10 @@ from engine.outbox import LEASE
 WORKER = Path(__file__).parent / "worker.py"
 
 
-def _start_worker(url: str, task_id: str, score: int, marker: Path, stall: float, go_at=None):
+def _start_worker(url: str, task_id: str, score: int, marker: Path, stall: float, peers=None):
     args = [sys.executable, str(WORKER), url, task_id, str(score), str(marker), str(stall)]
-    if go_at is not None:
-        args.append(str(go_at))
+    if peers is not None:
+        args.append(str(peers))
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -68,9 +68,8 @@ def test_two_processes_complete_the_same_task_one_wins(
     instance = engine.start("five_tasks", actor="an")
     (task,) = instance.open_tasks
 
-    go_at = time.time() + 3.0  # both workers import and connect first, then go together
     workers = [
-        _start_worker(db_url, task.id, score, tmp_path / f"m{score}", 0.5, go_at)
+        _start_worker(db_url, task.id, score, tmp_path / f"m{score}", 0.5, peers=2)
         for score in (1, 2)
     ]
     outputs = [w.communicate(timeout=60)[0].strip().splitlines()[-1] for w in workers]
@@ -93,10 +92,9 @@ def test_two_processes_complete_two_tasks_of_one_instance_one_after_the_other(
     instance = engine.start("two_parallel_tasks", actor="an")
     tasks = {task.element_id: task.id for task in instance.open_tasks}
     stall = 1.5
-    go_at = time.time() + 3.0
     markers = {score: tmp_path / f"m{score}" for score in (1, 2)}
     workers = [
-        _start_worker(db_url, tasks[element], score, markers[score], stall, go_at)
+        _start_worker(db_url, tasks[element], score, markers[score], stall, peers=2)
         for score, element in ((1, "left"), (2, "right"))
     ]
     outputs = [w.communicate(timeout=60)[0].strip().splitlines()[-1] for w in workers]
