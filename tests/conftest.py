@@ -44,6 +44,14 @@ START = datetime(2021, 1, 4, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 os.environ.setdefault("GOVFLOW_PASSWORD_HASHING", "pbkdf2:sha256:1000")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what collection left alive (modules, test functions, plugins), so that
+    the garbage collector's full passes, automatic or :func:`_collect_garbage`'s,
+    walk only what tests made since."""
+    gc.collect()
+    gc.freeze()
+
+
 def _postgres_available() -> str | None:
     try:
         probe = create_engine(POSTGRES_URL)
@@ -114,7 +122,15 @@ def postgres_url(postgres_template: str) -> Iterator[str]:
     """The URL of a database of the test's own, at the newest schema."""
     with fresh_postgres_database(postgres_template) as url:
         yield url
-        gc.collect()  # a connection the test left open warns now, in the test that did it
+        _collect_garbage()
+
+
+def _collect_garbage() -> None:
+    """Collect what the test left: a connection it did not close warns now, in the
+    test that opened it. What survives is frozen, so the next test's pass walks only
+    its own objects: over the worker's whole heap, a pass took 0.24 s a test."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
