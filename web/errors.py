@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import GovflowError, InvalidDefinition
 from web.error_words import error_page_words, error_text, http_error_text
-from web.i18n import chosen_language
+from web.i18n import in_readers_language
 from web.problem_words import api_problem
 
 __all__ = ["STATUS_BY_CODE", "error_page", "register"]
@@ -84,8 +84,7 @@ def _problem_document(status: int, title: str, details: dict) -> tuple[Response,
     body["status"] = status
     response = jsonify(body)
     response.mimetype = "application/problem+json"
-    response.content_language.add(chosen_language())  # the language of ``detail``
-    return response, status
+    return in_readers_language(response), status  # the language of ``detail``
 
 
 def _wants_json() -> bool:

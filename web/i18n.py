@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, Response, request, session
 from flask_babel import Babel, lazy_gettext
 
 from engine.calendar import to_local
@@ -22,6 +22,7 @@ __all__ = [
     "LANGUAGES",
     "N_",
     "file_size",
+    "in_readers_language",
     "init_i18n",
     "input_problem",
     "input_problems",
@@ -49,6 +50,12 @@ def chosen_language() -> str:
     if request.path.startswith("/api/"):
         return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
+
+
+def in_readers_language(response: Response) -> Response:
+    """``response``, marked as worded in the reader's language (``Content-Language``)."""
+    response.content_language.add(chosen_language())
+    return response
 
 
 def local_time(moment: datetime | None) -> str:

@@ -11,7 +11,7 @@ from web.api import blueprint
 from web.api.openapi import documented
 from web.api.schemas import DefinitionSchema, ValidationSchema
 from web.auth import caller
-from web.i18n import chosen_language
+from web.i18n import in_readers_language
 from web.paging import json_page, page_request
 from web.problem_words import api_problem
 
@@ -31,9 +31,7 @@ def list_definitions() -> ResponseReturnValue:
 def validate() -> ResponseReturnValue:
     """Every problem of the uploaded ``files`` (multipart), each with file, line, element."""
     problems = engine_of(current_app).validate(_uploaded_files())
-    response = jsonify(problems=[api_problem(problem) for problem in problems])
-    response.content_language.add(chosen_language())  # the language of each ``detail``
-    return response
+    return in_readers_language(jsonify(problems=[api_problem(p) for p in problems]))
 
 
 @blueprint.post("/deployments")
