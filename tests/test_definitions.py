@@ -139,3 +139,19 @@ def test_a_message_path_as_bpmn_js_saves_it_is_read_as_the_standard_one(
     assert plan_engine.deploy({"catalogue.bpmn": standard}).created == [("open_data_catalogue", 1)]
     again = plan_engine.deploy({"catalogue.bpmn": as_bpmn_js})
     assert again.created == [] and again.unchanged == [("open_data_catalogue", 1)]
+
+
+def test_a_schema_violation_names_its_element_in_a_file_on_one_line() -> None:
+    one_line = (
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"'
+        ' targetNamespace="x"><bpmn:process id="p" isExecutable="true">'
+        '<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start"'
+        ' targetRef="end" bogus="1"/><bpmn:endEvent id="end"/></bpmn:process>'
+        "</bpmn:definitions>"
+    )
+
+    problems = validate_files({"one_line.bpmn": one_line.encode()}, UNITS)
+
+    schema = [p for p in problems if "not valid BPMN 2.0" in p.message]
+    assert [(p.line, p.element_id) for p in schema] == [(1, "f1")]
+    assert "'bogus'" in schema[0].message

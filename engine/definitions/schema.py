@@ -39,29 +39,41 @@ def check_schema(tree: etree._ElementTree, findings: Findings) -> None:
     schema = _schema()
     if schema.validate(tree):
         return
-    ids_by_line = _ids_by_line(tree)
+    prefixes = _prefixes(tree)
     for error in schema.error_log:
         if _ID_TYPE in error.message:
             continue
         findings.add_at_line(
             error.line,
-            ids_by_line.get(error.line),
+            _id_at(tree, error.path, prefixes),
             "not valid BPMN 2.0: " + _readable(error.message),
             "compare with the BPMN 2.0 schema; Camunda Modeler writes valid files, "
             "so hand edits are the usual cause",
         )
 
 
-def _ids_by_line(tree: etree._ElementTree) -> dict[int, str]:
-    """The id of the element on each line, or of its owner when it has none."""
-    ids: dict[int, str] = {}
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or not element.sourceline:
-            continue
-        element_id = owner_of(element).get("id")
-        if element_id and (element.get("id") or element.sourceline not in ids):
-            ids[element.sourceline] = element_id
-    return ids
+def _prefixes(tree: etree._ElementTree) -> dict[str, str]:
+    """The namespace prefixes the document declares, which libxml2's paths use."""
+    return {
+        prefix: uri
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        for prefix, uri in element.nsmap.items()
+        if prefix
+    }
+
+
+def _id_at(tree: etree._ElementTree, path: str | None, prefixes: dict[str, str]) -> str | None:
+    """The id of the element libxml2's ``path`` names, or of its owner when it has none.
+
+    The path, not the line: a file written on one line has every element on it."""
+    try:
+        found = tree.xpath(path, namespaces=prefixes) if path else []
+    except etree.XPathError:  # a prefix bound to two namespaces in different places
+        return None
+    if not found or not isinstance(found[0], etree._Element):
+        return None
+    return owner_of(found[0]).get("id")
 
 
 def _readable(message: str) -> str:
