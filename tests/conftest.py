@@ -48,8 +48,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Freeze what collection left alive (modules, test functions, plugins), so that
     the garbage collector's full passes, automatic or :func:`_collect_garbage`'s,
     walk only what tests made since."""
-    gc.collect()
-    gc.freeze()
+    _collect_garbage()
 
 
 def _postgres_available() -> str | None:
