@@ -36,7 +36,7 @@ echo "== types"
 echo "== tests"
 # Parallel workers: each test has its own database, and most wait on PostgreSQL or the
 # browser rather than on the CPU: with four workers on two cores, the tests' own
-# processes used 1.2 cores, so a fifth pays. A worker that runs out of tests takes some of another's
-# (worksteal): the long browser crawls otherwise leave one worker busy at the end
-# while the others wait.
+# processes used 1.2 cores, so a fifth pays. A worker that runs out of tests takes
+# some of another's (worksteal): the long browser crawls otherwise leave one worker
+# busy at the end while the others wait.
 .venv/bin/pytest -n "${GOVFLOW_TEST_WORKERS:-5}" --dist worksteal "$@"
