@@ -38,7 +38,7 @@ def list_notifications() -> ResponseReturnValue:
     page = engine_of(current_app).notifications(
         who.username, before=request.args.get("before"), limit=limit
     )
-    response = jsonify([_document(who, n) for n in page.items])
+    response = jsonify(_documents(who, page.items))
     if page.next_before is not None:
         following = url_for(".list_notifications", before=page.next_before, limit=limit)
         response.headers["Link"] = f'<{following}>; rel="next"'
@@ -61,10 +61,18 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
     return "", 204
 
 
-def _document(who: Caller, notification: NotificationView) -> dict[str, object]:
+def _documents(who: Caller, notifications: list[NotificationView]) -> list[dict[str, object]]:
+    """Each notification with the link to its task, where the caller may open it."""
+    documents = NotificationSchema(many=True).dump(notifications)
+    return [
+        {**document, "link": _link(who, notification)}
+        for document, notification in zip(documents, notifications, strict=True)
+    ]
+
+
+def _link(who: Caller, notification: NotificationView) -> str | None:
     task = notification.task
-    link = url_for(".get_task", task_id=task.id) if task and sees_task(who, task) else None
-    return {**NotificationSchema().dump(notification), "link": link}
+    return url_for(".get_task", task_id=task.id) if task and sees_task(who, task) else None
 
 
 def _limit(text: str) -> int:
