@@ -212,6 +212,9 @@ def save_instance(
         saved = driver.row_count(session, _SAVE_INSTANCE, params) == 1
         append_history(session, events)
     else:
+        # By name: a trigger adds a new task name (migration 0015), and commands that
+        # add the same new names add them in one order, so none waits in a circle.
+        tasks = sorted(tasks, key=lambda row: row["name"])
         params |= {"b_tasks": _as_json(_task, tasks), "b_events": _as_json(_event, events)}
         saved = driver.first_row(session, _SAVE_WITH_ROWS, params) is not None
     if not saved:
