@@ -3,8 +3,9 @@
 Each test gets a database of its own, already at the newest schema: a copy of one
 that Alembic migrated once per session (migrating took most of a short test's
 time). On PostgreSQL the copy is a database created from that template, so tests
-are isolated from each other and from subprocesses that a test starts. In CI a
-missing PostgreSQL fails the run; on a laptop without one the tests are skipped.
+are isolated from each other and from subprocesses that a test starts; a worker
+empties it for its next test (tests/postgres_copies.py). In CI a missing PostgreSQL
+fails the run; on a laptop without one the tests are skipped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,11 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from demo_world import plan_settings
 from environment import CHROMIUM, require
 from live_site import watched_page
 from playwright.sync_api import Browser, Page, sync_playwright
+from postgres_copies import Databases, create_database, drop_database, server_conninfo
 from sqlalchemy import create_engine, make_url, text
 
 from engine.api import Engine, read_files
@@ -87,29 +89,15 @@ def page(browser: Browser) -> Iterator[Page]:
         yield page
 
 
-def _postgres_database(name: str) -> str:
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
 @contextmanager
-def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
-    """The URL of a new PostgreSQL database (a copy of ``template`` if given), dropped
-    afterwards."""
-    name = f"gf_{uuid.uuid4().hex[:12]}"
-    copy = f" TEMPLATE {template}" if template else ""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}{copy}"))
-        # The tests' commits do not wait for the disk: no test crashes the server, and
-        # a commit is visible to other connections before its WAL is flushed all the
-        # same. bench/ measures with synchronous_commit on, as production runs.
-        connection.execute(text(f"ALTER DATABASE {name} SET synchronous_commit = off"))
-    try:
-        yield _postgres_database(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+def fresh_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    with psycopg.connect(server_conninfo(POSTGRES_URL), autocommit=True) as admin:
+        name = create_database(admin)
+        try:
+            yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        finally:
+            drop_database(admin, name)
 
 
 @pytest.fixture(scope="session")
@@ -120,12 +108,20 @@ def postgres_template(postgres_ready: None) -> Iterator[str]:
         yield make_url(url).database or ""
 
 
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_template: str) -> Iterator[Databases]:
+    databases = Databases(POSTGRES_URL, postgres_template)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def postgres_url(postgres_template: str) -> Iterator[str]:
-    """The URL of a database of the test's own, at the newest schema."""
-    with fresh_postgres_database(postgres_template) as url:
-        yield url
-        _collect_garbage()
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """The URL of a database of the test's own, at the newest schema, empty."""
+    name = postgres_databases.take()
+    yield postgres_databases.url(name)
+    _collect_garbage()
+    postgres_databases.give_back(name)
 
 
 def _collect_garbage() -> None:
