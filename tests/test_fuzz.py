@@ -1,6 +1,6 @@
 """The API fuzzed from its own OpenAPI document (schemathesis), on SQLite and PostgreSQL.
 
-Every operation of ``/api/v1/openapi.json`` gets a hundred generated requests (more with
+Every operation of ``/api/v1/openapi.json`` gets up to sixty generated requests (more with
 ``GOVFLOW_FUZZ_EXAMPLES``), valid and invalid, from a logged-in admin: alternately with
 the session cookie and its CSRF token and with a Bearer API token. The run fails on any
 5xx and on any answer the document does not promise (status, content type, body,
