@@ -26,7 +26,13 @@ from demo_world import plan_settings
 from environment import CHROMIUM, require
 from live_site import watched_page
 from playwright.sync_api import Browser, Page, sync_playwright
-from postgres_copies import Databases, create_database, drop_database, server_conninfo
+from postgres_copies import (
+    Databases,
+    create_database,
+    database_url,
+    drop_database,
+    server_conninfo,
+)
 from sqlalchemy import create_engine, make_url, text
 
 from engine.api import Engine, read_files
@@ -95,7 +101,7 @@ def fresh_postgres_database() -> Iterator[str]:
     with psycopg.connect(server_conninfo(POSTGRES_URL), autocommit=True) as admin:
         name = create_database(admin)
         try:
-            yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+            yield database_url(POSTGRES_URL, name)
         finally:
             drop_database(admin, name)
 

@@ -3,10 +3,10 @@
 A database created from the template cost PostgreSQL a third of a second of CPU
 (it copies the catalogs and tables, 9 MB, through the WAL): with 655 PostgreSQL
 tests, the largest part of their setup and minutes of a CI run on two cores. So a
-test's database is emptied when the test ends (its rows deleted, its sequences restarted) and
-handed to the worker's next test, unless its schema is no longer the template's (a
-test that migrated down and not up again, or created a table): then it is dropped,
-and the next test gets a new copy. A test still sees a database of its own, at the
+test's database is emptied when the test ends (its rows deleted, its sequences
+restarted) and handed to the worker's next test, unless its schema is no longer the
+template's (a test that migrated down and not up again, or created a table): then it
+is dropped, and the next test gets a new copy. A test still sees a database of its own, at the
 newest schema, with no rows but the Alembic revision, and ids starting at 1.
 """
 
@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import make_url
 
-__all__ = ["Databases", "create_database", "drop_database", "server_conninfo"]
+__all__ = ["Databases", "create_database", "database_url", "drop_database", "server_conninfo"]
 
 _SCHEMA = """
 SELECT md5(string_agg(part, ',' ORDER BY part)) FROM (
@@ -54,7 +54,7 @@ class Databases:
     emptied."""
 
     def __init__(self, server_url: str, template: str) -> None:
-        self._server = make_url(server_url)
+        self._server_url = server_url
         self._template = template
         self._admin = psycopg.connect(server_conninfo(server_url), autocommit=True)
         with psycopg.connect(server_conninfo(self.url(template))) as connection:
@@ -88,7 +88,7 @@ class Databases:
 
     def url(self, name: str) -> str:
         """The SQLAlchemy URL of database ``name``."""
-        return self._server.set(database=name).render_as_string(hide_password=False)
+        return database_url(self._server_url, name)
 
     def close(self) -> None:
         if self._spare is not None:
@@ -121,6 +121,11 @@ def _emptying(tables: list[str], sequences: list[str]) -> sql.Composed:
             sql.SQL("RESET session_replication_role;"),
         ]
     )
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The SQLAlchemy URL of database ``name`` on the server of ``server_url``."""
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def server_conninfo(url: str) -> str:
